@@ -1,0 +1,9 @@
+// The engine's public API. Hosts (language server, debug adapter, CLI, benches) import from here
+// and nowhere else in engine/; a test enforces it. The engine imports nothing of VS Code, Node or
+// the DOM: it is plain TypeScript over plain data.
+
+export * from "./bits/u64";
+export * from "./bits/fields";
+export * from "./source";
+export * from "./diagnostics";
+export * from "./memory/image";
