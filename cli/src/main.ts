@@ -2,7 +2,7 @@
 // Bad input never produces a stack trace: verbs report what and where; anything unexpected is
 // reported as an internal error in one line, exit 2.
 
-import { type CliIo, type Verb, EXIT_USAGE, UsageError } from "./io";
+import { type CliIo, EXIT_USAGE, UsageError } from "./io";
 import { VERBS } from "./verbs";
 
 const USAGE = `usage: iommu-lens <verb> [options]
@@ -34,7 +34,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return 0;
   }
   try {
-    return await (verb.run as Verb)(rest, io);
+    return await verb.run(rest, io);
   } catch (e: unknown) {
     if (e instanceof UsageError) {
       io.err(`iommu-lens ${verbName}: ${e.message}\n${verb.usage}\n`);

@@ -113,7 +113,7 @@ export const DEFAULT_PROFILE: SmmuProfile = Object.freeze({
   MSI: 1,
   RME_IMPL: 0,
   MPAM: 0,
-}) as SmmuProfile;
+});
 
 /** IDR5.OAS encodings → bits (SMMUv3 §6.3.6). */
 export const OAS_BITS: readonly number[] = [32, 36, 40, 42, 44, 48, 52, 56];
@@ -202,6 +202,10 @@ function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+function asText(v: unknown): string {
+  return typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
+}
+
 function normaliseGranule(v: unknown): Granule | undefined {
   const t = String(v).toUpperCase().replace(/B$/, "");
   return t === "4K" || t === "16K" || t === "64K" ? t : undefined;
@@ -253,27 +257,27 @@ export function profileFromJson(input: unknown): { profile: SmmuProfile; problem
     p.stages = set;
   }
   if (obj["TTENDIAN"] !== undefined) {
-    const t = String(obj["TTENDIAN"]);
+    const t = asText(obj["TTENDIAN"]);
     const n = t.toLowerCase() === "mixed" ? "mixed" : t.toUpperCase();
     if (n === "mixed" || n === "LE" || n === "BE") p.TTENDIAN = n;
     else problems.push({ key: "TTENDIAN", message: 'TTENDIAN must be "mixed", "LE" or "BE"' });
   }
   if (obj["HTTU"] !== undefined) {
-    const t = String(obj["HTTU"]);
+    const t = asText(obj["HTTU"]);
     if (t === "none" || t === "AF" || t === "AF+dirty") p.HTTU = t;
     else problems.push({ key: "HTTU", message: 'HTTU must be "none", "AF" or "AF+dirty"' });
   }
   if (obj["TTF"] !== undefined) {
     const list = Array.isArray(obj["TTF"]) ? obj["TTF"] : [obj["TTF"]];
     const set = new Set<"AArch32" | "AArch64">();
-    for (const s of list) {
+    for (const s of list as unknown[]) {
       if (s === "AArch32" || s === "AArch64") set.add(s);
       else problems.push({ key: "TTF", message: `unknown table format ${JSON.stringify(s)} (AArch32 or AArch64)` });
     }
     p.TTF = set;
   }
   if (obj["ST_LEVEL"] !== undefined) {
-    const t = String(obj["ST_LEVEL"]);
+    const t = asText(obj["ST_LEVEL"]);
     if (t === "linear" || t === "2-level") p.ST_LEVEL = t;
     else problems.push({ key: "ST_LEVEL", message: 'ST_LEVEL must be "linear" or "2-level"' });
   }
