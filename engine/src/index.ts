@@ -7,3 +7,4 @@ export * from "./bits/fields";
 export * from "./source";
 export * from "./diagnostics";
 export * from "./memory/image";
+export * from "./smmuv3/scenario";

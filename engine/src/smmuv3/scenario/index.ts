@@ -1,0 +1,6 @@
+// Scenarios (formats.md, "Scenario" and "Result"): reading scenario files into translation
+// setups, and writing walk results in the result contract.
+
+export { parseScenario, type ParsedScenario, type ScenarioOrigin } from "./parse";
+export { loadScenarios, type LoadedScenario, type LoadedScenarios } from "./load";
+export type { ScenarioSetup, ScenarioRequest } from "./types";
