@@ -1,0 +1,694 @@
+// The log scanner's line state machine: fed one line at a time, it finds SMMUv3 records in any text
+// and reports each one, with its exact line ranges, when it is finished (or known to be cut).
+//
+// Forms understood (see types.ts `LogRecordForm`):
+// - Linux arm-smmu-v3 raw events: `event 0x%02x received:` then four `\t0x%016llx` lines, each
+//   with the same device prefix (arm_smmu_dump_raw_event); Linux >= v6.14 then prints the decoded
+//   lines of arm_smmu_dump_event: `event: %s client: %s sid: %#x ssid: %#x` (+ ` iova: %#llx ipa:
+//   %#llx` for F_TRANSLATION..F_PERMISSION, ` fetch_addr: %#llx` for the fetch faults), and for the
+//   translation faults a flags line `priv|unpriv inst|data read|write s1|s2 "<class>"[ ttd_read|
+//   ttd_write][ stall] stag: %#x` (SMMUv3 spec §1.6).
+// - Linux command-queue errors: `CMDQ error (cons 0x%08x): <text>`, then `skipping command in error
+//   state:` and the two command dwords (CERROR_ILL), or `retrying command fetch` (CERROR_ABT).
+// - Four bare hex dwords on one line or on four consecutive lines.
+// - QEMU traces: `smmuv3_record_event <TYPE> sid=<sid>` and the `smmu_ptw_*` walk steps.
+// Lines of other sources (another driver, another SMMU) may sit between a record's lines: a record
+// only takes lines with its own quote depth and device prefix. Memory is bounded: only records in
+// progress are kept (at most MAX_PENDING, each a few numbers and its dwords), never whole lines.
+
+import { parseLogLinePrefix } from "./prefix";
+import type {
+  CmdqErrorInfo,
+  FoundRecord,
+  KernelDecodedLines,
+  LogProblem,
+  LogRecordForm,
+  LogTextRange,
+  QemuTraceInfo,
+} from "./types";
+
+/** Where the machine delivers what it finds. */
+export interface LogScanSink {
+  record(record: FoundRecord): void;
+  problem(problem: LogProblem): void;
+}
+
+/** Lines longer than this are scanned in their first LOG_SCAN_MAX_LINE characters only. */
+export const LOG_SCAN_MAX_LINE = 65536;
+const MAX_PENDING = 8;
+/** Lines of other sources tolerated between two lines of one record. */
+const DWORD_PATIENCE = 32;
+/** Lines waited for the optional decoded lines after the raw dwords. */
+const DECODED_PATIENCE = 4;
+
+type Phase = "dwords" | "decoded" | "flags" | "cmdq-next" | "vertical";
+
+interface PendingRecord {
+  readonly kind: FoundRecord["kind"];
+  readonly form: LogRecordForm;
+  readonly startLine: number;
+  readonly quoteDepth: number;
+  readonly source: string;
+  readonly expected: number;
+  readonly words: Uint32Array;
+  readonly ranges: (LogTextRange | undefined)[];
+  readonly problems: LogProblem[];
+  readonly headerRange?: LogTextRange;
+  readonly headerId?: number;
+  cmdq?: CmdqErrorInfo;
+  decoded?: KernelDecodedLinesBuilder;
+  phase: Phase;
+  /** Dword slots used (read, damaged or given up). */
+  slots: number;
+  good: number;
+  lastLine: number;
+  idle: number;
+}
+
+type KernelDecodedLinesBuilder = { -readonly [K in keyof KernelDecodedLines]: KernelDecodedLines[K] } & {
+  lines: number[];
+};
+
+const HEADER = /\bevent 0x([0-9a-fA-F]+) received:?\s*$/;
+const CMDQ_HEADER = /\bCMDQ error \(cons 0x([0-9a-fA-F]+)\): (.*?)\s*$/;
+const DECODED_EVENT =
+  /^event: (\S+) client: (.*?) sid: (0x[0-9a-fA-F]+|\d+) ssid: (0x[0-9a-fA-F]+|\d+)(?: iova: (0x[0-9a-fA-F]+|0) ipa: (0x[0-9a-fA-F]+|0)| fetch_addr: (0x[0-9a-fA-F]+|0))?\s*$/;
+const DECODED_FLAGS =
+  /^(priv|unpriv) (inst|data) (read|write) (s1|s2) "([^"]*)"( ttd_read| ttd_write)?( stall)? stag: (0x[0-9a-fA-F]+|0)\s*$/;
+const STANDALONE_DECODED = /(?:^|\s)event: (\S+) client: .* sid: /;
+const QEMU_TRACE = /^(?:\d+@\d+\.\d+:)?(smmuv3_record_event|smmu_ptw_[a-z_]+)\b[ :]*(.*?)\s*$/;
+const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
+const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
+const HEX_TOKEN = /^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]{16})$/;
+const LIST_SPLIT = /[\s,;[\]"'()]+/;
+const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
+const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
+
+function isBlankCode(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Parses a `%#x`-style number (`0` or `0x...`) or a decimal; undefined when it is neither. */
+function parseSmallNumber(text: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]{1,13}$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^\d{1,15}$/.test(text)) return parseInt(text, 10);
+  return undefined;
+}
+
+/** A contract-hex string for a printed hex number (`0` → `0x0`), or undefined if unreadable. */
+function normaliseHex(text: string): string | undefined {
+  if (text === "0") return "0x0";
+  if (!/^0[xX][0-9a-fA-F]{1,16}$/.test(text)) return undefined;
+  const digits = text.slice(2).toLowerCase().replace(/^0+(?=.)/, "");
+  return "0x" + digits;
+}
+
+export class LogLineMachine {
+  private readonly pending: PendingRecord[] = [];
+
+  constructor(private readonly sink: LogScanSink) {}
+
+  /** Feeds one line (no line break; at most LOG_SCAN_MAX_LINE characters). */
+  line(text: string, lineNo: number): void {
+    const prefix = parseLogLinePrefix(text);
+    const depth = prefix.quoteDepth;
+    const bodyStart = prefix.bodyStart;
+    const body = bodyStart === 0 ? text : text.slice(bodyStart);
+    let consumed = false;
+    if (this.pending.length !== 0) {
+      for (let i = 0; i < this.pending.length; i++) {
+        const p = this.pending[i]!;
+        if (consumed || p.quoteDepth !== depth || !startsWithSource(body, p.source)) {
+          p.idle++;
+          continue;
+        }
+        if (this.continueRecord(p, text, bodyStart + p.source.length, lineNo)) {
+          consumed = true;
+          p.idle = 0;
+          p.lastLine = lineNo;
+          if (this.isDone(p)) {
+            this.pending.splice(i, 1);
+            i--;
+            this.emit(p);
+          }
+        } else {
+          this.pending.splice(i, 1);
+          i--;
+          this.finish(p, lineNo);
+        }
+      }
+      this.expire(lineNo);
+    }
+    if (!consumed) this.detect(text, body, bodyStart, depth, lineNo);
+  }
+
+  /** End of input: every record in progress is finished (with problems for what is missing). */
+  end(lastLine: number): void {
+    while (this.pending.length !== 0) this.finish(this.pending.shift()!, lastLine + 1);
+  }
+
+  // ---- continuing a record ------------------------------------------------------------------
+
+  private continueRecord(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    switch (p.phase) {
+      case "dwords":
+      case "vertical": {
+        const token = singleToken(text, restStart);
+        if (token && this.takeDword(p, text, token.start, token.end, lineNo, p.phase === "vertical")) return true;
+        if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
+          // The decoded lines came before all four dwords: the raw part is cut.
+          this.noteMissing(p, lineNo, "before the kernel's decoded lines");
+          p.phase = "decoded";
+          return this.takeDecoded(p, text, restStart, lineNo);
+        }
+        return false;
+      }
+      case "decoded":
+        return this.takeDecoded(p, text, restStart, lineNo);
+      case "flags":
+        return this.takeFlags(p, text, restStart, lineNo);
+      case "cmdq-next": {
+        const rest = text.slice(restStart).trim();
+        if (rest === "skipping command in error state:") {
+          p.phase = "dwords";
+          return true;
+        }
+        if (rest === "retrying command fetch") {
+          // CERROR_ABT: the kernel retries the fetch and prints no command (SMMUv3 §6.1).
+          p.slots = p.expected;
+          return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  private isDone(p: PendingRecord): boolean {
+    if (p.phase === "dwords") {
+      if (p.slots < p.expected) return false;
+      if (p.form === "linux-raw") {
+        p.phase = "decoded";
+        return false;
+      }
+      return true;
+    }
+    if (p.phase === "cmdq-next") return p.slots >= p.expected;
+    if (p.phase === "vertical") return false;
+    if (p.phase === "decoded") return p.decoded !== undefined && !TRANSLATION_FAULTS.has(p.decoded.name);
+    return p.phase === "flags" && p.decoded?.stag !== undefined;
+  }
+
+  /** Reads a dword token; false when the token is not a dword at all (the record is cut there). */
+  private takeDword(
+    p: PendingRecord,
+    text: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    vertical: boolean,
+  ): boolean {
+    const token = text.slice(start, end);
+    const hasPrefix = token.charCodeAt(0) === 48 && (token.charCodeAt(1) | 0x20) === 120;
+    const digits = hasPrefix ? token.slice(2) : token;
+    const isHex = digits.length > 0 && /^[0-9a-fA-F]+$/.test(digits);
+    if (vertical) {
+      if (!isHex || !(hasPrefix || digits.length === 16)) return false;
+      if (p.slots >= 8) return false;
+    } else if (!hasPrefix && !(digits.length === 16 && /^[0-9a-zA-Z]+$/.test(digits))) {
+      return false;
+    }
+    const index = p.slots++;
+    if (index >= p.words.length / 2) {
+      // Only vertical lists grow past four (and are then reported as a problem, not decoded).
+      return true;
+    }
+    const what = `dword ${index} of ${p.expected}`;
+    if (!isHex) {
+      p.problems.push({ line: lineNo, message: `${what} '${token}' is not hexadecimal: the line is damaged` });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    const significant = digits.replace(/^0+(?=.)/, "");
+    if (significant.length > 16) {
+      p.problems.push({ line: lineNo, message: `${what} '${token}' has more than 64 bits: the line is damaged` });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    if (p.form !== "bare" && p.form !== "qemu-trace" && digits.length !== 16) {
+      p.problems.push({
+        line: lineNo,
+        message: `${what} '${token}' has ${digits.length} hex digits where Linux prints 16 (0x%016llx): the line may be damaged`,
+      });
+    }
+    const lo = significant.length > 8 ? significant.slice(-8) : significant;
+    const hi = significant.length > 8 ? significant.slice(0, -8) : "0";
+    p.words[2 * index] = parseInt(lo, 16) >>> 0;
+    p.words[2 * index + 1] = parseInt(hi, 16) >>> 0;
+    p.ranges[index] = { line: lineNo, start, end };
+    p.good++;
+    return true;
+  }
+
+  private takeDecoded(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    if (!restStartsWith(text, restStart, "event: ")) return false;
+    const rest = text.slice(restStart).trimEnd();
+    const m = DECODED_EVENT.exec(rest);
+    const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
+    p.decoded = d;
+    if (!m) {
+      p.problems.push({ line: lineNo, message: `the kernel's decoded event line is not in the Linux format: '${rest}'` });
+      d.name = "?";
+      return true;
+    }
+    d.name = m[1]!;
+    d.client = m[2]!;
+    const sid = parseSmallNumber(m[3]!);
+    const ssid = parseSmallNumber(m[4]!);
+    if (sid !== undefined) d.sid = sid;
+    if (ssid !== undefined) d.ssid = ssid;
+    if (m[5] !== undefined) {
+      const iova = normaliseHex(m[5]);
+      const ipa = normaliseHex(m[6]!);
+      if (iova !== undefined) d.iova = iova;
+      if (ipa !== undefined) d.ipa = ipa;
+      p.phase = "flags";
+    } else if (m[7] !== undefined) {
+      const fetch = normaliseHex(m[7]);
+      if (fetch !== undefined) d.fetchAddr = fetch;
+    }
+    if (TRANSLATION_FAULTS.has(d.name) && m[5] === undefined) {
+      p.problems.push({ line: lineNo, message: `the kernel prints iova and ipa for ${d.name}; this line has neither` });
+      d.name = d.name + "?";
+    }
+    return true;
+  }
+
+  private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    const rest = text.slice(restStart).trimEnd();
+    const m = DECODED_FLAGS.exec(rest);
+    if (!m) return false;
+    const d = p.decoded!;
+    d.lines.push(lineNo);
+    d.privileged = m[1] === "priv";
+    d.instruction = m[2] === "inst";
+    d.read = m[3] === "read";
+    d.stage2 = m[4] === "s2";
+    d.classText = m[5]!;
+    if (m[6] !== undefined) d.ttdRead = m[6] === " ttd_read";
+    d.stall = m[7] !== undefined;
+    d.stag = parseSmallNumber(m[8]!) ?? 0;
+    return true;
+  }
+
+  private noteMissing(p: PendingRecord, lineNo: number, why: string): void {
+    if (p.slots >= p.expected) return;
+    const missing = p.expected - p.slots;
+    const first = p.slots;
+    p.problems.push({
+      line: lineNo,
+      message:
+        missing === 1
+          ? `dword ${first} of ${p.expected} is missing (the record is cut ${why})`
+          : `dwords ${first}..${p.expected - 1} of ${p.expected} are missing (the record is cut ${why})`,
+    });
+    for (let i = p.slots; i < p.expected; i++) p.ranges[i] = undefined;
+    p.slots = p.expected;
+  }
+
+  // ---- finishing ----------------------------------------------------------------------------
+
+  private expire(lineNo: number): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      const waitingOptional = p.phase === "decoded" || p.phase === "flags";
+      const patience = p.phase === "vertical" ? 0 : waitingOptional ? DECODED_PATIENCE : DWORD_PATIENCE;
+      if (p.idle > patience) {
+        this.pending.splice(i, 1);
+        i--;
+        this.finish(p, lineNo);
+      }
+    }
+  }
+
+  /** Finishes a record whose next line (`atLine`) is not its own. */
+  private finish(p: PendingRecord, atLine: number): void {
+    if (p.phase === "vertical") {
+      this.finishVertical(p);
+      return;
+    }
+    if (p.phase === "cmdq-next") {
+      // No command printed: right for CERROR_NONE / CERROR_ATC_INV_SYNC, a cut log for CERROR_ILL.
+      if (p.cmdq && p.cmdq.errorCode === 1) {
+        p.problems.push({
+          line: p.lastLine,
+          message: "the command in error (two dwords after 'skipping command in error state:') is missing",
+        });
+      }
+      p.slots = p.expected;
+    }
+    if (p.slots < p.expected) {
+      const why = atLine > p.lastLine + 1 ? `after line ${p.lastLine + 1}` : `at line ${atLine + 1}`;
+      this.noteMissing(p, p.lastLine, why);
+    }
+    if (p.phase === "flags" && p.decoded && p.decoded.stag === undefined) {
+      p.problems.push({
+        line: p.lastLine,
+        message: `the kernel's flags line (priv/unpriv inst/data read/write s1/s2 "class" stag) for ${p.decoded.name} is missing`,
+      });
+    }
+    this.emit(p);
+  }
+
+  private finishVertical(p: PendingRecord): void {
+    if (p.slots === 4) {
+      this.emit(p);
+      return;
+    }
+    // Only long kernel-style dwords make a list worth mentioning when it is not four long.
+    if (p.slots >= 2 && p.good === Math.min(p.slots, 4) && allWide(p)) {
+      this.sink.problem({
+        line: p.startLine,
+        message: `${p.slots} hex dwords on consecutive lines (${p.startLine + 1}-${p.lastLine + 1}); an SMMUv3 event record has 4`,
+      });
+    }
+  }
+
+  private emit(p: PendingRecord): void {
+    const expected = p.expected;
+    const record: FoundRecord = {
+      kind: p.kind,
+      form: p.form,
+      startLine: p.startLine,
+      endLine: p.lastLine,
+      quoteDepth: p.quoteDepth,
+      source: p.source,
+      words: expected * 2 === p.words.length ? p.words : p.words.slice(0, expected * 2),
+      expectedDwords: expected,
+      wordRanges: p.ranges.slice(0, expected),
+      complete: p.good === expected,
+      problems: p.problems,
+      ...(p.headerRange ? { headerRange: p.headerRange } : {}),
+      ...(p.headerId !== undefined ? { headerId: p.headerId } : {}),
+      ...(p.cmdq ? { cmdq: p.cmdq } : {}),
+      ...(p.decoded ? { kernelDecoded: p.decoded } : {}),
+    };
+    this.sink.record(record);
+  }
+
+  // ---- starting a record --------------------------------------------------------------------
+
+  private detect(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
+    if (body.length === 0) return;
+    const hasHexPrefix = body.includes("0x");
+    if (hasHexPrefix && body.includes("event 0x")) {
+      const m = HEADER.exec(body);
+      if (m) {
+        const source = body.slice(0, m.index).trim();
+        const digits = m[1]!;
+        const problems: LogProblem[] = [];
+        if (digits.length > 2) {
+          problems.push({ line: lineNo, message: `event number 0x${digits} has more than 8 bits (Type is DW0[7:0])` });
+        }
+        this.start({
+          kind: "event",
+          form: "linux-raw",
+          startLine: lineNo,
+          quoteDepth: depth,
+          source,
+          expected: 4,
+          problems,
+          headerRange: { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length },
+          headerId: parseInt(digits.slice(-8), 16),
+          phase: "dwords",
+        });
+        return;
+      }
+    }
+    if (hasHexPrefix && body.includes("CMDQ error")) {
+      const m = CMDQ_HEADER.exec(body);
+      if (m) {
+        const cons = parseInt(m[1]!.slice(-8), 16) >>> 0;
+        // SMMU_CMDQ_CONS.ERR is bits [30:24] (SMMUv3 §6.1).
+        const errorCode = (cons >>> 24) & 0x7f;
+        const errorText = m[2]!;
+        const problems: LogProblem[] = [];
+        const expectedText = CMDQ_ERROR_NAMES[errorCode];
+        if (expectedText !== undefined && errorText !== expectedText && errorText !== "Unknown") {
+          problems.push({
+            line: lineNo,
+            message: `the kernel says '${errorText}' but CONS.ERR = ${errorCode} is '${expectedText}'`,
+          });
+        }
+        this.start({
+          kind: "cmdq-error",
+          form: "linux-cmdq",
+          startLine: lineNo,
+          quoteDepth: depth,
+          source: body.slice(0, m.index).trim(),
+          expected: 2,
+          problems,
+          headerRange: { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length },
+          cmdq: { cons, errorCode, errorText },
+          phase: "cmdq-next",
+        });
+        return;
+      }
+    }
+    if (body.includes("event: ")) {
+      const m = STANDALONE_DECODED.exec(body);
+      if (m) {
+        this.sink.problem({
+          line: lineNo,
+          message: `the kernel's decoded ${m[1]} line without the raw 'event 0x.. received:' dwords before it: the record itself is not in the text`,
+        });
+        return;
+      }
+    }
+    const c0 = body.charCodeAt(0);
+    if ((c0 === 115 /* s */ || (c0 >= 48 && c0 <= 57)) && body.includes("smmu")) {
+      if (this.detectQemuTrace(text, body, bodyStart, depth, lineNo)) return;
+    }
+    this.detectList(text, body, bodyStart, depth, lineNo);
+  }
+
+  private detectQemuTrace(text: string, body: string, bodyStart: number, depth: number, lineNo: number): boolean {
+    const m = QEMU_TRACE.exec(body);
+    if (!m) return false;
+    const point = m[1]!;
+    const argsText = m[2]!;
+    const argsStart = bodyStart + body.indexOf(argsText, m.index + point.length);
+    const args: Record<string, string> = {};
+    const argRanges: Record<string, LogTextRange> = {};
+    TRACE_ARG.lastIndex = 0;
+    for (let a = TRACE_ARG.exec(argsText); a; a = TRACE_ARG.exec(argsText)) {
+      const valueStart = argsStart + a.index + a[0].length - a[2]!.length;
+      args[a[1]!] = a[2]!;
+      argRanges[a[1]!] = { line: lineNo, start: valueStart, end: valueStart + a[2]!.length };
+    }
+    const address = TRACE_ADDRESS.exec(argsText);
+    if (address) args[`${address[1]} address`] = address[2]!;
+    const headerRange = { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length };
+    const trace: QemuTraceInfo = { point, args };
+    const problems: LogProblem[] = [];
+    if (point === "smmuv3_record_event") {
+      const type = /^([A-Z][A-Z0-9_]+)\b/.exec(argsText)?.[1];
+      if (!type || args["sid"] === undefined) {
+        this.sink.problem({ line: lineNo, message: "QEMU smmuv3_record_event line without an event type and sid" });
+        return true;
+      }
+      problems.push({
+        line: lineNo,
+        message:
+          "a QEMU trace line gives only the event type and StreamID: the other fields are not in the trace (shown as 0)",
+      });
+      this.sink.record({
+        kind: "event",
+        form: "qemu-trace",
+        startLine: lineNo,
+        endLine: lineNo,
+        quoteDepth: depth,
+        source: "",
+        words: new Uint32Array(8),
+        expectedDwords: 4,
+        wordRanges: [argRanges["sid"], undefined, undefined, undefined],
+        headerRange,
+        complete: false,
+        trace,
+        problems,
+      });
+      return true;
+    }
+    // A page-table walk step: the descriptor (pte) is the one dword it carries.
+    const pte = args["pte"];
+    const words = new Uint32Array(2);
+    let complete = false;
+    if (pte !== undefined) {
+      const digits = pte.replace(/^0[xX]/, "").replace(/^0+(?=.)/, "");
+      if (/^[0-9a-fA-F]{1,16}$/.test(digits)) {
+        words[0] = parseInt(digits.slice(-8), 16) >>> 0;
+        words[1] = digits.length > 8 ? parseInt(digits.slice(0, -8), 16) >>> 0 : 0;
+        complete = true;
+      } else {
+        problems.push({ line: lineNo, message: `pte '${pte}' is not a 64-bit hex value` });
+      }
+    }
+    this.sink.record({
+      kind: "trace",
+      form: "qemu-trace",
+      startLine: lineNo,
+      endLine: lineNo,
+      quoteDepth: depth,
+      source: "",
+      words,
+      expectedDwords: 1,
+      wordRanges: [complete ? argRanges["pte"] : undefined],
+      headerRange,
+      complete,
+      trace,
+      problems,
+    });
+    return true;
+  }
+
+  private detectList(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
+    // Cheap test first: every list token is 0x-prefixed or 16 hex digits long.
+    const trimmedEnd = body.trimEnd().length;
+    if (trimmedEnd === 0) return;
+    const last = body.charCodeAt(trimmedEnd - 1);
+    const lastIsHex = (last >= 48 && last <= 57) || ((last | 0x20) >= 97 && (last | 0x20) <= 102);
+    if (!lastIsHex && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
+    // One token at the end of the line: maybe the first of a vertical list.
+    const single = lastToken(text, bodyStart + trimmedEnd);
+    if (single) {
+      const token = text.slice(single.start, single.end);
+      if (HEX_TOKEN.test(token)) {
+        const before = text.slice(bodyStart, single.start).trim();
+        if (!/[0-9a-fA-F]$/.test(before) || !HEX_TOKEN.test(before.slice(before.lastIndexOf(" ") + 1))) {
+          this.startVertical(text, before, depth, lineNo, single);
+          return;
+        }
+      }
+    }
+    // Several hex tokens on one line (optionally after a `label:`).
+    const colon = body.lastIndexOf(": ");
+    const listStart = colon >= 0 && !body.slice(0, colon).includes("0x") ? colon + 2 : 0;
+    const tokens = body.slice(listStart).split(LIST_SPLIT).filter((t) => t.length !== 0);
+    if (tokens.length < 2) return;
+    for (const t of tokens) if (!HEX_TOKEN.test(t)) return;
+    if (tokens.length !== 4) {
+      if (tokens.length >= 3 && tokens.every((t) => t.replace(/^0[xX]/, "").length === 16)) {
+        this.sink.problem({
+          line: lineNo,
+          message: `${tokens.length} hex dwords on one line; an SMMUv3 event record has 4`,
+        });
+      }
+      return;
+    }
+    const p = this.newPending({
+      kind: "dwords",
+      form: "bare",
+      startLine: lineNo,
+      quoteDepth: depth,
+      source: body.slice(0, listStart).trim(),
+      expected: 4,
+      problems: [],
+      phase: "dwords",
+    });
+    let from = bodyStart + listStart;
+    for (const t of tokens) {
+      const at = text.indexOf(t, from);
+      this.takeDword(p, text, at, at + t.length, lineNo, false);
+      from = at + t.length;
+    }
+    p.lastLine = lineNo;
+    this.emit(p);
+  }
+
+  private startVertical(
+    text: string,
+    source: string,
+    depth: number,
+    lineNo: number,
+    token: { start: number; end: number },
+  ): void {
+    const p = this.newPending({
+      kind: "dwords",
+      form: "bare",
+      startLine: lineNo,
+      quoteDepth: depth,
+      source,
+      expected: 4,
+      problems: [],
+      phase: "vertical",
+    });
+    this.takeDword(p, text, token.start, token.end, lineNo, true);
+    this.pending.push(p);
+    this.limitPending(lineNo);
+  }
+
+  private start(init: Omit<PendingRecord, "words" | "ranges" | "slots" | "good" | "lastLine" | "idle">): void {
+    this.pending.push(this.newPending(init));
+    this.limitPending(init.startLine);
+  }
+
+  private newPending(init: Omit<PendingRecord, "words" | "ranges" | "slots" | "good" | "lastLine" | "idle">): PendingRecord {
+    return {
+      ...init,
+      words: new Uint32Array(8),
+      ranges: [undefined, undefined, undefined, undefined],
+      slots: 0,
+      good: 0,
+      lastLine: init.startLine,
+      idle: 0,
+    };
+  }
+
+  private limitPending(lineNo: number): void {
+    while (this.pending.length > MAX_PENDING) {
+      const oldest = this.pending.shift()!;
+      oldest.problems.push({ line: lineNo, message: `more than ${MAX_PENDING} records interleaved: given up` });
+      this.finish(oldest, lineNo);
+    }
+  }
+}
+
+// ---- small text helpers ---------------------------------------------------------------------
+
+function startsWithSource(body: string, source: string): boolean {
+  if (source.length === 0) return true;
+  if (!body.startsWith(source)) return false;
+  return body.length === source.length || isBlankCode(body.charCodeAt(source.length));
+}
+
+function restStartsWith(text: string, from: number, what: string): boolean {
+  let i = from;
+  while (i < text.length && isBlankCode(text.charCodeAt(i))) i++;
+  return text.startsWith(what, i);
+}
+
+/** The one whitespace-free token in text[from..], or undefined when there are none or several. */
+function singleToken(text: string, from: number): { start: number; end: number } | undefined {
+  let i = from;
+  const n = text.length;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  const start = i;
+  while (i < n && !isBlankCode(text.charCodeAt(i))) i++;
+  const end = i;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  return end > start && i === n ? { start, end } : undefined;
+}
+
+/** The last whitespace-free token ending at `end`. */
+function lastToken(text: string, end: number): { start: number; end: number } | undefined {
+  let i = end;
+  while (i > 0 && !isBlankCode(text.charCodeAt(i - 1))) i--;
+  return i < end ? { start: i, end } : undefined;
+}
+
+function allWide(p: PendingRecord): boolean {
+  for (let i = 0; i < Math.min(p.slots, 4); i++) {
+    const r = p.ranges[i];
+    if (!r || r.end - r.start < 16) return false;
+  }
+  return true;
+}

@@ -1,0 +1,65 @@
+// Peels what surrounds a log line's message: mail quoting (`> `, `> > `, `>>`), syslog priority
+// (`<3>`), journal prefixes (`Mar 25 11:35:01 host kernel: `) and kernel timestamps
+// (`[10501.943884]`, `[Wed Mar 25 11:35:01 2020]`). What is left (the "body") still starts with the
+// device prefix (`arm-smmu-v3 arm-smmu-v3.2.auto: `), which the scanner keeps as the record's
+// source so that lines of other drivers interleaved with a record can be told apart.
+
+export interface LogLinePrefix {
+  /** Number of `>` quote markers. */
+  readonly quoteDepth: number;
+  /** Character offset of the body in the line. */
+  readonly bodyStart: number;
+}
+
+const SYSLOG_PRIORITY = /^<\d{1,3}>/;
+const JOURNAL = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
+const TIMESTAMP = /^\[\s*\d+\.\d+\]/;
+const HUMAN_TIMESTAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/;
+
+function isBlank(code: number): boolean {
+  return code === 32 || code === 9;
+}
+
+/** Splits quoting and timestamps off `line` (without its line break). Never throws. */
+export function parseLogLinePrefix(line: string): LogLinePrefix {
+  let i = 0;
+  const n = line.length;
+  let depth = 0;
+  // Mail quoting: optional indentation, then `>` markers each optionally followed by one blank.
+  let j = 0;
+  while (j < n && isBlank(line.charCodeAt(j))) j++;
+  if (j < n && line.charCodeAt(j) === 62 /* > */) {
+    i = j;
+    while (i < n && line.charCodeAt(i) === 62) {
+      depth++;
+      i++;
+      if (i < n && isBlank(line.charCodeAt(i))) i++;
+    }
+  }
+  // Priority, journal prefix and timestamp, only when the text starts like one (cheap test first).
+  let rest = i === 0 ? line : line.slice(i);
+  const first = rest.charCodeAt(0);
+  if (first === 60 /* < */) {
+    const m = SYSLOG_PRIORITY.exec(rest);
+    if (m) {
+      i += m[0].length;
+      rest = rest.slice(m[0].length);
+    }
+  }
+  const c = rest.charCodeAt(0);
+  if (c >= 65 && c <= 90) {
+    const m = JOURNAL.exec(rest);
+    if (m) {
+      i += m[0].length;
+      rest = rest.slice(m[0].length);
+    }
+  }
+  if (rest.charCodeAt(0) === 91 /* [ */) {
+    const m = TIMESTAMP.exec(rest) ?? HUMAN_TIMESTAMP.exec(rest);
+    if (m) {
+      i += m[0].length;
+      while (i < n && isBlank(line.charCodeAt(i))) i++;
+    }
+  }
+  return { quoteDepth: depth, bodyStart: i };
+}
