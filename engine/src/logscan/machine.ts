@@ -466,12 +466,12 @@ export class LogLineMachine {
     }
     const c0 = body.charCodeAt(0);
     if ((c0 === 115 /* s */ || (c0 >= 48 && c0 <= 57)) && body.includes("smmu")) {
-      if (this.detectQemuTrace(text, body, bodyStart, depth, lineNo)) return;
+      if (this.detectQemuTrace(body, bodyStart, depth, lineNo)) return;
     }
     this.detectList(text, body, bodyStart, depth, lineNo);
   }
 
-  private detectQemuTrace(text: string, body: string, bodyStart: number, depth: number, lineNo: number): boolean {
+  private detectQemuTrace(body: string, bodyStart: number, depth: number, lineNo: number): boolean {
     const m = QEMU_TRACE.exec(body);
     if (!m) return false;
     const point = m[1]!;
