@@ -8,3 +8,4 @@ export * from "./source";
 export * from "./diagnostics";
 export * from "./memory/image";
 export * from "./smmuv3/scenario";
+export * from "./lang";

@@ -1,0 +1,32 @@
+// The `.iommu` description language's public API (docs/language.md): parse, build, lint, format,
+// run expectations. engine/src/index.ts re-exports this file only.
+
+export { parseDescription, TOP_LEVEL_KEYWORDS } from "./parser";
+export type {
+  LangRange,
+  NumberLit,
+  IdentLit,
+  LabelRef,
+  Value,
+  Placement,
+  FieldStmt,
+  WordsStmt,
+  StrtabStmt,
+  SmmuNode,
+  StructType,
+  StructNode,
+  MapAttr,
+  MapStmt,
+  PageTableNode,
+  MemoryNode,
+  AbortNode,
+  LabelNode,
+  EventNode,
+  IncludeNode,
+  Access,
+  ExpectTranslateNode,
+  StructureRef,
+  ExpectLegalNode,
+  TopNode,
+  ParseResult,
+} from "./ast";

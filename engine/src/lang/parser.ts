@@ -1,0 +1,787 @@
+// The `.iommu` parser: tokens → statements and blocks → typed nodes (docs/language.md).
+//
+// Error-tolerant by construction: a statement ends at a newline or `;`, so a mistake costs one
+// diagnostic and the parser resumes at the next statement. A block left open is closed at the
+// next top-level keyword (reported once, at its `{`). Never throws; linear in the input.
+
+import type { EngineDiagnostic } from "../diagnostics";
+import type {
+  ExpectLegalNode,
+  ExpectTranslateNode,
+  FieldStmt,
+  IdentLit,
+  LabelRef,
+  LangRange,
+  MapAttr,
+  MapStmt,
+  NumberLit,
+  ParseResult,
+  Placement,
+  StrtabStmt,
+  StructType,
+  TopNode,
+  Value,
+  WordsStmt,
+} from "./ast";
+import { type Token, lex } from "./lexer";
+
+/** Statement keywords allowed at the top level; one of them inside a block closes it. */
+export const TOP_LEVEL_KEYWORDS: readonly string[] = [
+  "smmu",
+  "ste",
+  "cd",
+  "l1std",
+  "l1cd",
+  "pagetable",
+  "memory",
+  "abort",
+  "label",
+  "event",
+  "include",
+  "expect",
+];
+const TOP_SET = new Set(TOP_LEVEL_KEYWORDS);
+
+/** `map` attributes whose value is a word (`ap rw`, `sh ish`). */
+const WORD_VALUED_ATTRS = new Set(["ap", "sh", "s2ap"]);
+
+interface RawBlock {
+  readonly open: Token;
+  readonly stmts: RawStmt[];
+  close?: Token;
+}
+
+interface RawStmt {
+  readonly tokens: Token[];
+  block?: RawBlock;
+}
+
+/** A shape error: reported once for the statement, which is then dropped. */
+class StatementError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly range: LangRange,
+  ) {
+    super(message);
+  }
+}
+
+function tokenRange(t: Token): LangRange {
+  return { start: { line: t.line, character: t.start }, end: { line: t.line, character: t.end } };
+}
+
+function joinRange(a: LangRange, b: LangRange): LangRange {
+  return { start: a.start, end: b.end };
+}
+
+function stmtRange(s: RawStmt): LangRange {
+  const first = s.tokens[0] ?? s.block?.open;
+  const lastTok = s.block?.close ?? lastOf(s.block?.stmts) ?? s.tokens[s.tokens.length - 1] ?? first;
+  const start = first ? tokenRange(first) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return joinRange(start, lastTok ? endRangeOf(lastTok) : start);
+}
+
+function lastOf(stmts: RawStmt[] | undefined): RawStmt | undefined {
+  return stmts && stmts.length ? stmts[stmts.length - 1] : undefined;
+}
+
+function endRangeOf(x: Token | RawStmt): LangRange {
+  if ("kind" in x) return tokenRange(x);
+  return stmtRange(x);
+}
+
+/** Parses a description. Never throws. */
+export function parseDescription(text: string, file: string): ParseResult {
+  const { tokens, comments, lineCount } = lex(text);
+  const diagnostics: EngineDiagnostic[] = [];
+  const report = (code: string, message: string, range: LangRange): void => {
+    diagnostics.push({ code, severity: "error", message, span: { file, start: range.start, end: range.end } });
+  };
+
+  // ---- pass 1: statements and blocks ----
+  let pos = 0;
+  const parseStatements = (block: RawBlock | undefined): RawStmt[] => {
+    const out: RawStmt[] = [];
+    for (;;) {
+      const t = tokens[pos];
+      if (t === undefined) {
+        if (block) report("LANG-UNCLOSED-BLOCK", "this { has no matching }", tokenRange(block.open));
+        return out;
+      }
+      if (t.kind === "newline" || t.kind === "semi") {
+        pos++;
+        continue;
+      }
+      if (t.kind === "rbrace") {
+        pos++;
+        if (block) {
+          block.close = t;
+          return out;
+        }
+        report("LANG-UNMATCHED-BRACE", "this } closes no block", tokenRange(t));
+        continue;
+      }
+      if (block && t.kind === "ident" && TOP_SET.has(t.text.toLowerCase())) {
+        report(
+          "LANG-UNCLOSED-BLOCK",
+          `this { has no matching } before '${t.text}' on line ${t.line + 1}`,
+          tokenRange(block.open),
+        );
+        return out;
+      }
+      const stmt: RawStmt = { tokens: [] };
+      for (;;) {
+        const u = tokens[pos];
+        if (u === undefined || u.kind === "newline" || u.kind === "semi" || u.kind === "rbrace") break;
+        if (u.kind === "lbrace") {
+          pos++;
+          const inner: RawBlock = { open: u, stmts: [] };
+          if (block) {
+            // blocks do not nest in this language: parse the inner one but report it
+            report("LANG-SYNTAX", "blocks do not nest: this { is inside another block", tokenRange(u));
+          }
+          inner.stmts.push(...parseStatements(inner));
+          stmt.block = inner;
+          break;
+        }
+        stmt.tokens.push(u);
+        pos++;
+      }
+      // a `{` on the line after its header belongs to the header
+      const prev = out[out.length - 1];
+      if (stmt.tokens.length === 0 && stmt.block && prev && !prev.block) prev.block = stmt.block;
+      else out.push(stmt);
+    }
+  };
+  const top = parseStatements(undefined);
+
+  // ---- pass 2: typed nodes ----
+  const nodes: TopNode[] = [];
+  for (const s of top) {
+    try {
+      const node = shapeTop(s, report);
+      if (node) nodes.push(node);
+    } catch (e: unknown) {
+      if (e instanceof StatementError) report(e.code, e.message, e.range);
+      else report("LANG-SYNTAX", `internal parser problem: ${String(e)}`, stmtRange(s));
+    }
+  }
+  return { file, nodes, comments, diagnostics, lineCount };
+}
+
+// ---- shaping helpers ----
+
+type Report = (code: string, message: string, range: LangRange) => void;
+
+class Cursor {
+  private i = 0;
+  constructor(
+    readonly tokens: readonly Token[],
+    /** Where "end of statement" errors point. */
+    readonly endRange: LangRange,
+  ) {}
+  peek(offset = 0): Token | undefined {
+    return this.tokens[this.i + offset];
+  }
+  next(): Token | undefined {
+    return this.tokens[this.i++];
+  }
+  atEnd(): boolean {
+    return this.i >= this.tokens.length;
+  }
+  peekWord(): string | undefined {
+    const t = this.peek();
+    return t && t.kind === "ident" ? t.text.toLowerCase() : undefined;
+  }
+  fail(message: string, t: Token | undefined = this.peek()): never {
+    if (t && t.kind === "number" && t.problem) throw new StatementError("LANG-BAD-NUMBER", t.problem, tokenRange(t));
+    if (t && t.kind === "error") {
+      if (t.problem === "unterminated string")
+        throw new StatementError("LANG-UNTERMINATED-STRING", "this string has no closing quote", tokenRange(t));
+      throw new StatementError("LANG-SYNTAX", `unexpected character '${t.text}': ${message}`, tokenRange(t));
+    }
+    const range = t ? tokenRange(t) : this.endRange;
+    throw new StatementError(
+      "LANG-SYNTAX",
+      t ? `${message}, found '${t.text}'` : `${message} at the end of the statement`,
+      range,
+    );
+  }
+  number(what: string): NumberLit {
+    const t = this.peek();
+    if (!t || t.kind !== "number" || !t.value) this.fail(`expected ${what}`);
+    this.i++;
+    return numberLit(t);
+  }
+  ident(what: string): IdentLit {
+    const t = this.peek();
+    if (!t || t.kind !== "ident") this.fail(`expected ${what}`);
+    this.i++;
+    return identLit(t);
+  }
+  keyword(word: string): IdentLit {
+    const t = this.peek();
+    if (!t || t.kind !== "ident" || t.text.toLowerCase() !== word) this.fail(`expected '${word}'`);
+    this.i++;
+    return identLit(t);
+  }
+  /** `@addr`, `@label [+ off]` or `@ipa <addr>`. */
+  placement(): Placement {
+    const t = this.peek();
+    if (t && t.kind === "at") {
+      this.i++;
+      const n = this.number("an address after @");
+      return { space: "pa", addr: n, range: joinRange(tokenRange(t), n.range) };
+    }
+    if (t && t.kind === "label" && t.text.toLowerCase() === "@ipa") {
+      this.i++;
+      const addr = this.addressValue("an IPA after @ipa");
+      return { space: "ipa", addr, range: joinRange(tokenRange(t), addr.range) };
+    }
+    if (t && t.kind === "label") {
+      const l = this.labelRef();
+      return { space: "pa", addr: l, range: l.range };
+    }
+    this.fail("expected a placement (@address, @label or @ipa address)");
+  }
+  isPlacement(): boolean {
+    const t = this.peek();
+    return t !== undefined && (t.kind === "at" || t.kind === "label");
+  }
+  labelRef(): LabelRef {
+    const t = this.next()!;
+    const name = t.text.slice(1);
+    const plus = this.peek();
+    if (plus && plus.kind === "plus") {
+      this.i++;
+      const off = this.number("an offset after +");
+      return { kind: "label", name, offset: off, range: joinRange(tokenRange(t), off.range) };
+    }
+    return { kind: "label", name, range: tokenRange(t) };
+  }
+  /** A number, `@number` or a label (address positions). */
+  addressValue(what: string): NumberLit | LabelRef {
+    const t = this.peek();
+    if (t && t.kind === "label") return this.labelRef();
+    if (t && t.kind === "at") {
+      this.i++;
+      return this.number(what);
+    }
+    return this.number(what);
+  }
+  value(what: string): Value {
+    const t = this.peek();
+    if (t && t.kind === "ident") {
+      this.i++;
+      return identLit(t);
+    }
+    return this.addressValue(what);
+  }
+  isValueStart(): boolean {
+    const t = this.peek();
+    return t !== undefined && (t.kind === "number" || t.kind === "label" || t.kind === "at");
+  }
+  endOfStatement(): void {
+    const t = this.peek();
+    if (t) this.fail("expected the end of the statement");
+  }
+}
+
+function numberLit(t: Token): NumberLit {
+  return { kind: "number", value: t.value!, text: t.text, isSize: t.isSize ?? false, range: tokenRange(t) };
+}
+
+function identLit(t: Token): IdentLit {
+  return { kind: "ident", text: t.text, lower: t.text.toLowerCase(), range: tokenRange(t) };
+}
+
+function endRangeOfTokens(tokens: readonly Token[]): LangRange {
+  const last = tokens[tokens.length - 1];
+  if (!last) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  return { start: { line: last.line, character: last.end }, end: { line: last.line, character: last.end } };
+}
+
+/** Header tokens up to a `=` (raw words after it). */
+function splitAtEq(tokens: readonly Token[]): { header: Token[]; eq?: Token; words: Token[] } {
+  const k = tokens.findIndex((t) => t.kind === "eq");
+  if (k < 0) return { header: [...tokens], words: [] };
+  return { header: tokens.slice(0, k), eq: tokens[k]!, words: tokens.slice(k + 1) };
+}
+
+function wordsFrom(tokens: readonly Token[], range: LangRange, allowEmpty = false): WordsStmt {
+  const c: Cursor = new Cursor(tokens, range);
+  const words: NumberLit[] = [];
+  while (!c.atEnd()) words.push(c.number("a 64-bit word"));
+  if (!allowEmpty && words.length === 0) c.fail("expected 64-bit words after =");
+  const first = words[0];
+  const last = words[words.length - 1];
+  return { kind: "words", words, range: first && last ? joinRange(first.range, last.range) : range };
+}
+
+function shapeTop(s: RawStmt, report: Report): TopNode | undefined {
+  const range = stmtRange(s);
+  const first = s.tokens[0];
+  if (!first) {
+    report("LANG-SYNTAX", "a block needs a statement before it (ste, cd, pagetable, ...)", range);
+    return undefined;
+  }
+  if (first.kind !== "ident") {
+    const c: Cursor = new Cursor(s.tokens, range);
+    c.fail("expected a statement keyword (smmu, ste, cd, pagetable, memory, event, include, expect, ...)", first);
+  }
+  const kw = first.text.toLowerCase();
+  const keyword = identLit(first);
+  switch (kw) {
+    case "smmu":
+      return shapeSmmu(s, keyword, range, report);
+    case "ste":
+    case "cd":
+    case "l1std":
+    case "l1cd":
+      return shapeStruct(s, kw, keyword, range, report);
+    case "pagetable":
+      return shapePageTable(s, keyword, range, report);
+    case "memory":
+      return shapeMemory(s, keyword, range, report);
+    case "abort": {
+      const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+      const placement = c.placement();
+      let size: NumberLit | undefined;
+      if (c.peekWord() === "size") {
+        c.next();
+        size = c.number("a size");
+      }
+      c.endOfStatement();
+      noBlock(s, report);
+      return { kind: "abort", keyword, range, placement, ...(size ? { size } : {}) };
+    }
+    case "label": {
+      const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+      const name = c.ident("a label name");
+      const placement = c.placement();
+      let via: IdentLit | undefined;
+      if (c.peekWord() === "via") {
+        c.next();
+        via = c.ident("a stage-2 pagetable name after via");
+      }
+      c.endOfStatement();
+      noBlock(s, report);
+      return { kind: "label", keyword, range, name, placement, ...(via ? { via } : {}) };
+    }
+    case "event": {
+      const rest = s.tokens.slice(1);
+      const body = rest[0]?.kind === "eq" ? rest.slice(1) : rest;
+      const w = wordsFrom(body, endRangeOfTokens(s.tokens), true);
+      if (w.words.length !== 4) {
+        throw new StatementError(
+          "LANG-SYNTAX",
+          `an event record is 4 dwords (DW0..DW3), found ${w.words.length}`,
+          w.words.length ? w.range : range,
+        );
+      }
+      noBlock(s, report);
+      return { kind: "event", keyword, range, words: w.words };
+    }
+    case "include":
+      return shapeInclude(s, keyword, range, report);
+    case "expect":
+      return shapeExpect(s, keyword, range, report);
+    default: {
+      const message = TOP_SET.has(kw)
+        ? `'${first.text}' is not allowed here`
+        : `unknown statement '${first.text}' (expected one of ${TOP_LEVEL_KEYWORDS.join(", ")})`;
+      report("LANG-UNKNOWN-STATEMENT", message, tokenRange(first));
+      return undefined;
+    }
+  }
+}
+
+function noBlock(s: RawStmt, report: Report): void {
+  if (s.block) report("LANG-SYNTAX", "this statement takes no block", tokenRange(s.block.open));
+}
+
+/** Shapes the statements of a block with `each`, one diagnostic per bad statement. */
+function forEachInBlock(s: RawStmt, report: Report, each: (inner: RawStmt, range: LangRange) => void): void {
+  if (!s.block) return;
+  for (const inner of s.block.stmts) {
+    const r = stmtRange(inner);
+    try {
+      each(inner, r);
+    } catch (e: unknown) {
+      if (e instanceof StatementError) report(e.code, e.message, e.range);
+      else throw e;
+    }
+  }
+}
+
+function fieldStmt(inner: RawStmt, r: LangRange): FieldStmt {
+  const c: Cursor = new Cursor(inner.tokens, endRangeOfTokens(inner.tokens));
+  const name = c.ident("a field name");
+  const values: Value[] = [];
+  while (!c.atEnd()) values.push(c.value("a value"));
+  if (values.length === 0) c.fail(`expected a value for ${name.text}`);
+  return { kind: "field", name, values, range: r };
+}
+
+function shapeSmmu(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  let name: IdentLit | undefined;
+  if (!c.atEnd()) name = c.ident("an SMMU name or {");
+  c.endOfStatement();
+  if (!s.block) throw new StatementError("LANG-SYNTAX", "expected { after smmu", endRangeOfTokens(s.tokens));
+  const settings: FieldStmt[] = [];
+  let strtab: StrtabStmt | undefined;
+  forEachInBlock(s, report, (inner, r) => {
+    const w = inner.tokens[0];
+    if (w && w.kind === "ident" && w.text.toLowerCase() === "strtab") {
+      strtab = shapeStrtab(inner, r);
+      return;
+    }
+    settings.push(fieldStmt(inner, r));
+  });
+  return { kind: "smmu", keyword, range, ...(name ? { name } : {}), settings, ...(strtab ? { strtab } : {}) };
+}
+
+function shapeStrtab(s: RawStmt, range: LangRange): StrtabStmt {
+  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  let fmt: IdentLit | undefined;
+  let placement: Placement | undefined;
+  let log2size: NumberLit | undefined;
+  let split: NumberLit | undefined;
+  while (!c.atEnd()) {
+    if (c.isPlacement()) {
+      placement = c.placement();
+      continue;
+    }
+    const w = c.ident("linear, 2-level, @address, log2size or split");
+    if (w.lower === "log2size") log2size = c.number("log2size (number of StreamID bits)");
+    else if (w.lower === "split") split = c.number("split (6, 8 or 10)");
+    else if (w.lower === "linear" || w.lower === "2-level") fmt = w;
+    else
+      throw new StatementError(
+        "LANG-SYNTAX",
+        `expected linear, 2-level, @address, log2size or split, found '${w.text}'`,
+        w.range,
+      );
+  }
+  return {
+    kind: "strtab",
+    range,
+    ...(fmt ? { fmt } : {}),
+    ...(placement ? { placement } : {}),
+    ...(log2size ? { log2size } : {}),
+    ...(split ? { split } : {}),
+  };
+}
+
+function shapeStruct(s: RawStmt, type: StructType, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  const { header, eq, words: rawWords } = splitAtEq(s.tokens.slice(1));
+  const c: Cursor = new Cursor(header, eq ? tokenRange(eq) : endRangeOfTokens(s.tokens));
+  let index: NumberLit | undefined;
+  let name: IdentLit | undefined;
+  let ssid: NumberLit | undefined;
+  let placement: Placement | undefined;
+  let via: IdentLit | undefined;
+  if (type === "ste") index = c.number("a StreamID after ste");
+  if (type === "l1std") index = c.number("an L1 index after l1std");
+  while (!c.atEnd()) {
+    if (c.isPlacement()) {
+      placement = c.placement();
+      continue;
+    }
+    const w = c.ident("a name, ssid, via or a placement");
+    if (w.lower === "ssid" && type === "cd") ssid = c.number("a SubstreamID after ssid");
+    else if (w.lower === "via") via = c.ident("a stage-2 pagetable name after via");
+    else if (!name && !placement) name = w;
+    else throw new StatementError("LANG-SYNTAX", `unexpected '${w.text}' in the ${type} header`, w.range);
+  }
+  const words: WordsStmt[] = [];
+  const fields: FieldStmt[] = [];
+  if (eq) words.push(wordsFrom(rawWords, tokenRange(eq)));
+  if (!eq && !s.block) throw new StatementError("LANG-SYNTAX", `expected { or = after the ${type} header`, c.endRange);
+  forEachInBlock(s, report, (inner, r) => {
+    const t = inner.tokens[0];
+    if (t && (t.kind === "number" || t.kind === "eq")) {
+      words.push(wordsFrom(t.kind === "eq" ? inner.tokens.slice(1) : inner.tokens, r));
+      return;
+    }
+    fields.push(fieldStmt(inner, r));
+  });
+  return {
+    kind: "struct",
+    type,
+    keyword,
+    range,
+    ...(index ? { index } : {}),
+    ...(name ? { name } : {}),
+    ...(ssid ? { ssid } : {}),
+    ...(placement ? { placement } : {}),
+    ...(via ? { via } : {}),
+    fields,
+    words,
+  };
+}
+
+function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const name = c.ident("a pagetable name");
+  let stage: 1 | 2 | undefined;
+  let stageRange: LangRange | undefined;
+  let granule: NumberLit | undefined;
+  let ia: NumberLit | undefined;
+  let startLevel: NumberLit | undefined;
+  let pool: Placement | undefined;
+  let poolSize: NumberLit | undefined;
+  let via: IdentLit | undefined;
+  let placement: Placement | undefined;
+  while (!c.atEnd()) {
+    if (c.isPlacement()) {
+      placement = c.placement();
+      continue;
+    }
+    const w = c.ident("stage1, stage2, granule, ia, startlevel, pool, via or a placement");
+    switch (w.lower) {
+      case "stage1":
+      case "s1":
+        stage = 1;
+        stageRange = w.range;
+        break;
+      case "stage2":
+      case "s2":
+        stage = 2;
+        stageRange = w.range;
+        break;
+      case "granule":
+        granule = c.number("a granule (4k, 16k or 64k)");
+        break;
+      case "ia":
+        ia = c.number("the input address size in bits");
+        break;
+      case "startlevel":
+        startLevel = c.number("a start level (0..3)");
+        break;
+      case "pool":
+        pool = c.placement();
+        if (c.peekWord() === "size") {
+          c.next();
+          poolSize = c.number("a pool size");
+        }
+        break;
+      case "via":
+        via = c.ident("a stage-2 pagetable name after via");
+        break;
+      default:
+        throw new StatementError(
+          "LANG-SYNTAX",
+          `expected stage1, stage2, granule, ia, startlevel, pool, via or a placement, found '${w.text}'`,
+          w.range,
+        );
+    }
+  }
+  if (!s.block) throw new StatementError("LANG-SYNTAX", "expected { after the pagetable header", c.endRange);
+  const maps: MapStmt[] = [];
+  forEachInBlock(s, report, (inner, r) => {
+    maps.push(shapeMap(inner, r));
+  });
+  return {
+    kind: "pagetable",
+    keyword,
+    range,
+    name,
+    ...(stage ? { stage } : {}),
+    ...(stageRange ? { stageRange } : {}),
+    ...(granule ? { granule } : {}),
+    ...(ia ? { ia } : {}),
+    ...(startLevel ? { startLevel } : {}),
+    ...(pool ? { pool } : {}),
+    ...(poolSize ? { poolSize } : {}),
+    ...(via ? { via } : {}),
+    ...(placement ? { placement } : {}),
+    maps,
+  };
+}
+
+function shapeMap(s: RawStmt, range: LangRange): MapStmt {
+  const c: Cursor = new Cursor(s.tokens, endRangeOfTokens(s.tokens));
+  const kw = c.peek();
+  if (!kw || kw.kind !== "ident" || kw.text.toLowerCase() !== "map")
+    c.fail("expected 'map' (pagetable blocks hold map statements)");
+  const keyword = c.keyword("map");
+  const iova = c.number("the input address to map");
+  let size: NumberLit | undefined;
+  let out: NumberLit | LabelRef | undefined;
+  if (c.peekWord() === "size") {
+    c.next();
+    size = c.number("a size");
+  }
+  const arrow = c.peek();
+  if (arrow && arrow.kind === "arrow") {
+    c.next();
+    out = c.addressValue("the output address after ->");
+  }
+  const attrs: MapAttr[] = [];
+  while (!c.atEnd()) {
+    const name = c.ident("a mapping attribute");
+    let value: Value | undefined;
+    if (c.isValueStart()) value = c.value("a value");
+    else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
+    attrs.push({ name, ...(value ? { value } : {}), range: value ? joinRange(name.range, value.range) : name.range });
+  }
+  return {
+    kind: "map",
+    keyword,
+    ...(iova ? { iova } : {}),
+    ...(size ? { size } : {}),
+    ...(out ? { out } : {}),
+    attrs,
+    range,
+  };
+}
+
+function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  const { header, eq, words: rawWords } = splitAtEq(s.tokens.slice(1));
+  const c: Cursor = new Cursor(header, eq ? tokenRange(eq) : endRangeOfTokens(s.tokens));
+  let name: IdentLit | undefined;
+  let placement: Placement | undefined;
+  let via: IdentLit | undefined;
+  while (!c.atEnd()) {
+    if (c.isPlacement()) {
+      placement = c.placement();
+      continue;
+    }
+    const w = c.ident("a name, via or a placement");
+    if (w.lower === "via") via = c.ident("a stage-2 pagetable name after via");
+    else if (!name && !placement) name = w;
+    else throw new StatementError("LANG-SYNTAX", `unexpected '${w.text}' in the memory header`, w.range);
+  }
+  const words: NumberLit[] = [];
+  if (eq) words.push(...wordsFrom(rawWords, tokenRange(eq)).words);
+  if (!eq && !s.block) throw new StatementError("LANG-SYNTAX", "expected { or = after the memory header", c.endRange);
+  forEachInBlock(s, report, (inner, r) => {
+    words.push(...wordsFrom(inner.tokens, r).words);
+  });
+  return {
+    kind: "memory",
+    keyword,
+    range,
+    ...(name ? { name } : {}),
+    ...(placement ? { placement } : {}),
+    ...(via ? { via } : {}),
+    words,
+  };
+}
+
+function shapeInclude(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  let dump = false;
+  if (c.peekWord() === "dump") {
+    c.next();
+    dump = true;
+  }
+  const p = c.peek();
+  if (!p || p.kind !== "string") c.fail('expected a quoted path ("file.iommu")');
+  c.next();
+  let format: IdentLit | undefined;
+  let base: NumberLit | LabelRef | undefined;
+  while (!c.atEnd()) {
+    const w = c.ident("format or base");
+    if (w.lower === "format" && dump) format = c.ident("a dump format name");
+    else if (w.lower === "base" && dump) base = c.addressValue("a base address");
+    else
+      throw new StatementError(
+        "LANG-SYNTAX",
+        `unexpected '${w.text}' (only include dump takes format and base)`,
+        w.range,
+      );
+  }
+  noBlock(s, report);
+  return {
+    kind: "include",
+    keyword,
+    range,
+    path: p.text,
+    pathRange: tokenRange(p),
+    dump,
+    ...(format ? { format } : {}),
+    ...(base ? { base } : {}),
+  };
+}
+
+function shapeExpect(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
+  noBlock(s, report);
+  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const what = c.ident("translate, legal or illegal after expect");
+  if (what.lower === "translate") {
+    c.keyword("sid");
+    const sid = c.number("a StreamID");
+    let ssid: NumberLit | undefined;
+    if (c.peekWord() === "ssid") {
+      c.next();
+      ssid = c.number("a SubstreamID");
+    }
+    c.keyword("iova");
+    const iova = c.number("an input address");
+    const acc = c.ident("read, write or exec");
+    if (acc.lower !== "read" && acc.lower !== "write" && acc.lower !== "exec")
+      throw new StatementError("LANG-SYNTAX", `expected read, write or exec, found '${acc.text}'`, acc.range);
+    let unprivileged = false;
+    if (c.peekWord() === "unprivileged") {
+      c.next();
+      unprivileged = true;
+    } else if (c.peekWord() === "privileged") {
+      c.next();
+    }
+    const arrow = c.next();
+    if (!arrow || arrow.kind !== "arrow") c.fail("expected -> and the expected result", arrow);
+    let result: ExpectTranslateNode["result"];
+    if (c.peekWord() === "fault") {
+      c.next();
+      const event = c.ident("an event name (F_TRANSLATION, C_BAD_STE, ...)");
+      let stage: NumberLit | undefined;
+      let level: NumberLit | undefined;
+      while (!c.atEnd()) {
+        const w = c.ident("stage or level");
+        if (w.lower === "stage") stage = c.number("a stage (1 or 2)");
+        else if (w.lower === "level") level = c.number("a level (0..3)");
+        else throw new StatementError("LANG-SYNTAX", `expected stage or level, found '${w.text}'`, w.range);
+      }
+      result = { kind: "fault", event, ...(stage ? { stage } : {}), ...(level ? { level } : {}) };
+    } else {
+      const pa = c.number("a physical address or 'fault'");
+      c.endOfStatement();
+      result = { kind: "pa", pa };
+    }
+    const node: ExpectTranslateNode = {
+      kind: "expect-translate",
+      keyword,
+      range,
+      sid,
+      ...(ssid ? { ssid } : {}),
+      iova,
+      access: acc.lower,
+      unprivileged,
+      result,
+    };
+    return node;
+  }
+  if (what.lower === "legal" || what.lower === "illegal") {
+    const type = c.ident("ste or cd");
+    let target: ExpectLegalNode["target"];
+    if (type.lower === "ste") {
+      const sid = c.number("a StreamID");
+      target = { type: "ste", sid, range: joinRange(type.range, sid.range) };
+    } else if (type.lower === "cd") {
+      const t = c.peek();
+      const ref = t && t.kind === "ident" ? c.ident("a CD name") : c.addressValue("a CD name or @address");
+      target = { type: "cd", ref, range: joinRange(type.range, ref.range) };
+    } else {
+      throw new StatementError("LANG-SYNTAX", `expected ste or cd, found '${type.text}'`, type.range);
+    }
+    let code: IdentLit | undefined;
+    if (!c.atEnd()) code = c.ident("a rule code (STE-31) or an event name (C_BAD_STE)");
+    c.endOfStatement();
+    return { kind: "expect-legal", keyword, range, legal: what.lower === "legal", target, ...(code ? { code } : {}) };
+  }
+  throw new StatementError("LANG-SYNTAX", `expected translate, legal or illegal, found '${what.text}'`, what.range);
+}
