@@ -251,7 +251,7 @@ export class LogLineMachine {
 
   private takeDecoded(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
     if (!restStartsWith(text, restStart, "event: ")) return false;
-    const rest = text.slice(restStart).trimEnd();
+    const rest = text.slice(restStart).trim();
     const m = DECODED_EVENT.exec(rest);
     const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
     p.decoded = d;
@@ -284,7 +284,7 @@ export class LogLineMachine {
   }
 
   private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
-    const rest = text.slice(restStart).trimEnd();
+    const rest = text.slice(restStart).trim();
     const m = DECODED_FLAGS.exec(rest);
     if (!m) return false;
     const d = p.decoded!;

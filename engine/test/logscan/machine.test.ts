@@ -1,0 +1,406 @@
+// The log scanner's text side: every form it reads, with exact line ranges, dwords and problems.
+// Data-driven: each case is an inline fixture and what must be found in it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { LogLineSplitter } from "../../src/logscan/chunks";
+import type { FoundRecord, LogProblem } from "../../src/logscan/types";
+
+function scanRaw(text: string): { records: FoundRecord[]; problems: LogProblem[] } {
+  const records: FoundRecord[] = [];
+  const problems: LogProblem[] = [];
+  const s = new LogLineSplitter({ record: (r) => records.push(r), problem: (p) => problems.push(p) });
+  s.push(text);
+  s.end();
+  return { records, problems };
+}
+
+/** Dwords as kernel hex (`0x7d1100000004`), for readable assertions. */
+function dwords(r: FoundRecord): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < r.expectedDwords; i++) {
+    const lo = r.words[2 * i]!;
+    const hi = r.words[2 * i + 1]!;
+    out.push("0x" + (hi ? hi.toString(16) + lo.toString(16).padStart(8, "0") : lo.toString(16)));
+  }
+  return out;
+}
+
+const SEED_RAW = [
+  "[10499.379288] vfio-pci 0000:7d:02.1: enabling device (0000 -> 0002)",
+  "[10501.943881] arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:",
+  "[10501.943884] arm-smmu-v3 arm-smmu-v3.2.auto: 0x00007d1100000004",
+  "[10501.943886] arm-smmu-v3 arm-smmu-v3.2.auto: 0x0000100800000080",
+  "[10501.943887] arm-smmu-v3 arm-smmu-v3.2.auto: 0x00000000fe040000",
+  "[10501.943889] arm-smmu-v3 arm-smmu-v3.2.auto: 0x000000007e04c440",
+  "",
+  "So I suspect we didn't clear nested stage configuration",
+];
+const SEED_WORDS = ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"];
+
+interface Case {
+  name: string;
+  text: string;
+  records: {
+    kind: FoundRecord["kind"];
+    form: FoundRecord["form"];
+    startLine: number;
+    endLine: number;
+    quoteDepth?: number;
+    words?: string[];
+    wordLines?: (number | undefined)[];
+    complete: boolean;
+    problems?: RegExp[];
+  }[];
+  problems?: { line: number; message: RegExp }[];
+}
+
+const CASES: Case[] = [
+  {
+    name: "Linux raw event with timestamps and device prefix (seed mail)",
+    text: SEED_RAW.join("\n"),
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 1,
+        endLine: 5,
+        quoteDepth: 0,
+        words: SEED_WORDS,
+        wordLines: [2, 3, 4, 5],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "quoted once with '> '",
+    text: SEED_RAW.map((l) => "> " + l).join("\n"),
+    records: [
+      { kind: "event", form: "linux-raw", startLine: 1, endLine: 5, quoteDepth: 1, words: SEED_WORDS, complete: true },
+    ],
+  },
+  {
+    name: "quoted twice with '> > ' and with '>>'",
+    text: [...SEED_RAW.map((l) => "> > " + l), ...SEED_RAW.map((l) => ">>" + l)].join("\n"),
+    records: [
+      { kind: "event", form: "linux-raw", startLine: 1, endLine: 5, quoteDepth: 2, words: SEED_WORDS, complete: true },
+      { kind: "event", form: "linux-raw", startLine: 9, endLine: 13, quoteDepth: 2, words: SEED_WORDS, complete: true },
+    ],
+  },
+  {
+    name: "CRLF line ends",
+    text: SEED_RAW.join("\r\n") + "\r\n",
+    records: [{ kind: "event", form: "linux-raw", startLine: 1, endLine: 5, words: SEED_WORDS, complete: true }],
+  },
+  {
+    name: "dmesg without prefixes, tab-indented dwords",
+    text: "event 0x10 received:\n\t0x0000001100000010\n\t0x0000020800000000\n\t0x0000034bce504e21\n\t0x0000000000000000\n",
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 4,
+        words: ["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "lines of other drivers between the record's lines",
+    text: [
+      "[  1.000000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
+      "[  1.000001] arm-smmu-v3 arm-smmu-v3.0.auto: 0x00007d1100000004",
+      "[  1.000002] nvme nvme0: I/O 12 QID 3 timeout, aborting",
+      "[  1.000003] arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000100800000080",
+      "[  1.000004] e1000e 0000:00:19.0 eth0: 0x0000000000000001",
+      "[  1.000005] arm-smmu-v3 arm-smmu-v3.0.auto: 0x00000000fe040000",
+      "[  1.000006] arm-smmu-v3 arm-smmu-v3.0.auto: 0x000000007e04c440",
+    ].join("\n"),
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 6,
+        words: SEED_WORDS,
+        wordLines: [1, 3, 5, 6],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "two SMMUs interleaving their records",
+    text: [
+      "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: event 0x0a received:",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000100000004",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: 0x000000020000000a",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: ok",
+      "arm-smmu-v3 arm-smmu-v3.1.auto: ok",
+    ].join("\n"),
+    records: [
+      { kind: "event", form: "linux-raw", startLine: 0, endLine: 8, words: ["0x100000004", "0x0", "0x0", "0x0"], complete: true },
+      { kind: "event", form: "linux-raw", startLine: 1, endLine: 9, words: ["0x20000000a", "0x0", "0x0", "0x0"], complete: true },
+    ],
+  },
+  {
+    name: "damaged hex digit in a dword",
+    text: [
+      "event 0x04 received:",
+      "\t0x00007d1100000004",
+      "\t0x00001008000000g0",
+      "\t0x00000000fe040000",
+      "\t0x000000007e04c440",
+    ].join("\n"),
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 4,
+        words: ["0x7d1100000004", "0x0", "0xfe040000", "0x7e04c440"],
+        wordLines: [1, undefined, 3, 4],
+        complete: false,
+        problems: [/dword 1 of 4 '0x00001008000000g0' is not hexadecimal/],
+      },
+    ],
+  },
+  {
+    name: "a dword cut short (12 digits) is read but flagged",
+    text: "event 0x04 received:\n 0x00007d1100000004\n 0x100800000080\n 0x00000000fe040000\n 0x000000007e04c440",
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 4,
+        words: SEED_WORDS,
+        complete: true,
+        problems: [/dword 1 of 4 '0x100800000080' has 12 hex digits where Linux prints 16/],
+      },
+    ],
+  },
+  {
+    name: "bare dwords on one line, and as a JSON array",
+    text: 'raw: 0x7d1100000004 0x100800000080 0xfe040000 0x7e04c440\n["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"]',
+    records: [
+      { kind: "dwords", form: "bare", startLine: 0, endLine: 0, words: SEED_WORDS, wordLines: [0, 0, 0, 0], complete: true },
+      {
+        kind: "dwords",
+        form: "bare",
+        startLine: 1,
+        endLine: 1,
+        words: ["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "bare dwords on four lines (header lost), quoted",
+    text: "> 0x00007d1100000004\n> 0x0000100800000080\n> 0x00000000fe040000\n> 0x000000007e04c440\n> thanks",
+    records: [
+      { kind: "dwords", form: "bare", startLine: 0, endLine: 3, quoteDepth: 1, words: SEED_WORDS, complete: true },
+    ],
+  },
+  {
+    name: "five dwords are not a record: a located problem",
+    text: [
+      "0x00007d1100000004",
+      "0x0000100800000080",
+      "0x00000000fe040000",
+      "0x000000007e04c440",
+      "0x0000000000000001",
+      "",
+      "0x0000000000000001 0x0000000000000002 0x0000000000000003 0x0000000000000004 0x0000000000000005",
+    ].join("\n"),
+    records: [],
+    problems: [
+      { line: 0, message: /^5 hex dwords on consecutive lines \(1-5\); an SMMUv3 event record has 4$/ },
+      { line: 6, message: /^5 hex dwords on one line; an SMMUv3 event record has 4$/ },
+    ],
+  },
+  {
+    name: "Linux >= 6.14 decoded lines follow the raw dwords (translation fault)",
+    text: [
+      "[  12.000000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:",
+      "[  12.000001] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000001100000010",
+      "[  12.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000020800000000",
+      "[  12.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000034bce504e21",
+      "[  12.000004] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+      "[  12.000005] arm-smmu-v3 arm-smmu-v3.0.auto: event: F_TRANSLATION client: 0000:00:01.0 sid: 0x11 ssid: 0 iova: 0x34bce504e21 ipa: 0",
+      '[  12.000006] arm-smmu-v3 arm-smmu-v3.0.auto: unpriv data read s1 "Input address caused fault" stag: 0',
+      "[  12.000007] nvme nvme0: next",
+    ].join("\n"),
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 6,
+        words: ["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "QEMU trace: record_event and a walk step",
+    text: [
+      "12345@1700000000.000001:smmuv3_record_event F_TRANSLATION sid=0x11",
+      "smmu_ptw_invalid_pte stage=1 level=3 base@=0x41003000 pte@=0x41003ff8 offset=511 pte=0x0",
+      "smmuv3_translate_success smmuv3-iommu-memory-region-0-0 sid=0x11 iova=0x1000 translated=0x2000 perm=0x3",
+    ].join("\n"),
+    records: [
+      { kind: "event", form: "qemu-trace", startLine: 0, endLine: 0, complete: false, problems: [/only the event type and StreamID/] },
+      { kind: "trace", form: "qemu-trace", startLine: 1, endLine: 1, words: ["0x0"], wordLines: [1], complete: true },
+    ],
+  },
+  {
+    name: "CMDQ error with its command (CERROR_ILL), then an abort (CERROR_ABT)",
+    text: [
+      "arm-smmu-v3 arm-smmu-v3.0.auto: CMDQ error (cons 0x01000022): Illegal command",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: skipping command in error state:",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: CMDQ error (cons 0x02000010): Abort on command fetch",
+      "arm-smmu-v3 arm-smmu-v3.0.auto: retrying command fetch",
+    ].join("\n"),
+    records: [
+      { kind: "cmdq-error", form: "linux-cmdq", startLine: 0, endLine: 3, words: ["0x0", "0x0"], wordLines: [2, 3], complete: true },
+      { kind: "cmdq-error", form: "linux-cmdq", startLine: 4, endLine: 5, complete: false, problems: [] },
+    ],
+  },
+  {
+    name: "CMDQ error whose command is cut off",
+    text: "arm-smmu-v3: CMDQ error (cons 0x01000022): Illegal command\narm-smmu-v3: skipping command in error state:\narm-smmu-v3: \t0x0000000000000003\narm-smmu-v3: done",
+    records: [
+      {
+        kind: "cmdq-error",
+        form: "linux-cmdq",
+        startLine: 0,
+        endLine: 2,
+        words: ["0x3", "0x0"],
+        complete: false,
+        problems: [/dword 1 of 2 is missing \(the record is cut at line 4\)/],
+      },
+    ],
+  },
+  {
+    name: "a decoded line without its raw dwords",
+    text: "arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: 0000:00:01.0 sid: 0x8 ssid: 0",
+    records: [],
+    problems: [{ line: 0, message: /decoded C_BAD_STE line without the raw/ }],
+  },
+  {
+    name: "prose, patches and sysfs paths hold no records",
+    text: [
+      "/sys/class/iommu/smmu.0x00000000e0600000/arm-smmu-v3/model = 2",
+      "+#define EVTQ_0_ID GENMASK_ULL(7, 0)",
+      "The event 0x04 received: line is followed by four dwords, e.g. 0x1",
+      "irq 0x20",
+      "base 0x1000 size 0x2000",
+    ].join("\n"),
+    records: [],
+  },
+];
+
+for (const c of CASES) {
+  test(`scanner finds: ${c.name}`, () => {
+    const { records, problems } = scanRaw(c.text);
+    assert.equal(records.length, c.records.length, JSON.stringify(records.map((r) => [r.kind, r.startLine])));
+    c.records.forEach((want, i) => {
+      const got = records[i]!;
+      assert.equal(got.kind, want.kind);
+      assert.equal(got.form, want.form);
+      assert.equal(got.startLine, want.startLine, "startLine");
+      assert.equal(got.endLine, want.endLine, "endLine");
+      if (want.quoteDepth !== undefined) assert.equal(got.quoteDepth, want.quoteDepth);
+      if (want.words) assert.deepEqual(dwords(got), want.words);
+      if (want.wordLines) assert.deepEqual(got.wordRanges.map((r) => r?.line), want.wordLines);
+      assert.equal(got.complete, want.complete, "complete");
+      const wantProblems = want.problems ?? [];
+      assert.equal(got.problems.length, wantProblems.length, JSON.stringify(got.problems));
+      wantProblems.forEach((re, k) => assert.match(got.problems[k]!.message, re));
+    });
+    const wantStandalone = c.problems ?? [];
+    assert.equal(problems.length, wantStandalone.length, JSON.stringify(problems));
+    wantStandalone.forEach((p, k) => {
+      assert.equal(problems[k]!.line, p.line);
+      assert.match(problems[k]!.message, p.message);
+    });
+  });
+}
+
+test("each dword's range covers exactly its hex text", () => {
+  const text = SEED_RAW.join("\n");
+  const lines = text.split("\n");
+  const [r] = scanRaw(text).records;
+  assert.ok(r);
+  r.wordRanges.forEach((range, i) => {
+    assert.ok(range);
+    assert.equal(lines[range.line]!.slice(range.start, range.end), "0x" + SEED_RAW[2 + i]!.slice(-16));
+  });
+  assert.ok(r.headerRange);
+  assert.equal(lines[1]!.slice(r.headerRange.start, r.headerRange.end), "event 0x04 received:");
+  assert.equal(r.source, "arm-smmu-v3 arm-smmu-v3.2.auto:");
+  assert.equal(r.headerId, 4);
+});
+
+test("the kernel's decoded lines are parsed with the record", () => {
+  const c = CASES.find((x) => x.name.startsWith("Linux >= 6.14"))!;
+  const [r] = scanRaw(c.text).records;
+  assert.deepEqual(r?.kernelDecoded, {
+    name: "F_TRANSLATION",
+    client: "0000:00:01.0",
+    sid: 0x11,
+    ssid: 0,
+    iova: "0x34bce504e21",
+    ipa: "0x0",
+    lines: [5, 6],
+    privileged: false,
+    instruction: false,
+    read: true,
+    stage2: false,
+    classText: "Input address caused fault",
+    stall: false,
+    stag: 0,
+  });
+});
+
+test("a record truncated after each of its lines says which dwords are missing, and where", () => {
+  for (let keep = 1; keep <= 4; keep++) {
+    const lines = SEED_RAW.slice(1, 1 + keep);
+    const text = [...lines, "[10502.000000] arm-smmu-v3 arm-smmu-v3.2.auto: something else"].join("\n");
+    const { records } = scanRaw(text);
+    assert.equal(records.length, 1);
+    const r = records[0]!;
+    assert.equal(r.complete, false);
+    assert.equal(r.startLine, 0);
+    assert.equal(r.endLine, keep - 1);
+    const present = keep - 1;
+    assert.deepEqual(
+      r.problems.map((p) => [p.line, p.message]),
+      [
+        [
+          keep - 1,
+          present === 3
+            ? `dword 3 of 4 is missing (the record is cut at line ${keep + 1})`
+            : `dwords ${present}..3 of 4 are missing (the record is cut at line ${keep + 1})`,
+        ],
+      ],
+    );
+    assert.deepEqual(dwords(r).slice(0, present), SEED_WORDS.slice(0, present));
+  }
+});
+
+test("a record cut by the end of the text", () => {
+  const { records } = scanRaw(SEED_RAW.slice(1, 3).join("\n"));
+  assert.deepEqual(records[0]?.problems, [
+    { line: 1, message: "dwords 1..3 of 4 are missing (the record is cut at line 3)" },
+  ]);
+});
