@@ -8,4 +8,5 @@ export * from "./source";
 export * from "./diagnostics";
 export * from "./memory/image";
 export * from "./smmuv3/scenario";
+export * from "./smmuv3/records";
 export * from "./lang";

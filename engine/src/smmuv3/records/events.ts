@@ -1,0 +1,4 @@
+// Compatibility path: the event codec lives in event-codec.ts (a module named `events` trips the
+// engine's Node-built-in import rule). Import from "../records" (the folder index) instead.
+
+export * from "./event-codec";

@@ -1,0 +1,9 @@
+// SMMUv3 records: bitfield tables of every architected structure (STE, CD, L1STD, L1CD,
+// translation-table descriptors, event records, commands, registers), their decoders and
+// encoders, and the legality checks that say what the SMMU would make of an STE or CD.
+
+export * from "./ste";
+export * from "./cd";
+export * from "./descriptors";
+export * from "./event-types";
+export * from "./event-codec";
