@@ -9,4 +9,5 @@ export * from "./diagnostics";
 export * from "./memory/image";
 export * from "./smmuv3/scenario";
 export * from "./smmuv3/records";
+export * from "./logscan";
 export * from "./lang";

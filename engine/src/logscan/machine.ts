@@ -492,6 +492,7 @@ export class LogLineMachine {
     const problems: LogProblem[] = [];
     if (point === "smmuv3_record_event") {
       const type = /^([A-Z][A-Z0-9_]+)\b/.exec(argsText)?.[1];
+      if (type) args["type"] = type;
       if (!type || args["sid"] === undefined) {
         this.sink.problem({ line: lineNo, message: "QEMU smmuv3_record_event line without an event type and sid" });
         return true;

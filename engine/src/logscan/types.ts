@@ -5,6 +5,7 @@
 // (LSP positions), so the language server can use them for hover unchanged; the CLI adds one.
 
 import type { DecodedField } from "../bits/fields";
+import type { DecodedEvent } from "../smmuv3/records";
 
 /** A stretch of one line: `[start, end)` characters of zero-based `line`. */
 export interface LogTextRange {
@@ -116,8 +117,11 @@ export interface DecodedLogRecord extends FoundRecord {
   readonly name: string;
   readonly fields: readonly DecodedField[];
   readonly summary: string;
-  /** Decoding problems (undefined dwords set, reserved values) and text problems, in order. */
-  readonly allProblems: readonly string[];
+  /** What the decoder says is wrong with the record's content (undefined bits set, Reserved
+   *  values); `problems` (from FoundRecord) says what is wrong with its text, located. */
+  readonly decodeProblems: readonly string[];
+  /** The full event decoding (with `type`: doc, cause, next steps), for event records. */
+  readonly event?: DecodedEvent;
 }
 
 /** Everything `scanLog` found in one document. */

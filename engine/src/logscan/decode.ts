@@ -1,0 +1,192 @@
+// Decodes what the scanner found: events through the SMMUv3 record tables (`decodeEvent`), QEMU
+// trace events rebuilt from their type and StreamID (`encodeEvent`), and checks that everything
+// the text says twice agrees: the header's event number against DW0[7:0], and the decoded lines of
+// Linux >= v6.14 against the raw dwords they were printed from.
+//
+// Linux's arm_smmu_decode_event() reads every record with the translation-fault layout (EVTQ_0_SSV,
+// EVTQ_1_PnU, ..., EVTQ_3_IPA = DW3[51:12], EVTQ_3_FETCH_ADDR = DW3[51:3]) whatever the type, so
+// the cross-check reads the dwords the same way, through the F_PERMISSION and F_STE_FETCH tables
+// (SMMUv3 spec §1.1, §1.6).
+
+import { decodeStruct, type DecodedField } from "../bits/fields";
+import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
+import { decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
+import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } from "./types";
+
+/** Linux's event_class_str[] (arm-smmu-v3.c), indexed by CLASS. */
+const LINUX_CLASS_TEXT = ["CD fetch", "Stage 1 translation table fetch", "Input address caused fault", "Reserved"];
+/** CONS.ERR names (SMMUv3 §6.1). */
+const CERROR_NAMES = ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC"];
+
+/** Decodes one found record. Never throws. */
+export function decodeLogRecord(record: FoundRecord): DecodedLogRecord {
+  if (record.kind === "event" || record.kind === "dwords") return decodeEventRecord(record);
+  if (record.kind === "cmdq-error") return decodeCmdqRecord(record);
+  return decodeTraceRecord(record);
+}
+
+function decodeEventRecord(record: FoundRecord): DecodedLogRecord {
+  let found = record;
+  const extra: LogProblem[] = [];
+  if (record.form === "qemu-trace" && record.trace) {
+    found = rebuildFromTrace(record, extra);
+  }
+  const event = decodeEvent(found.words);
+  if (found.headerId !== undefined && found.headerId !== event.id && found.wordRanges[0] !== undefined) {
+    extra.push({
+      line: found.startLine,
+      message: `the header says event ${hexNumber(found.headerId)} but DW0[7:0] is ${hexNumber(event.id)}`,
+    });
+  }
+  if (found.kernelDecoded) crossCheckKernelLines(found, found.kernelDecoded, event, extra);
+  return {
+    ...found,
+    problems: extra.length ? [...found.problems, ...extra] : found.problems,
+    id: hexNumber(event.id),
+    name: event.name,
+    fields: event.fields,
+    summary: event.summary,
+    decodeProblems: event.problems,
+    event,
+  };
+}
+
+/** A QEMU `smmuv3_record_event TYPE sid=..` line: the record with its Type and StreamID only. */
+function rebuildFromTrace(record: FoundRecord, problems: LogProblem[]): FoundRecord {
+  const args = record.trace!.args;
+  const typeName = args["type"] ?? "";
+  const sidText = args["sid"] ?? "";
+  const sid = /^0[xX]/.test(sidText) ? parseHex64(sidText) : /^\d+$/.test(sidText) ? hexDecimal(sidText) : undefined;
+  if (sid === undefined) {
+    problems.push({ line: record.startLine, message: `sid '${sidText}' is not a number` });
+  }
+  const type = eventTypeByName(typeName);
+  if (!type) {
+    problems.push({ line: record.startLine, message: `'${typeName}' is not an SMMUv3 event name` });
+    return record;
+  }
+  const built = encodeEvent(type.id, sid ? { StreamID: sid } : {});
+  for (const p of built.problems) problems.push({ line: record.startLine, message: p });
+  return { ...record, words: built.words };
+}
+
+function hexDecimal(text: string): U64 | undefined {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? { lo: n >>> 0, hi: Math.floor(n / 0x1_0000_0000) >>> 0 } : undefined;
+}
+
+function fieldMap(fields: readonly DecodedField[]): Map<string, DecodedField> {
+  const m = new Map<string, DecodedField>();
+  for (const f of fields) m.set(f.field, f);
+  return m;
+}
+
+/** The value with bits [63:52] cleared, as Linux's GENMASK_ULL(51, n) masks keep it. */
+function linuxMask52(v: U64): string {
+  return hex64({ lo: v.lo, hi: v.hi & 0x000f_ffff });
+}
+
+function crossCheckKernelLines(
+  record: FoundRecord,
+  k: KernelDecodedLines,
+  event: DecodedEvent,
+  problems: LogProblem[],
+): void {
+  const line = k.lines[0] ?? record.endLine;
+  const say = (what: string, printed: string, fromRaw: string, at = line): void => {
+    problems.push({
+      line: at,
+      message: `the kernel's decoded line says ${what} ${printed} but the raw dwords give ${fromRaw}`,
+    });
+  };
+  if (k.name !== "UNKNOWN" && k.name !== "?" && !k.name.endsWith("?") && k.name !== event.name) {
+    say("event", k.name, event.name);
+  }
+  // Linux reads every record with the translation layout, whatever the type.
+  const translation = eventTypeByName("F_PERMISSION");
+  const fetch = eventTypeByName("F_STE_FETCH");
+  if (!translation || !fetch) return;
+  const linux = fieldMap(decodeStruct(translation.struct, record.words).fields);
+  const linuxFetch = fieldMap(decodeStruct(fetch.struct, record.words).fields);
+  const num = (name: string): number => {
+    const f = linux.get(name);
+    return f ? f.raw.lo : 0;
+  };
+  if (k.sid !== undefined && linux.get("StreamID") && k.sid !== num("StreamID")) {
+    say("sid", hexNumber(k.sid), linux.get("StreamID")!.value);
+  }
+  const ssid = num("SSV") === 1 ? num("SubstreamID") : 0;
+  if (k.ssid !== undefined && k.ssid !== ssid) say("ssid", hexNumber(k.ssid), hexNumber(ssid));
+  const input = linux.get("InputAddr");
+  if (k.iova !== undefined && input && k.iova !== input.value) say("iova", k.iova, input.value);
+  const ipa = linux.get("IPA");
+  if (k.ipa !== undefined && ipa && k.ipa !== linuxMask52(shiftedValue(ipa))) {
+    say("ipa", k.ipa, linuxMask52(shiftedValue(ipa)));
+  }
+  const fetchAddr = linuxFetch.get("FetchAddr");
+  if (k.fetchAddr !== undefined && fetchAddr && k.fetchAddr !== linuxMask52(shiftedValue(fetchAddr))) {
+    say("fetch_addr", k.fetchAddr, linuxMask52(shiftedValue(fetchAddr)));
+  }
+  if (k.stag === undefined) return;
+  const flagsLine = k.lines[1] ?? line;
+  const flag = (what: string, printed: boolean | undefined, field: string, yes: string, no: string): void => {
+    if (printed === undefined) return;
+    const fromRaw = num(field) === 1;
+    if (printed !== fromRaw) say(what, printed ? yes : no, `${field}=${fromRaw ? 1 : 0} (${fromRaw ? yes : no})`, flagsLine);
+  };
+  flag("access", k.privileged, "PnU", "priv", "unpriv");
+  flag("access", k.instruction, "InD", "inst", "data");
+  flag("access", k.read, "RnW", "read", "write");
+  flag("stage", k.stage2, "S2", "s2", "s1");
+  flag("access", k.stall, "Stall", "stall", "no stall");
+  const cls = num("CLASS");
+  if (k.classText !== undefined && k.classText !== LINUX_CLASS_TEXT[cls]) {
+    say("class", `"${k.classText}"`, `CLASS=${cls} ("${LINUX_CLASS_TEXT[cls]}")`, flagsLine);
+  }
+  const classTT = event.id === 0x13 && cls === 1;
+  if (classTT && k.ttdRead === undefined) {
+    problems.push({ line: flagsLine, message: "the kernel prints ttd_read/ttd_write for F_PERMISSION with CLASS=TT; it is missing" });
+  } else if (!classTT && k.ttdRead !== undefined) {
+    problems.push({ line: flagsLine, message: "ttd_read/ttd_write is printed only for F_PERMISSION with CLASS=TT" });
+  } else if (classTT && k.ttdRead !== (num("TTRnW") === 1)) {
+    say("table access", k.ttdRead ? "ttd_read" : "ttd_write", `TTRnW=${num("TTRnW")}`, flagsLine);
+  }
+  if (k.stag !== num("STAG")) say("stag", hexNumber(k.stag), hexNumber(num("STAG")), flagsLine);
+}
+
+/** An address field's value (the address, not the raw bits). */
+function shiftedValue(f: DecodedField): U64 {
+  return parseHex64(f.value) ?? f.raw;
+}
+
+function decodeCmdqRecord(record: FoundRecord): DecodedLogRecord {
+  const code = record.cmdq?.errorCode ?? 0;
+  const cerror = CERROR_NAMES[code] ?? `CERROR_${hexNumber(code)}`;
+  const decodeProblems: string[] = [];
+  if (code > 3) decodeProblems.push(`CONS.ERR ${hexNumber(code)} is Reserved (SMMUv3 §6.1: 0-3 are defined)`);
+  const hasCommand = record.wordRanges.some((r) => r !== undefined);
+  let summary = `${cerror} (${record.cmdq?.errorText ?? "?"}), CONS ${hexNumber(record.cmdq?.cons ?? 0)}`;
+  if (!hasCommand) summary += code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed";
+  return {
+    ...record,
+    id: hexNumber(code),
+    name: cerror,
+    fields: [],
+    summary,
+    decodeProblems,
+  };
+}
+
+function decodeTraceRecord(record: FoundRecord): DecodedLogRecord {
+  const point = record.trace?.point ?? "trace";
+  const args = record.trace?.args ?? {};
+  const parts = Object.entries(args).map(([k, v]) => `${k}=${v}`);
+  return {
+    ...record,
+    id: "",
+    name: point,
+    fields: [],
+    summary: `QEMU ${point}: ${parts.join(" ")}`,
+    decodeProblems: [],
+  };
+}

@@ -1,0 +1,8 @@
+// The log scanner: SMMUv3 records found in any text (kernel logs, mails, QEMU traces, hex lists),
+// located to the character, decoded through the SMMUv3 record tables.
+
+export * from "./types";
+export { scanLog, LogScanner, type LogScannerOptions } from "./scan";
+export { decodeLogRecord } from "./decode";
+export { parseLogLinePrefix, type LogLinePrefix } from "./prefix";
+export { LOG_SCAN_MAX_LINE } from "./machine";

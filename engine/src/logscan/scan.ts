@@ -1,0 +1,64 @@
+// The log scanner's public entry points: `scanLog` for a whole document (the language server's
+// hover and the CLI's small inputs) and the streaming `LogScanner` (push chunks of any size, get
+// each decoded record through a callback; memory bounded by the records in progress). Both run
+// the same line machine over the same lines, so they find exactly the same records.
+
+import { LogLineSplitter } from "./chunks";
+import { decodeLogRecord } from "./decode";
+import type { DecodedLogRecord, FoundRecord, LogProblem, LogScanResult } from "./types";
+
+export interface LogScannerOptions {
+  /** Recorded in every record's `file`. */
+  readonly file?: string;
+  /** Called once per record, in the order records are finished. */
+  readonly onRecord: (record: DecodedLogRecord) => void;
+  /** Called for lines that only look like records. */
+  readonly onProblem?: (problem: LogProblem) => void;
+}
+
+export class LogScanner {
+  private readonly splitter: LogLineSplitter;
+
+  constructor(options: LogScannerOptions) {
+    const file = options.file;
+    const onRecord = options.onRecord;
+    const onProblem = options.onProblem;
+    this.splitter = new LogLineSplitter({
+      record(found: FoundRecord): void {
+        onRecord(decodeLogRecord(file === undefined ? found : { ...found, file }));
+      },
+      problem(problem: LogProblem): void {
+        onProblem?.(problem);
+      },
+    });
+  }
+
+  /** Feeds the next piece of text (any size, may split lines and CRLF pairs anywhere). */
+  push(chunk: string): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Ends the input: records still in progress are reported, with what they miss. */
+  end(): void {
+    this.splitter.end();
+  }
+
+  /** Lines seen so far (completed by a line break, or all of them after `end`). */
+  get lineCount(): number {
+    return this.splitter.lines;
+  }
+}
+
+/** Finds and decodes every record in a document. Never throws. */
+export function scanLog(text: string, file?: string): LogScanResult {
+  const records: DecodedLogRecord[] = [];
+  const problems: LogProblem[] = [];
+  const scanner = new LogScanner({
+    ...(file !== undefined ? { file } : {}),
+    onRecord: (r) => records.push(r),
+    onProblem: (p) => problems.push(p),
+  });
+  scanner.push(text);
+  scanner.end();
+  return { records, problems, lineCount: scanner.lineCount };
+}
