@@ -188,3 +188,38 @@ test("loadScenarios: an array and JSON Lines keep each scenario's line; syntax e
     /^bad\.json:4:1: not valid JSON: /,
   );
 });
+
+test("a given STE and CD by field names (records tables), over given words", () => {
+  const r = parseScenario({
+    ...base,
+    ste: { V: 1, Config: "0x6", S2T0SZ: 24, S2TG: "4KB", S2AA64: true, S2TTB: "0x40000000" },
+    cd: { V: 1, T0SZ: 16, TG0: "4KB", IPS: "48-bit", AA64: 1, R: 1, A: 1, TTB0: "0x41000000", "...": "..." },
+  });
+  assert.deepEqual(r.problems, []);
+  // STE: V (bit 0) and Config 0b110 (bits 3:1); S2T0SZ at DW2[37:32], S2AA64 DW2[51]; S2TTB in place in DW3
+  assert.deepEqual([...r.setup!.ste!.words], [0xd, 0, 0, 0, 0, 24 | (1 << 19), 0x4000_0000, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  // CD: T0SZ 16, V bit 31; IPS 0b101 DW0[34:32], AA64 [41], R [45], A [46]; TTB0 in place in DW1
+  assert.deepEqual([...r.setup!.cd!.words], [0x8000_0010, 0x6205, 0x4100_0000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.equal(r.setup?.ste?.provenance?.what, "ste");
+  const over = parseScenario({
+    ...base,
+    ste: { words: ["0x1", "0x0", "0x0", "0x0", "0x0", "0x0", "0x0", "0xff"], Config: 4 },
+  });
+  assert.deepEqual([...over.setup!.ste!.words].slice(0, 2), [0x9, 0]);
+  assert.deepEqual([...over.setup!.ste!.words].slice(14), [0xff, 0]);
+});
+
+test("STE/CD field problems name the field", () => {
+  const r = parseScenario(
+    { ...base, ste: { Confg: 1, config: 1, S2TTB: "0x40000001", S2TG: "8KB", V: "yes" }, cd: { T0SZ: 64 } },
+    "s.json",
+  );
+  assert.deepEqual(r.problems, [
+    "s.json: ste.Confg: the STE has no field named Confg",
+    "s.json: ste.config: the STE has no field named config (did you mean Config?)",
+    's.json: ste.S2TG: "8KB" is not a number nor a value of this field (4KB, 64KB, 16KB, Reserved)',
+    's.json: ste.V: "yes" is not a number (write "0x..." for hex)',
+    "s.json: ste.S2TTB: S2TTB must be aligned to 16 bytes (its low 4 bits are not held)",
+    "s.json: cd.T0SZ: 0x40 does not fit in T0SZ (6 bits)",
+  ]);
+});

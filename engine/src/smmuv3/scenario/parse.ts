@@ -12,6 +12,7 @@ import { type U64, hexNumber } from "../../bits/u64";
 import type { Provenance } from "../../memory/image";
 import { MemoryImage } from "../../memory/image";
 import { profileFromJson } from "../profile";
+import { CD, STE } from "../records";
 import type { ScenarioRequest as TranslationRequest, ScenarioSetup as TranslationSetup } from "./types";
 import { encodeScenarioStruct } from "./structs";
 import { type ScenarioValue, isScenarioObject, readFlag, readU64, readUint, showScenarioValue } from "./values";
@@ -116,8 +117,8 @@ export function parseScenario(json: unknown, origin?: string | ScenarioOrigin): 
   for (const p of profileProblems) r.problem(p.key === "smmu" ? "smmu" : `smmu.${p.key}`, p.message);
 
   const strtab = json["strtab"] === undefined ? undefined : readStrtab(r, json["strtab"]);
-  const ste = json["ste"] === undefined ? undefined : encodeScenarioStruct(r, "ste", json["ste"], undefined);
-  const cd = json["cd"] === undefined ? undefined : encodeScenarioStruct(r, "cd", json["cd"], undefined);
+  const ste = json["ste"] === undefined ? undefined : encodeScenarioStruct(r, "ste", json["ste"], STE);
+  const cd = json["cd"] === undefined ? undefined : encodeScenarioStruct(r, "cd", json["cd"], CD);
   if (json["strtab"] === undefined && json["ste"] === undefined) {
     r.problem("", "a scenario needs a stream table (`strtab`) or a given STE (`ste`)");
   }

@@ -20,13 +20,13 @@ const IGNORED_KEYS = new Set(["words", "...", "//", "comment"]);
 
 /**
  * Encodes the `ste` or `cd` value of a scenario into packed halves, reporting problems at
- * `ste.S2T0SZ`-style paths. `spec` is the structure's table (undefined: only `words` accepted).
+ * `ste.S2T0SZ`-style paths. `spec` is the structure's table (records: STE or CD).
  */
 export function encodeScenarioStruct(
   r: ScenarioReader,
   key: "ste" | "cd",
   v: unknown,
-  spec: StructSpec | undefined,
+  spec: StructSpec,
 ): { words: Uint32Array; provenance: Provenance } | undefined {
   const label = key === "ste" ? "STE" : "CD";
   if (!isScenarioObject(v)) {
@@ -45,10 +45,6 @@ export function encodeScenarioStruct(
   const values = new Map<string, U64>();
   for (const [name, raw] of Object.entries(v)) {
     if (IGNORED_KEYS.has(name)) continue;
-    if (!spec) {
-      r.problem(`${key}.${name}`, `${label} fields by name are not available; give "words"`);
-      continue;
-    }
     const field = spec.byName.get(name);
     if (!field) {
       r.problem(`${key}.${name}`, `the ${label} has no field named ${name}${suggest(spec, name)}`);
@@ -61,7 +57,7 @@ export function encodeScenarioStruct(
     }
     values.set(name, value.value);
   }
-  if (values.size > 0 && spec) {
+  if (values.size > 0) {
     const encoded = encodeStruct(spec, values, base);
     for (const p of encoded.problems) r.problem(`${key}.${p.field}`, p.message);
     base = encoded.words;
