@@ -1,6 +1,7 @@
 // The verb registry. Each verb lives in its own file here and is listed once below.
 
 import type { Verb } from "../io";
+import { DECODE_SUMMARY, DECODE_USAGE, decodeVerb } from "./decode";
 
 export interface VerbEntry {
   readonly summary: string;
@@ -8,4 +9,6 @@ export interface VerbEntry {
   readonly run: Verb;
 }
 
-export const VERBS: Readonly<Record<string, VerbEntry>> = {};
+export const VERBS: Readonly<Record<string, VerbEntry>> = {
+  decode: { summary: DECODE_SUMMARY, usage: DECODE_USAGE, run: decodeVerb },
+};

@@ -1,0 +1,278 @@
+// `iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]`
+// (shared/design/formats.md, "CLI verbs" and "`decode --json`").
+//
+// Finds every SMMUv3 record in any text (kernel logs, quoted mails, QEMU traces, hex lists) and
+// prints it: a readable table per record (fields, bits, values, meanings, what the event means and
+// what to check next), or with --json one contract object per record, then one `problem` object
+// per line that only looks like a record. Input is streamed in chunks, so a log of any size needs
+// only the memory of the records in progress.
+//
+// Exit codes: 0 records found and all readable; 1 nothing found, or a record is damaged or cut, or
+// a line only looks like a record; 2 usage error, unsupported architecture, unreadable input.
+
+import { createReadStream } from "node:fs";
+import { resolve } from "node:path";
+import { StringDecoder } from "node:string_decoder";
+import {
+  type DecodedLogRecord,
+  type LogProblem,
+  LogScanner,
+  hexHalves,
+  hex64Padded,
+} from "../../../engine/src/index";
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
+
+export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
+
+  FILE...   text to search for records (kernel logs, mails, QEMU traces, hex dword lists);
+            '-' or no FILE reads standard input
+  --json    one JSON object per record (formats.md), then one per problem line
+  --arch    architecture of the records (default auto = smmuv3; only smmuv3 is implemented)
+
+exit: 0 records decoded; 1 no record found, or a record is damaged or cut; 2 usage or unreadable input`;
+
+export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces";
+
+const UNSUPPORTED: Readonly<Record<string, string>> = {
+  smmuv2: "Arm SMMUv2 context faults",
+  vtd: "Intel VT-d faults",
+  amdvi: "AMD-Vi events",
+};
+
+/** Problems printed at most; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 10000;
+/** Output is written in blocks of about this many characters. */
+const OUTPUT_BLOCK = 1 << 16;
+
+export async function decodeVerb(args: readonly string[], io: CliIo): Promise<number> {
+  const { flags, options, positionals } = parseArgs(args, { flags: ["json"], options: ["arch"] });
+  const arch = options.get("arch") ?? "auto";
+  const unsupported = UNSUPPORTED[arch];
+  if (unsupported !== undefined) {
+    io.err(`iommu-lens decode: --arch ${arch}: decoding ${unsupported} is not supported yet (only smmuv3 is implemented)\n`);
+    return EXIT_USAGE;
+  }
+  if (arch !== "auto" && arch !== "smmuv3") {
+    throw new UsageError(`--arch ${arch}: expected auto, smmuv3, smmuv2, vtd or amdvi`);
+  }
+  const json = flags.has("json");
+  const inputs = positionals.length ? positionals : ["-"];
+  const out = new BlockWriter(io);
+  const printer = json ? new JsonPrinter(out) : new TablePrinter(out);
+  let unreadable = false;
+  let records = 0;
+  let damaged = false;
+  let problems = 0;
+
+  for (const input of inputs) {
+    const file = input === "-" ? "-" : input;
+    const pendingProblems: LogProblem[] = [];
+    let fileProblems = 0;
+    const scanner = new LogScanner({
+      file,
+      onRecord: (r) => {
+        records++;
+        if (r.problems.length !== 0) damaged = true;
+        printer.record(r);
+      },
+      onProblem: (p) => {
+        fileProblems++;
+        if (pendingProblems.length < MAX_PROBLEMS_SHOWN) pendingProblems.push(p);
+      },
+    });
+    const error = await streamInto(input, io, (chunk) => scanner.push(chunk));
+    scanner.end();
+    for (const p of pendingProblems) printer.problem(file, p);
+    if (fileProblems > pendingProblems.length) {
+      printer.problem(file, {
+        line: scanner.lineCount,
+        message: `${fileProblems - pendingProblems.length} more problems not shown`,
+      });
+    }
+    problems += fileProblems;
+    if (error !== undefined) {
+      out.flush();
+      io.err(`iommu-lens decode: ${error}\n`);
+      unreadable = true;
+    }
+  }
+  if (!unreadable || records !== 0) printer.end(records);
+  out.flush();
+  if (unreadable) return EXIT_USAGE;
+  return records === 0 || damaged || problems !== 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/** Streams a file (or stdin for `-`) as text into `push`; returns a located message on failure. */
+async function streamInto(input: string, io: CliIo, push: (chunk: string) => void): Promise<string | undefined> {
+  const decoder = new StringDecoder("utf8");
+  try {
+    const stream =
+      input === "-" ? io.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: 1 << 20 });
+    for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      push(typeof chunk === "string" ? chunk : decoder.write(chunk));
+    }
+    const rest = decoder.end();
+    if (rest.length) push(rest);
+    return undefined;
+  } catch (e: unknown) {
+    const code = (e as { code?: unknown }).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : e instanceof Error
+              ? e.message
+              : String(e);
+    return `cannot read ${input === "-" ? "standard input" : input}: ${why}`;
+  }
+}
+
+/** Collects output and writes it in blocks (one write per record would dominate a big log). */
+class BlockWriter {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly io: CliIo) {}
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= OUTPUT_BLOCK) this.flush();
+  }
+  flush(): void {
+    if (this.size === 0) return;
+    this.io.out(this.parts.join(""));
+    this.parts = [];
+    this.size = 0;
+  }
+}
+
+interface Printer {
+  record(r: DecodedLogRecord): void;
+  problem(file: string, p: LogProblem): void;
+  end(records: number): void;
+}
+
+/** The contract's raw dwords: contract hex, DW0 first. */
+function rawWords(r: DecodedLogRecord): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < r.expectedDwords; i++) out.push(hexHalves(r.words[2 * i]!, r.words[2 * i + 1]!));
+  return out;
+}
+
+function locatedProblems(r: DecodedLogRecord): string[] {
+  return [...r.problems.map((p) => `line ${p.line + 1}: ${p.message}`), ...r.decodeProblems];
+}
+
+function kindOf(r: DecodedLogRecord): string {
+  // Bare dwords are decoded as an event record: the contract calls them events.
+  return r.kind === "dwords" ? "event" : r.kind;
+}
+
+class JsonPrinter implements Printer {
+  constructor(private readonly out: BlockWriter) {}
+
+  record(r: DecodedLogRecord): void {
+    const fields: Record<string, string> = {};
+    const meanings: Record<string, string> = {};
+    for (const f of r.fields) {
+      fields[f.field] = f.value;
+      if (f.meaning !== "") meanings[f.field] = f.meaning;
+    }
+    if (r.kind === "trace" && r.trace) Object.assign(fields, r.trace.args);
+    const obj = {
+      arch: "smmuv3",
+      kind: kindOf(r),
+      file: r.file ?? "-",
+      line: r.startLine + 1,
+      endLine: r.endLine + 1,
+      raw: rawWords(r),
+      id: r.id,
+      name: r.name,
+      fields,
+      meanings,
+      summary: r.summary,
+      problems: locatedProblems(r),
+      form: r.form,
+      quoteDepth: r.quoteDepth,
+      complete: r.complete,
+      ...(r.cmdq ? { cmdq: { cons: "0x" + r.cmdq.cons.toString(16), error: r.cmdq.errorText } } : {}),
+      ...(r.kernelDecoded ? { kernelDecoded: { name: r.kernelDecoded.name, client: r.kernelDecoded.client } } : {}),
+    };
+    this.out.write(JSON.stringify(obj) + "\n");
+  }
+
+  problem(file: string, p: LogProblem): void {
+    this.out.write(JSON.stringify({ kind: "problem", file, line: p.line + 1, message: p.message }) + "\n");
+  }
+
+  end(): void {}
+}
+
+const FORM_TEXT: Readonly<Record<string, string>> = {
+  "linux-raw": "Linux arm-smmu-v3 event",
+  "linux-cmdq": "Linux arm-smmu-v3 command-queue error",
+  bare: "hex dwords",
+  "qemu-trace": "QEMU trace",
+};
+
+class TablePrinter implements Printer {
+  /** Event names whose cause and next steps were already printed (mails quote a log many times). */
+  private readonly explained = new Set<string>();
+  constructor(private readonly out: BlockWriter) {}
+
+  record(r: DecodedLogRecord): void {
+    const w = (s: string): void => this.out.write(s + "\n");
+    const where = r.startLine === r.endLine ? `${r.startLine + 1}` : `${r.startLine + 1}-${r.endLine + 1}`;
+    const quoted = r.quoteDepth ? `, quoted ${">".repeat(r.quoteDepth)}` : "";
+    const id = r.id ? `${r.id} ` : "";
+    w(`${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${quoted})`);
+    w(`  ${r.summary}`);
+    if (r.kind !== "trace" && r.expectedDwords) {
+      const raw: string[] = [];
+      for (let i = 0; i < r.expectedDwords; i++) {
+        const v = { lo: r.words[2 * i]!, hi: r.words[2 * i + 1]! };
+        raw.push(r.wordRanges[i] ? hex64Padded(v) : "(missing)");
+      }
+      w(`  raw   ${raw.join(" ")}`);
+    }
+    if (r.fields.length) {
+      const rows = r.fields.map((f) => [f.field, f.bits, f.value, f.meaning]);
+      const widths = [5, 4, 5].map((min, c) => Math.max(min, ...rows.map((row) => row[c]!.length)));
+      w(`  ${"field".padEnd(widths[0]!)}  ${"bits".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  meaning`);
+      for (const row of rows) {
+        w(`  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padEnd(widths[2]!)}  ${row[3]!}`.trimEnd());
+      }
+    }
+    if (r.kernelDecoded) w(`  kernel decoded: event ${r.kernelDecoded.name}, client ${r.kernelDecoded.client}`);
+    const problems = locatedProblems(r);
+    if (problems.length) {
+      w("  problems:");
+      for (const p of problems) w(`    ! ${p}`);
+    }
+    const type = r.event?.type;
+    if (type) {
+      if (this.explained.has(type.name)) {
+        w(`  (cause and next steps for ${type.name}: see above)`);
+      } else {
+        this.explained.add(type.name);
+        w(`  meaning: ${type.doc}`);
+        w(`  cause: ${type.cause}`);
+        if (type.nextSteps.length) {
+          w("  next steps:");
+          type.nextSteps.forEach((s, i) => w(`    ${i + 1}. ${s}`));
+        }
+      }
+    }
+    w("");
+  }
+
+  problem(file: string, p: LogProblem): void {
+    this.out.write(`${file}:${p.line + 1}: problem: ${p.message}\n`);
+  }
+
+  end(records: number): void {
+    this.out.write(records === 0 ? "no records found\n" : `${records} record${records === 1 ? "" : "s"} found\n`);
+  }
+}
