@@ -105,6 +105,8 @@ function normaliseHex(text: string): string | undefined {
 
 export class LogLineMachine {
   private readonly pending: PendingRecord[] = [];
+  /** Finished records held back until no earlier-starting record is in progress (line order). */
+  private readonly ready: FoundRecord[] = [];
 
   constructor(private readonly sink: LogScanSink) {}
 
@@ -140,11 +142,25 @@ export class LogLineMachine {
       this.expire(lineNo);
     }
     if (!consumed) this.detect(text, body, bodyStart, depth, lineNo);
+    if (this.ready.length !== 0) this.flushReady();
+  }
+
+  /** Hands out finished records in the order of their first line. */
+  private flushReady(): void {
+    let first = Infinity;
+    for (const p of this.pending) if (p.startLine < first) first = p.startLine;
+    if (this.ready.length > 1) this.ready.sort((a, b) => a.startLine - b.startLine);
+    let n = 0;
+    while (n < this.ready.length && this.ready[n]!.startLine < first) n++;
+    if (n === 0) return;
+    const out = this.ready.splice(0, n);
+    for (const r of out) this.sink.record(r);
   }
 
   /** End of input: every record in progress is finished (with problems for what is missing). */
   end(lastLine: number): void {
     while (this.pending.length !== 0) this.finish(this.pending.shift()!, lastLine + 1);
+    this.flushReady();
   }
 
   // ---- continuing a record ------------------------------------------------------------------
@@ -392,7 +408,7 @@ export class LogLineMachine {
       ...(p.cmdq ? { cmdq: p.cmdq } : {}),
       ...(p.decoded ? { kernelDecoded: p.decoded } : {}),
     };
-    this.sink.record(record);
+    this.ready.push(record);
   }
 
   // ---- starting a record --------------------------------------------------------------------
@@ -502,7 +518,7 @@ export class LogLineMachine {
         message:
           "a QEMU trace line gives only the event type and StreamID: the other fields are not in the trace (shown as 0)",
       });
-      this.sink.record({
+      this.ready.push({
         kind: "event",
         form: "qemu-trace",
         startLine: lineNo,
@@ -533,7 +549,7 @@ export class LogLineMachine {
         problems.push({ line: lineNo, message: `pte '${pte}' is not a 64-bit hex value` });
       }
     }
-    this.sink.record({
+    this.ready.push({
       kind: "trace",
       form: "qemu-trace",
       startLine: lineNo,

@@ -1,0 +1,164 @@
+// The scanner's decoding: the shared event vectors (QEMU-written records and the seed mail's real
+// C_BAD_STE) found in text and decoded exactly; the cross-checks between what a log says twice.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { scanLog, type DecodedLogRecord } from "../../src/index";
+
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("project root not found above " + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+const FIXTURES = join(projectRoot(), "engine/test/logscan/fixtures");
+
+interface Vector {
+  id: string;
+  raw: string[];
+  expected: { id: string; name: string; fields: Record<string, string> };
+}
+const VECTORS: Vector[] = readFileSync(join(FIXTURES, "records.jsonl"), "utf8")
+  .split("\n")
+  .filter((l) => l.trim().length !== 0)
+  .map((l) => JSON.parse(l) as Vector);
+
+function fieldsOf(r: DecodedLogRecord): Record<string, string> {
+  return Object.fromEntries(r.fields.map((f) => [f.field, f.value]));
+}
+
+/** `0x%016llx`, as Linux prints a dword. */
+function kernelHex(contractHex: string): string {
+  return "0x" + contractHex.slice(2).padStart(16, "0");
+}
+
+test("the vector set is the one expected (59 records, one of them the seed's C_BAD_STE)", () => {
+  assert.equal(VECTORS.length, 59);
+  assert.ok(VECTORS.some((v) => v.id === "seed-000-c_bad_ste"));
+});
+
+for (const v of VECTORS) {
+  test(`vector ${v.id}: found and decoded in Linux raw form and as a bare list`, () => {
+    const kernel = [
+      `[  100.000001] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x${v.expected.id.slice(2).padStart(2, "0")} received:`,
+      ...v.raw.map((d, i) => `[  100.00000${i + 2}] arm-smmu-v3 arm-smmu-v3.0.auto: \t${kernelHex(d)}`),
+    ].join("\n");
+    const bare = `> ${v.raw.join(" ")}`;
+    const result = scanLog(`${kernel}\nnoise line\n${bare}\n`, "v.log");
+    assert.equal(result.records.length, 2);
+    assert.deepEqual(result.problems, []);
+    for (const r of result.records) {
+      assert.equal(r.id, v.expected.id);
+      assert.equal(r.name, v.expected.name);
+      // Every field the vector expects, with its value (the tables may define more, e.g. NSIPA).
+      const got = fieldsOf(r);
+      for (const [name, value] of Object.entries(v.expected.fields)) assert.equal(got[name], value, name);
+      assert.equal(r.file, "v.log");
+      assert.equal(r.complete, true);
+    }
+    const [raw, list] = result.records as [DecodedLogRecord, DecodedLogRecord];
+    assert.deepEqual([raw.kind, raw.startLine, raw.endLine], ["event", 0, 4]);
+    assert.deepEqual([list.kind, list.startLine, list.endLine, list.quoteDepth], ["dwords", 6, 6, 1]);
+    // The header's event number agrees with DW0[7:0]: no text problem.
+    assert.deepEqual(raw.problems, []);
+  });
+}
+
+test("the seed mail: every quoted copy of the C_BAD_STE, with dwords 1..3 flagged", () => {
+  const text = readFileSync(join(FIXTURES, "seed-000-c_bad_ste-thread.txt"), "utf8");
+  const { records, problems } = scanLog(text, "seed");
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine + 1, r.endLine + 1, r.quoteDepth, r.name, fieldsOf(r)["StreamID"]]),
+    [
+      [196, 200, 0, "C_BAD_STE", "0x7d11"],
+      [388, 392, 1, "C_BAD_STE", "0x7d11"],
+      [965, 969, 1, "C_BAD_STE", "0x7d11"],
+      [1209, 1213, 2, "C_BAD_STE", "0x7d11"],
+    ],
+  );
+  for (const r of records) {
+    assert.deepEqual(r.decodeProblems, ["dword1..3 are not defined for C_BAD_STE and are not zero"]);
+    assert.deepEqual(fieldsOf(r), { SSV: "0x0", SubstreamID: "0x0", StreamID: "0x7d11" });
+  }
+});
+
+const DECODED_OK = [
+  "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x13 received:",
+  "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000001100000013",
+  "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000118a80000005",
+  "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000e3356e050",
+  "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00f0000040000000",
+  "arm-smmu-v3 arm-smmu-v3.0.auto: event: F_PERMISSION client: 0000:00:01.0 sid: 0x11 ssid: 0 iova: 0xe3356e050 ipa: 0x40000000",
+  'arm-smmu-v3 arm-smmu-v3.0.auto: priv data read s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x5',
+];
+
+test("Linux >= 6.14 decoded lines that agree with the raw dwords give no problem", () => {
+  const { records } = scanLog(DECODED_OK.join("\n"));
+  assert.equal(records.length, 1);
+  const r = records[0]!;
+  assert.deepEqual([r.startLine, r.endLine, r.name], [0, 6, "F_PERMISSION"]);
+  assert.deepEqual(r.problems, []);
+  assert.equal(fieldsOf(r)["IPA"], "0xf0000040000000");
+  assert.equal(fieldsOf(r)["STAG"], "0x5");
+});
+
+test("decoded lines that disagree with the raw dwords are reported on their line", () => {
+  const cases: [number, string, string, string][] = [
+    [5, "sid: 0x11", "sid: 0x12", "the kernel's decoded line says sid 0x12 but the raw dwords give 0x11"],
+    [5, "iova: 0xe3356e050", "iova: 0xe3356e051", "the kernel's decoded line says iova 0xe3356e051 but the raw dwords give 0xe3356e050"],
+    [5, "event: F_PERMISSION", "event: F_ACCESS", "the kernel's decoded line says event F_ACCESS but the raw dwords give F_PERMISSION"],
+    [6, "priv data read", "priv data write", "the kernel's decoded line says access write but the raw dwords give RnW=1 (read)"],
+    [6, "ttd_read", "ttd_write", "the kernel's decoded line says table access ttd_write but the raw dwords give TTRnW=1"],
+    [6, "stag: 0x5", "stag: 0x6", "the kernel's decoded line says stag 0x6 but the raw dwords give 0x5"],
+    [5, "ipa: 0x40000000", "ipa: 0x41000000", "the kernel's decoded line says ipa 0x41000000 but the raw dwords give 0x40000000"],
+  ];
+  for (const [line, from, to, message] of cases) {
+    const lines = [...DECODED_OK];
+    lines[line] = lines[line]!.replace(from, to);
+    const { records } = scanLog(lines.join("\n"));
+    assert.equal(records.length, 1, to);
+    assert.deepEqual(records[0]!.problems, [{ line, message }], to);
+  }
+});
+
+test("a header whose number disagrees with DW0[7:0] is reported", () => {
+  const { records } = scanLog("event 0x10 received:\n 0x0000001100000004\n 0x0000000000000000\n 0x0000000000000000\n 0x0000000000000000");
+  assert.equal(records[0]?.name, "C_BAD_STE");
+  assert.deepEqual(records[0]?.problems, [{ line: 0, message: "the header says event 0x10 but DW0[7:0] is 0x4" }]);
+});
+
+test("a QEMU smmuv3_record_event line becomes its record with Type and StreamID", () => {
+  const { records } = scanLog("smmuv3_record_event F_TRANSLATION sid=0x11\nsmmuv3_record_event C_BAD_STE sid=8\n");
+  assert.deepEqual(
+    records.map((r) => [r.name, r.id, fieldsOf(r)["StreamID"], Array.from(r.words.slice(0, 2))]),
+    [
+      ["F_TRANSLATION", "0x10", "0x11", [0x10, 0x11]],
+      ["C_BAD_STE", "0x4", "0x8", [0x4, 0x8]],
+    ],
+  );
+  assert.match(records[0]!.problems[0]!.message, /only the event type and StreamID/);
+});
+
+test("a truncated record is still decoded from what is there, with its problem", () => {
+  const { records } = scanLog("event 0x04 received:\n\t0x00007d1100000004\n");
+  assert.equal(records.length, 1);
+  const r = records[0]!;
+  assert.equal(r.name, "C_BAD_STE");
+  assert.equal(fieldsOf(r)["StreamID"], "0x7d11");
+  assert.equal(r.complete, false);
+  assert.deepEqual(r.problems, [{ line: 1, message: "dwords 1..3 of 4 are missing (the record is cut at line 3)" }]);
+});
+
+test("a CMDQ error is named by CONS.ERR", () => {
+  const { records } = scanLog(
+    "arm-smmu-v3: CMDQ error (cons 0x01000022): Illegal command\narm-smmu-v3: skipping command in error state:\narm-smmu-v3:  0x0000000000000046\narm-smmu-v3:  0x0000000000000000\n",
+  );
+  assert.equal(records.length, 1);
+  assert.deepEqual([records[0]!.kind, records[0]!.name, records[0]!.id], ["cmdq-error", "CERROR_ILL", "0x1"]);
+  assert.deepEqual(Array.from(records[0]!.words), [0x46, 0, 0, 0]);
+});
