@@ -1,0 +1,190 @@
+// `iommu-lens decode` through the CLI's main() with an injected CliIo, and once through the bundled
+// dist/cli.js: the seed mail's C_BAD_STE and all its quoted copies, the --json contract, exit codes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Readable } from "node:stream";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { main } from "../src/main";
+import type { CliIo } from "../src/io";
+
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("project root not found above " + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+const ROOT = projectRoot();
+const SEED = join(ROOT, "cli/test/decode-fixtures/seed-000-c_bad_ste-thread.txt");
+
+async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: CliIo = {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    stdin: Readable.from([stdin]),
+    cwd: ROOT,
+  };
+  const code = await main(args, io);
+  return { code, out, err };
+}
+
+const SEED_RECORD = {
+  arch: "smmuv3",
+  kind: "event",
+  raw: ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"],
+  id: "0x4",
+  name: "C_BAD_STE",
+  fields: { SSV: "0x0", SubstreamID: "0x0", StreamID: "0x7d11" },
+  meanings: {},
+  problems: ["dword1..3 are not defined for C_BAD_STE and are not zero"],
+};
+
+test("decode on the seed mail prints C_BAD_STE for StreamID 0x7d11, every quoted copy, and flags dwords 1..3", async () => {
+  const { code, out, err } = await run(["decode", SEED]);
+  assert.equal(err, "");
+  assert.equal(code, 0);
+  const headers = out.split("\n").filter((l) => l.includes("C_BAD_STE  ("));
+  assert.deepEqual(
+    headers.map((l) => l.slice(SEED.length)),
+    [
+      ":196-200: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event)",
+      ":388-392: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >)",
+      ":965-969: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >)",
+      ":1209-1213: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >>)",
+    ],
+  );
+  assert.equal(out.split("StreamID 0x7d11: the STE is not valid or is ILLEGAL").length - 1, 4);
+  assert.equal(out.split("! dword1..3 are not defined for C_BAD_STE and are not zero").length - 1, 4);
+  assert.match(out, /StreamID +dword0\[63:32\] +0x7d11/);
+  assert.match(out, /next steps:\n    1\. /);
+  assert.match(out, /4 records found\n$/);
+});
+
+test("decode --json prints the formats.md contract, one object per record, one-based lines", async () => {
+  const { code, out } = await run(["decode", "--json", SEED]);
+  assert.equal(code, 0);
+  const lines = out.trimEnd().split("\n");
+  assert.equal(lines.length, 4);
+  const objs = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    objs.map((o) => [o["line"], o["endLine"], o["quoteDepth"]]),
+    [
+      [196, 200, 0],
+      [388, 392, 1],
+      [965, 969, 1],
+      [1209, 1213, 2],
+    ],
+  );
+  for (const o of objs) {
+    for (const [k, v] of Object.entries(SEED_RECORD)) assert.deepEqual(o[k], v, k);
+    assert.equal(o["file"], SEED);
+    assert.match(String(o["summary"]), /^StreamID 0x7d11: /);
+  }
+});
+
+test("decode reads standard input for '-' and with no FILE", async () => {
+  for (const args of [["decode", "--json", "-"], ["decode", "--json"]]) {
+    const { code, out } = await run(args, "0x7d1100000004 0x100800000080 0xfe040000 0x7e04c440\n");
+    assert.equal(code, 0);
+    const o = JSON.parse(out) as Record<string, unknown>;
+    assert.deepEqual([o["file"], o["line"], o["name"], o["kind"]], ["-", 1, "C_BAD_STE", "event"]);
+  }
+});
+
+test("a damaged record and a line that only looks like one: located problems, exit 1", async () => {
+  const text = [
+    "event 0x10 received:",
+    "\t0x0000001100000010",
+    "\t0x00000208000000zz",
+    "\t0x0000034bce504e21",
+    "\t0x0000000000000000",
+    "1 2 3",
+    "0x0000000000000001 0x0000000000000002 0x0000000000000003",
+  ].join("\n");
+  const { code, out } = await run(["decode", "--json", "-"], text);
+  assert.equal(code, 1);
+  const [record, problem, ...rest] = out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(rest.length, 0);
+  assert.deepEqual([record!["name"], record!["line"], record!["endLine"]], ["F_TRANSLATION", 1, 5]);
+  assert.deepEqual((record!["problems"] as string[])[0], "line 3: dword 1 of 4 '0x00000208000000zz' is not hexadecimal: the line is damaged");
+  assert.deepEqual(problem, {
+    kind: "problem",
+    file: "-",
+    line: 7,
+    message: "3 hex dwords on one line; an SMMUv3 event record has 4",
+  });
+});
+
+test("no record found: exit 1", async () => {
+  const { code, out } = await run(["decode", "-"], "nothing to see here\n");
+  assert.equal(code, 1);
+  assert.equal(out, "no records found\n");
+});
+
+test("architectures other than SMMUv3 say plainly they are not supported yet (exit 2)", async () => {
+  for (const [arch, what] of [
+    ["vtd", "Intel VT-d"],
+    ["amdvi", "AMD-Vi"],
+    ["smmuv2", "Arm SMMUv2"],
+  ] as const) {
+    const { code, out, err } = await run(["decode", "--arch", arch, SEED]);
+    assert.equal(code, 2);
+    assert.equal(out, "");
+    assert.match(err, new RegExp(`^iommu-lens decode: --arch ${arch}: decoding ${what} .* is not supported yet \\(only smmuv3 is implemented\\)\\n$`));
+  }
+  for (const arch of ["auto", "smmuv3"]) assert.equal((await run(["decode", "--arch", arch, SEED])).code, 0);
+  const bad = await run(["decode", "--arch", "x86", SEED]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--arch x86: expected auto, smmuv3, smmuv2, vtd or amdvi/);
+});
+
+test("an unreadable file is a located message, exit 2, no stack trace; the other files are still decoded", async () => {
+  const { code, out, err } = await run(["decode", "--json", "does/not/exist.log", SEED]);
+  assert.equal(code, 2);
+  assert.equal(err, "iommu-lens decode: cannot read does/not/exist.log: no such file\n");
+  assert.doesNotMatch(err, /\n\s+at /);
+  assert.equal(out.trimEnd().split("\n").length, 4);
+  const dir = await run(["decode", "cli"]);
+  assert.equal(dir.code, 2);
+  assert.equal(dir.err, "iommu-lens decode: cannot read cli: is a directory\n");
+});
+
+test("the bundled dist/cli.js decodes the seed mail (built by scripts/build.mjs when missing or stale)", () => {
+  const cli = join(ROOT, "dist/cli.js");
+  const help = existsSync(cli) ? spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" }).stdout : "";
+  if (!help.includes("decode")) {
+    const build = spawnSync(process.execPath, [join(ROOT, "scripts/build.mjs")], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(build.status, 0, `scripts/build.mjs failed:\n${build.stderr}`);
+  }
+  const tmp = mkdtempSync(join(tmpdir(), "iommu-lens-decode-"));
+  try {
+    const crlf = join(tmp, "mail.txt");
+    // The same mail with CRLF line ends, as a Windows mail client saves it.
+    writeFileSync(crlf, spawnSync("sed", ["s/$/\r/", SEED], { encoding: "utf8" }).stdout);
+    const r = spawnSync(process.execPath, [cli, "decode", "--json", crlf], { encoding: "utf8" });
+    assert.equal(r.stderr, "");
+    assert.equal(r.status, 0);
+    const objs = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      objs.map((o) => [o["line"], o["name"], (o["fields"] as Record<string, string>)["StreamID"]]),
+      [
+        [196, "C_BAD_STE", "0x7d11"],
+        [388, "C_BAD_STE", "0x7d11"],
+        [965, "C_BAD_STE", "0x7d11"],
+        [1209, "C_BAD_STE", "0x7d11"],
+      ],
+    );
+    const missing = spawnSync(process.execPath, [cli, "decode", join(tmp, "nope.log")], { encoding: "utf8" });
+    assert.equal(missing.status, 2);
+    assert.doesNotMatch(missing.stderr, /\n\s+at /);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
