@@ -7,3 +7,5 @@ export * from "./cd";
 export * from "./descriptors";
 export * from "./event-types";
 export * from "./event-codec";
+export * from "./commands";
+export * from "./registers";
