@@ -9,5 +9,6 @@ export * from "./diagnostics";
 export * from "./memory/image";
 export * from "./smmuv3/scenario";
 export * from "./smmuv3/records";
+export * from "./smmuv3/walk";
 export * from "./logscan";
 export * from "./lang";

@@ -1,0 +1,152 @@
+// The walker's own STE and CD guards: the ILLEGAL conditions (reference §2.3, §4.4) that decide
+// whether and how a walk can run at all: stage support, S1CDMax, S1ContextPtr and TTB ranges,
+// stage-2 geometry, granules, TxSZ ranges, endianness, HTTU, stall and termination models.
+// R1's `checkSte` / `checkCd` (records/) are the full linters; the walker also asks them and
+// raises C_BAD_STE / C_BAD_CD when either finds the structure ILLEGAL. These guards stay because
+// the walker needs the geometry they compute and must never walk an ILLEGAL configuration.
+
+import { OAS_BITS, type Granule, type SmmuProfile } from "../profile";
+import { granuleFromTg0, granuleFromTg1, stage1TxszRange, stage2Geometry } from "./geometry";
+import { CD_F, STE_F, address, small } from "./layout";
+
+/** Effective output size in bits of a PA-size encoding (IPS, S2PS) capped by OAS. */
+export function effectivePaBits(encoding: number, profile: SmmuProfile): number {
+  return Math.min(OAS_BITS[encoding] ?? 48, profile.OAS);
+}
+
+function endianIllegal(profile: SmmuProfile, bigEndian: boolean): boolean {
+  return (profile.TTENDIAN === "LE" && bigEndian) || (profile.TTENDIAN === "BE" && !bigEndian);
+}
+
+function granuleSupported(profile: SmmuProfile, g: Granule | undefined): boolean {
+  return g !== undefined && profile.granules.has(g);
+}
+
+/** First ILLEGAL condition of an STE the walker relies on (V == 1, Config not abort), or undefined. */
+export function steGuard(ste: Uint32Array, profile: SmmuProfile): string | undefined {
+  const config = small(ste, STE_F.Config);
+  const s1 = (config & 1) !== 0;
+  const s2 = (config & 2) !== 0;
+  if (s1 && !profile.stages.has("S1")) return "STE-03: stage 1 is enabled but the SMMU has no stage 1 (IDR0.S1P 0)";
+  if (s2 && !profile.stages.has("S2")) return "STE-04: stage 2 is enabled but the SMMU has no stage 2 (IDR0.S2P 0)";
+  if (s1) {
+    const cdMax = small(ste, STE_F.S1CDMax);
+    const fmt = small(ste, STE_F.S1Fmt);
+    if (profile.SSIDSIZE !== 0 && cdMax > profile.SSIDSIZE) {
+      return `STE-17: S1CDMax ${cdMax} is larger than IDR1.SSIDSIZE ${profile.SSIDSIZE}`;
+    }
+    if (profile.SSIDSIZE !== 0 && cdMax !== 0 && profile.CD2L === 0 && (fmt === 1 || fmt === 2)) {
+      return "STE-18: a 2-level CD table (S1Fmt 0b01/0b10) on an SMMU without IDR0.CD2L";
+    }
+    const ptr = address(ste, STE_F.S1ContextPtr);
+    const limitBits = s2 ? profile.IAS : profile.OAS;
+    if (ptr >= 2 ** limitBits) {
+      return `STE-19: S1ContextPtr 0x${ptr.toString(16)} is beyond the ${limitBits}-bit ${s2 ? "IAS" : "OAS"}`;
+    }
+    if (small(ste, STE_F.S1STALLD) === 1 && profile.STALL_MODEL !== 0) {
+      return "STE-16: S1STALLD is 1 but the stall model is not configurable (IDR0.STALL_MODEL != 0b00)";
+    }
+  }
+  if (!s2) return undefined;
+  const s2s = small(ste, STE_F.S2S) === 1;
+  if (s2s && profile.STALL_MODEL === 1) return "STE-21: S2S is 1 but the SMMU cannot stall (STALL_MODEL 0b01)";
+  if (!s2s && profile.STALL_MODEL === 2) return "STE-22: S2S is 0 but stalls are forced (STALL_MODEL 0b10)";
+  const aa64 = small(ste, STE_F.S2AA64) === 1;
+  if (!aa64) {
+    return profile.TTF.has("AArch32")
+      ? "S2AA64 0 selects VMSAv8-32 LPAE stage-2 tables, which the walker does not model"
+      : "STE-23: S2AA64 0 (VMSAv8-32 stage 2) but IDR0.TTF has no AArch32 tables";
+  }
+  if (!profile.TTF.has("AArch64")) return "STE-24: S2AA64 1 but IDR0.TTF has no AArch64 tables";
+  const s2ha = small(ste, STE_F.S2HA) === 1;
+  const s2hd = small(ste, STE_F.S2HD) === 1;
+  if ((s2ha || s2hd) && profile.HTTU === "none") return "STE-25: S2HA/S2HD set but the SMMU has no HTTU";
+  if (s2hd && profile.HTTU === "AF") return "STE-26: S2HD set but the SMMU only updates the access flag";
+  const granule = granuleFromTg0(small(ste, STE_F.S2TG));
+  if (!granule || !granuleSupported(profile, granule)) {
+    return `STE-28: S2TG ${small(ste, STE_F.S2TG)} selects ${granule ? `the unsupported ${granule}` : "a Reserved"} granule`;
+  }
+  const s2ds = profile.DS === 1 && small(ste, STE_F.S2DS) === 1;
+  const oaBits = effectivePaBits(small(ste, STE_F.S2PS), profile);
+  const ttb = address(ste, STE_F.S2TTB);
+  if (ttb >= 2 ** oaBits) return `STE-29: S2TTB 0x${ttb.toString(16)} is beyond the ${oaBits}-bit effective S2PS`;
+  if (granule !== "64K" && !s2ds && ttb >= 2 ** 48) return `STE-29: S2TTB 0x${ttb.toString(16)} is beyond 48 bits`;
+  const sl0 = small(ste, STE_F.S2SL0) + (s2ds ? small(ste, STE_F.S2SL0_2) * 4 : 0);
+  const geo = stage2Geometry(profile, granule, small(ste, STE_F.S2T0SZ), sl0, s2ds);
+  if (typeof geo === "string") return `STE-30/31: ${geo}`;
+  if (endianIllegal(profile, small(ste, STE_F.S2ENDI) === 1)) {
+    return `STE-33: S2ENDI ${small(ste, STE_F.S2ENDI)} is not allowed by IDR0.TTENDIAN ${profile.TTENDIAN}`;
+  }
+  if (profile.VMID16 === 0 && small(ste, STE_F.S2VMID) > 0xff) return "STE-38: S2VMID[15:8] set without 16-bit VMIDs";
+  return undefined;
+}
+
+/** Whether a CD half (TTB0/TTB1) is in use: its EPD is effectively 0. */
+function halfGuard(
+  cd: Uint32Array,
+  profile: SmmuProfile,
+  which: 0 | 1,
+  effIps: number,
+  ds: boolean,
+): string | undefined {
+  const name = `TTB${which}`;
+  const tgRaw = small(cd, which === 0 ? CD_F.TG0 : CD_F.TG1);
+  const granule = which === 0 ? granuleFromTg0(tgRaw) : granuleFromTg1(tgRaw);
+  if (!granule || !granuleSupported(profile, granule)) {
+    return `CD-${which === 0 ? 16 : 17}: TG${which} ${tgRaw} selects ${granule ? `the unsupported ${granule}` : "a Reserved"} granule`;
+  }
+  const txsz = small(cd, which === 0 ? CD_F.T0SZ : CD_F.T1SZ);
+  const range = stage1TxszRange(profile, granule, ds);
+  if (txsz < range.min || txsz > range.max) {
+    return `CD-${which === 0 ? 14 : 15}: T${which}SZ ${txsz} is outside ${range.min}..${range.max}`;
+  }
+  const ttb = address(cd, which === 0 ? CD_F.TTB0 : CD_F.TTB1);
+  if (ttb >= 2 ** effIps)
+    return `CD-${which === 0 ? 18 : 19}: ${name} 0x${ttb.toString(16)} is beyond the ${effIps}-bit effective IPS`;
+  if (granule !== "64K" && !ds && ttb >= 2 ** 48)
+    return `CD-${which === 0 ? 18 : 19}: ${name} 0x${ttb.toString(16)} is beyond 48 bits`;
+  return undefined;
+}
+
+/** First ILLEGAL condition of a CD (C_BAD_CD), or undefined. `twoRanges`: TTB1 exists. */
+export function cdGuard(
+  cd: Uint32Array,
+  ste: Uint32Array,
+  profile: SmmuProfile,
+  twoRanges: boolean,
+): string | undefined {
+  if (small(cd, CD_F.V) === 0) return "CD-01: the CD is not valid (V 0)";
+  const s = small(cd, CD_F.S) === 1;
+  if (s && small(ste, STE_F.S1STALLD) === 1) return "CD-02: CD.S is 1 but STE.S1STALLD forbids stage-1 stalls";
+  if (profile.TERM_MODEL === 1 && small(cd, CD_F.A) === 0)
+    return "CD-03: CD.A is 0 but IDR0.TERM_MODEL requires aborts";
+  if (profile.STALL_MODEL === 1 && s) return "CD-04: CD.S is 1 but the SMMU cannot stall (STALL_MODEL 0b01)";
+  if (profile.STALL_MODEL === 2 && !s) return "CD-05: CD.S is 0 but stalls are forced (STALL_MODEL 0b10)";
+  const epd0 = small(cd, CD_F.EPD0) === 1;
+  const epd1 = !twoRanges || small(cd, CD_F.EPD1) === 1;
+  if (!(epd0 && epd1) && endianIllegal(profile, small(cd, CD_F.ENDI) === 1)) {
+    return `CD-06: ENDI ${small(cd, CD_F.ENDI)} is not allowed by IDR0.TTENDIAN ${profile.TTENDIAN}`;
+  }
+  if (small(cd, CD_F.AA64) === 0) {
+    return profile.TTF.has("AArch32")
+      ? "AA64 0 selects VMSAv8-32 LPAE stage-1 tables, which the walker does not model"
+      : "CD-07: AA64 0 (VMSAv8-32) but IDR0.TTF has no AArch32 tables";
+  }
+  if (!profile.TTF.has("AArch64")) return "CD-09: AA64 1 but IDR0.TTF has no AArch64 tables";
+  const ha = small(cd, CD_F.HA) === 1;
+  const hd = small(cd, CD_F.HD) === 1;
+  if ((ha || hd) && profile.HTTU === "none") return "CD-10: HA/HD set but the SMMU has no HTTU";
+  if (hd && profile.HTTU === "AF") return "CD-11: HD set but the SMMU only updates the access flag";
+  if (profile.ASID16 === 0 && small(cd, CD_F.ASID) > 0xff) return "CD-13: ASID[15:8] set without 16-bit ASIDs";
+  const effIps = effectivePaBits(small(cd, CD_F.IPS), profile);
+  const ds = profile.DS === 1 && small(cd, CD_F.DS) === 1;
+  if (!epd0) {
+    const bad = halfGuard(cd, profile, 0, effIps, ds);
+    if (bad) return bad;
+  }
+  if (!epd1) {
+    const bad = halfGuard(cd, profile, 1, effIps, ds);
+    if (bad) return bad;
+  }
+  return undefined;
+}

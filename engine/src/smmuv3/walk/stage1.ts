@@ -1,0 +1,252 @@
+// The stage-1 walk (reference §5.2, §5.4, §5.5 stage 1, §5.7, §5.8): from the selected TTB down to
+// the leaf, with every descriptor IPA translated by stage 2 first when the stream is nested
+// (CLASS=TT faults), hierarchical APTable/UXNTable/PXNTable, address-size checks of table and
+// output addresses against the effective IPS, AF with AFFD/HTTU, and the permission check.
+// Fault priority per level (§1.4): walk abort, invalid descriptor, address size; then on the leaf
+// F_ACCESS before F_PERMISSION.
+
+import type { Walk } from "./context";
+import { levelShift } from "./geometry";
+import { address, small } from "./layout";
+import { stage2Translate } from "./stage2";
+import type { WalkPermissions } from "./types";
+
+/** Leaf facts of a stage-1 walk. */
+export interface Stage1Leaf {
+  /** Output address (IPA when nested, PA otherwise) of the input address. */
+  readonly out: number;
+  readonly size: number;
+  readonly level: number;
+  /** Permissions at the requester's privilege, and for each privilege. */
+  readonly perm: WalkPermissions;
+  readonly priv: WalkPermissions;
+  readonly unpriv: WalkPermissions;
+  readonly attrIndx: number;
+  readonly sh: number;
+  readonly nG: boolean;
+}
+
+/** Effective stage-1 permissions of a leaf (§5.5 table and hierarchical limits). */
+export function stage1Permissions(
+  ap: number,
+  apTable: number,
+  xnLeaf: boolean,
+  pxnLeaf: boolean,
+  xnTable: boolean,
+  pxnTable: boolean,
+  wxn: boolean,
+  singlePrivilege: boolean,
+  dirtyWritable: boolean,
+): { priv: WalkPermissions; unpriv: WalkPermissions } {
+  // AP[2] (value bit 1) read-only; AP[1] (value bit 0) unprivileged access.
+  let readOnly = (ap & 2) !== 0 && !dirtyWritable;
+  let el0 = singlePrivilege || (ap & 1) !== 0;
+  if (apTable & 2) readOnly = true;
+  if ((apTable & 1) !== 0 && !singlePrivilege) el0 = false;
+  const privWrite = !readOnly;
+  const unprivRead = el0;
+  const unprivWrite = el0 && !readOnly;
+  if (singlePrivilege) {
+    const exec = !xnLeaf && !xnTable && !(wxn && privWrite);
+    const p = { read: true, write: privWrite, exec };
+    return { priv: p, unpriv: p };
+  }
+  const privExec = !pxnLeaf && !pxnTable && !unprivWrite && !(wxn && privWrite);
+  const unprivExec = !xnLeaf && !xnTable && !(wxn && unprivWrite);
+  return {
+    priv: { read: true, write: privWrite, exec: privExec },
+    unpriv: { read: unprivRead, write: unprivWrite, exec: unprivExec },
+  };
+}
+
+/**
+ * Walks stage 1 for the input address. Returns the leaf, or undefined after raising the fault.
+ * `ttbLevelBits` (start level) and the regime come from `w.s1`.
+ */
+export function stage1Walk(w: Walk): Stage1Leaf | undefined {
+  const r = w.s1!;
+  const geo = r.geo;
+  const L = r.layout;
+  const nested = w.s2 !== undefined;
+  const input = w.inputLow(geo.ia);
+  const oaLimit = 2 ** r.oaBits;
+  const fail = (event: string, reason: string, level: number | undefined): undefined => {
+    w.raise(event, reason, {
+      stage: 1,
+      cls: "IN",
+      recorded: r.record || r.stall,
+      stall: r.stall,
+      ...(level !== undefined ? { level } : {}),
+    });
+    return undefined;
+  };
+  let level = geo.startLevel;
+  let table = r.base;
+  let apTable = 0;
+  let xnTable = false;
+  let pxnTable = false;
+  for (let guard = 0; guard < 6; guard++) {
+    const shift = levelShift(geo.g, level);
+    const bits = level === geo.startLevel ? geo.startBits : geo.stride;
+    const index = Math.floor(input / 2 ** shift) % 2 ** bits;
+    const descAddr = table + index * 8;
+    let descPa = descAddr;
+    if (nested) {
+      descPa = stage2Translate(w, descAddr, { cls: "TT", forStage1Level: level, label: `S1 L${level}` });
+      if (descPa < 0) return undefined;
+    }
+    const ok = w.read(descPa, r.bigEndian);
+    if (w.tracing) {
+      const type = ok ? small(w.scratch, L.type) : 0;
+      w.step(`S1 L${level} descriptor`, "S1", nested ? "IPA" : "PA", descAddr, descPa, {
+        stage: 1,
+        level,
+        indexBits: `IOVA[${shift + bits - 1}:${shift}]`,
+        indexValue: index,
+        spec: type === 3 && level < 3 ? L.table : level < 3 && type === 1 ? (L.blockAt[level] ?? L.table) : L.page,
+        aborted: !ok,
+      });
+    }
+    if (!ok) {
+      w.raise(
+        "F_WALK_EABT",
+        `external abort reading the stage-1 level-${level} descriptor at PA 0x${descPa.toString(16)}`,
+        {
+          stage: 1,
+          level,
+          cls: "TT",
+          fetchAddr: descPa,
+          recorded: true,
+        },
+      );
+      return undefined;
+    }
+    const type = small(w.scratch, L.type);
+    if ((type & 1) === 0)
+      return fail("F_TRANSLATION", `stage-1 level-${level} descriptor is invalid (bit 0 clear)`, level);
+    let oaField;
+    if (level === 3) {
+      if (type !== 3) return fail("F_TRANSLATION", "stage-1 level-3 descriptor uses the Reserved encoding 0b01", level);
+      oaField = L.pageOa;
+    } else if (type === 1) {
+      oaField = L.blockOa[level];
+      if (!oaField)
+        return fail("F_TRANSLATION", `a ${geo.granule} stage-1 block is not allowed at level ${level}`, level);
+    } else {
+      let next = address(w.scratch, L.nlta);
+      if (L.nltaHi) next += address(w.scratch, L.nltaHi);
+      if (next >= oaLimit) {
+        return fail(
+          "F_ADDR_SIZE",
+          `stage-1 level-${level} table address 0x${next.toString(16)} is beyond the ${r.oaBits}-bit IPS`,
+          level,
+        );
+      }
+      if (!r.had) {
+        apTable |= small(w.scratch, L.apTable!);
+        if (small(w.scratch, L.uxnTable!)) xnTable = true;
+        if (!r.singlePrivilege && small(w.scratch, L.pxnTable!)) pxnTable = true;
+      }
+      table = next;
+      level++;
+      continue;
+    }
+    let oa = address(w.scratch, oaField);
+    if (L.oaHi) oa += address(w.scratch, L.oaHi);
+    if (oa >= oaLimit) {
+      return fail(
+        "F_ADDR_SIZE",
+        `stage-1 level-${level} output address 0x${oa.toString(16)} is beyond the ${r.oaBits}-bit IPS`,
+        level,
+      );
+    }
+    // Hardware updates of this descriptor (AF, dirty) are writes: in a nested walk they need
+    // stage-2 write permission on the page holding it (§5.7; F_PERMISSION S2=1 CLASS=TT TTRnW=0).
+    const descPageWritable = !nested || w.s2Write;
+    const descIpa = descAddr;
+    const afClear = small(w.scratch, L.af) === 0;
+    if (afClear) {
+      if (r.ha) {
+        if (!descPageWritable) return htttuDenied(w, descIpa, level, "set AF");
+        w.noteLast("AF set by hardware (HA)");
+      } else if (!r.affd) {
+        return fail("F_ACCESS", `stage-1 level-${level} leaf has AF 0 (AFFD 0, no HA)`, level);
+      }
+    }
+    const ap = small(w.scratch, L.ap!);
+    const dbm = small(w.scratch, L.dbm) === 1;
+    const apTableWrite = (apTable & 2) !== 0;
+    const dirtyWritable = r.hd && dbm && !apTableWrite;
+    const xnLeaf = small(w.scratch, L.uxn!) === 1;
+    const pxnLeaf = !r.singlePrivilege && small(w.scratch, L.pxn!) === 1;
+    const perms = stage1Permissions(
+      ap,
+      apTable,
+      xnLeaf,
+      pxnLeaf,
+      xnTable,
+      pxnTable,
+      r.wxn,
+      r.singlePrivilege,
+      dirtyWritable,
+    );
+    const privileged = w.privileged || r.singlePrivilege;
+    const mine = privileged ? perms.priv : perms.unpriv;
+    // PAN (§5.5): a privileged data access to a page unprivileged code may access.
+    const panHit =
+      privileged &&
+      !r.singlePrivilege &&
+      r.pan &&
+      !w.instr &&
+      (perms.unpriv.read || perms.unpriv.write || (r.epan && perms.unpriv.exec));
+    const allowed = w.instr ? mine.exec : w.write ? mine.write : mine.read;
+    if (!allowed || panHit) {
+      const what = panHit
+        ? "privileged data access to an unprivileged-accessible page (PAN)"
+        : w.instr
+          ? `${privileged ? "privileged" : "unprivileged"} instruction fetch`
+          : `${privileged ? "privileged" : "unprivileged"} ${w.write ? "write" : "read"}`;
+      return fail(
+        "F_PERMISSION",
+        `stage-1 permissions (AP ${ap}, APTable ${apTable}) do not allow this ${what}`,
+        level,
+      );
+    }
+    if (w.write && (ap & 2) !== 0 && dirtyWritable) {
+      if (!descPageWritable) return htttuDenied(w, descIpa, level, "clear AP[2] (dirty)");
+      w.noteLast("AP[2] cleared by hardware (HD, DBM)");
+    }
+    const size = 2 ** levelShift(geo.g, level);
+    const finalPerm = panHit ? { read: false, write: false, exec: mine.exec } : mine;
+    return {
+      out: oa + (input % size),
+      size,
+      level,
+      perm: finalPerm,
+      priv: perms.priv,
+      unpriv: perms.unpriv,
+      attrIndx: small(w.scratch, L.attrIndx!),
+      sh: L.sh ? small(w.scratch, L.sh) : 3,
+      nG: small(w.scratch, L.nG!) === 1,
+    };
+  }
+  return fail("F_TRANSLATION", "stage-1 walk did not end within the levels of the granule", undefined);
+}
+
+/** An HTTU update of a stage-1 descriptor that stage 2 does not allow to be written. */
+function htttuDenied(w: Walk, descIpa: number, s1Level: number, what: string): undefined {
+  const r = w.s2!;
+  w.raise(
+    "F_PERMISSION",
+    `stage 2 does not permit the hardware update (${what}) of the stage-1 level-${s1Level} descriptor`,
+    {
+      stage: 2,
+      cls: "TT",
+      ipa: descIpa,
+      ttRead: false,
+      recorded: r.record || r.stall,
+      stall: r.stall,
+    },
+  );
+  return undefined;
+}
