@@ -30,3 +30,19 @@ export type {
   TopNode,
   ParseResult,
 } from "./ast";
+export { buildModel } from "./model";
+export type {
+  LangDumpImporter,
+  LangBuildOptions,
+  LangSpace,
+  LangLabel,
+  LangStrtab,
+  LangStructure,
+  LangTable,
+  LangMapping,
+  LangPageTable,
+  LangEvent,
+  LangExpectation,
+  DescriptionModel,
+} from "./model";
+export { langResolveInclude, langIsInside, langNormalize, langDirname } from "./paths";

@@ -1,0 +1,1548 @@
+// Semantics of a `.iommu` description: nodes → profile, stream table, labels, structures, page
+// tables and a MemoryImage with provenance on every word (docs/language.md §3-§9).
+//
+// Phases: expand includes; read the profile; register labels; resolve placements lazily (labels
+// may point at labels, IPAs go through the file's stage-2 mappings); build page tables from `map`
+// statements (deterministic allocation, §5); encode structures through R1's field tables; write
+// every word in source order so a conflict is reported on the later definition with the earlier
+// one as related location. Never throws: problems are located diagnostics.
+
+import { type U64, fitsNumber, hexNumber, u64FromNumber, u64ToNumber, hex64 } from "../bits/u64";
+import { type FieldSpec, type StructSpec, setValue } from "../bits/fields";
+import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
+import { MemoryImage, type Provenance } from "../memory/image";
+import type { SourceSpan } from "../source";
+import { DEFAULT_PROFILE, type Granule, type SmmuProfile, profileFromJson } from "../smmuv3/profile";
+import { CD, L1CD } from "../smmuv3/records/cd";
+import { L1STD, STE } from "../smmuv3/records/ste";
+import { blockShift, descriptorSpec } from "../smmuv3/records/descriptors";
+import type {
+  ExpectLegalNode,
+  ExpectTranslateNode,
+  FieldStmt,
+  IdentLit,
+  LabelRef,
+  LangRange,
+  MapStmt,
+  NumberLit,
+  PageTableNode,
+  ParseResult,
+  Placement,
+  StructNode,
+  StructType,
+  TopNode,
+  Value,
+} from "./ast";
+import { parseDescription } from "./parser";
+import { langDirname, langIsInside, langNormalize, langResolveInclude } from "./paths";
+
+/** A dump importer with L2's `importDump` / `importBinary` shape (engine/src/dumps). */
+export interface LangDumpImporter {
+  importDump(
+    text: string,
+    options: { format?: string; file: string; base?: number },
+  ): {
+    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan }[];
+    problems: readonly EngineDiagnostic[];
+  };
+  importBinary(
+    bytes: Uint8Array,
+    base: number,
+    file: string,
+  ): {
+    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan }[];
+    problems: readonly EngineDiagnostic[];
+  };
+}
+
+export interface LangBuildOptions {
+  /** Reads an included file by its resolved path; undefined when it cannot be read. */
+  readonly readInclude?: (path: string) => string | Uint8Array | undefined;
+  /** Workspace root includes must stay inside (default: the main file's directory). */
+  readonly root?: string;
+  /** The dump importer for `include dump` (L2's engine/src/dumps). */
+  readonly dumps?: LangDumpImporter;
+}
+
+export type LangSpace = "pa" | "ipa";
+
+export interface LangLabel {
+  readonly name: string;
+  readonly addr: number;
+  readonly space: LangSpace;
+  readonly span: SourceSpan;
+}
+
+export interface LangStrtab {
+  readonly base: number;
+  readonly fmt: "linear" | "2-level";
+  readonly log2size: number;
+  readonly split: number;
+}
+
+export interface LangStructure {
+  readonly type: StructType;
+  readonly spec: StructSpec;
+  readonly node: StructNode;
+  readonly file: string;
+  readonly span: SourceSpan;
+  /** Packed halves of the encoded words. */
+  readonly words: Uint32Array;
+  /** Provenance of each dword (the line that set it). */
+  readonly dwordProvenance: readonly Provenance[];
+  readonly sid?: number;
+  readonly name?: string;
+  /** Address in its own space (PA, or IPA for @ipa placements); undefined for a given STE. */
+  readonly addr?: number;
+  readonly space?: LangSpace;
+  /** PA of dword 0 when placed in memory. */
+  readonly pa?: number;
+}
+
+export interface LangTable {
+  /** Address in the pagetable's space. */
+  readonly addr: number;
+  readonly level: number;
+  readonly size: number;
+}
+
+export interface LangMapping {
+  readonly iova: number;
+  readonly size: number;
+  readonly out: number;
+  readonly node: MapStmt;
+  readonly span: SourceSpan;
+}
+
+export interface LangPageTable {
+  readonly name: string;
+  readonly node: PageTableNode;
+  readonly file: string;
+  readonly span: SourceSpan;
+  readonly stage: 1 | 2;
+  readonly granule: Granule;
+  readonly ia: number;
+  readonly startLevel: number;
+  readonly space: LangSpace;
+  readonly root: number;
+  readonly tables: readonly LangTable[];
+  readonly mappings: readonly LangMapping[];
+}
+
+export interface LangEvent {
+  readonly words: Uint32Array;
+  readonly span: SourceSpan;
+}
+
+export interface LangExpectation {
+  readonly node: ExpectTranslateNode | ExpectLegalNode;
+  readonly span: SourceSpan;
+}
+
+export interface DescriptionModel {
+  readonly file: string;
+  readonly profile: SmmuProfile;
+  readonly strtab?: LangStrtab;
+  readonly memory: MemoryImage;
+  readonly labels: ReadonlyMap<string, LangLabel>;
+  readonly structures: readonly LangStructure[];
+  /** STEs by StreamID (placed or given). */
+  readonly stes: ReadonlyMap<number, LangStructure>;
+  readonly pageTables: readonly LangPageTable[];
+  readonly events: readonly LangEvent[];
+  readonly expectations: readonly LangExpectation[];
+  /** Every file read (the main file first). */
+  readonly files: readonly string[];
+  /** Parse and model diagnostics of every file. */
+  readonly diagnostics: readonly EngineDiagnostic[];
+}
+
+// ---- helpers ----
+
+const LIMIT_52 = 2 ** 52;
+
+function spanOf(file: string, r: LangRange): SourceSpan {
+  return { file, start: r.start, end: r.end };
+}
+
+function lowerMap(spec: StructSpec): Map<string, FieldSpec> {
+  let m = LOWER_CACHE.get(spec);
+  if (!m) {
+    m = new Map();
+    for (const f of spec.fields) m.set(f.name.toLowerCase(), f);
+    LOWER_CACHE.set(spec, m);
+  }
+  return m;
+}
+const LOWER_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec>>();
+
+const normalise = (s: string): string => s.toLowerCase().replace(/[^a-z0-9+]/g, "");
+
+/** The field value an identifier names (`nested`, `ssid0`, `linear`), from the table's `values`. */
+function enumValue(f: FieldSpec, word: string): number | undefined {
+  if (!f.values) return undefined;
+  const w = normalise(word);
+  let firstWordMatch: number | undefined;
+  for (const [k, name] of Object.entries(f.values)) {
+    if (normalise(name) === w) return Number(k);
+    const first = normalise(name.split(/[\s,(]/)[0] ?? "");
+    if (first === w && firstWordMatch === undefined && !/^reserved/i.test(name)) firstWordMatch = Number(k);
+  }
+  return firstWordMatch;
+}
+
+/** A number written as a size or bit count that names an enumerated value (`4k` → "4KB", `44` → "44-bit"). */
+function enumFromNumber(f: FieldSpec, n: NumberLit): number | undefined {
+  if (!f.values || n.value.hi !== 0) return undefined;
+  const v = n.value.lo;
+  const candidates = n.isSize ? [`${v / 1024}KB`] : [`${v}-bit`];
+  for (const [k, name] of Object.entries(f.values)) if (candidates.includes(name)) return Number(k);
+  return undefined;
+}
+
+const STRUCT_SPECS: Readonly<Record<StructType, StructSpec>> = { ste: STE, cd: CD, l1std: L1STD, l1cd: L1CD };
+
+/** Which scenario-contract profile key a setting names (case-insensitive). */
+const PROFILE_KEYS: ReadonlyMap<string, string> = new Map(
+  [...Object.keys(DEFAULT_PROFILE), "granules", "stages"].map((k) => [k.toLowerCase(), k]),
+);
+
+interface Item {
+  readonly node: TopNode;
+  readonly file: string;
+}
+
+// ---- the builder ----
+
+/** Builds the model of a parsed description (and everything it includes). Never throws. */
+export function buildModel(parse: ParseResult, options: LangBuildOptions = {}): DescriptionModel {
+  return new Builder(parse, options).build();
+}
+
+class Builder {
+  private readonly diagnostics: EngineDiagnostic[] = [];
+  private readonly items: Item[] = [];
+  private readonly files: string[] = [];
+  private profile: SmmuProfile = DEFAULT_PROFILE;
+  private strtab: LangStrtab | undefined;
+  private readonly memory = new MemoryImage();
+  private readonly labelDefs = new Map<string, { item: Item; ident: IdentLit }>();
+  private readonly labels = new Map<string, LangLabel>();
+  private readonly labelState = new Map<string, "resolving" | "failed">();
+  private readonly structures: LangStructure[] = [];
+  private readonly structByNode = new Map<StructNode, LangStructure | null>();
+  private readonly stes = new Map<number, LangStructure>();
+  private readonly l1stds = new Map<number, Item>();
+  private readonly pageTables: LangPageTable[] = [];
+  private readonly tableByNode = new Map<PageTableNode, LangPageTable | null>();
+  private readonly s2Lookups = new Map<string, { iova: number; end: number; out: number }[] | null>();
+  private readonly events: LangEvent[] = [];
+  private readonly expectations: LangExpectation[] = [];
+  private readonly regions: { start: number; end: number; table: boolean; what: string; span: SourceSpan }[] = [];
+  private readonly root: string;
+
+  constructor(
+    private readonly parse: ParseResult,
+    private readonly options: LangBuildOptions,
+  ) {
+    this.root = langNormalize(options.root ?? langDirname(parse.file) ?? ".");
+  }
+
+  private diag(
+    code: string,
+    severity: EngineDiagnostic["severity"],
+    message: string,
+    span: SourceSpan,
+    extra: { related?: RelatedLocation[]; event?: string; fields?: string[] } = {},
+  ): void {
+    this.diagnostics.push({
+      code,
+      severity,
+      message,
+      span,
+      ...(extra.related && extra.related.length ? { related: extra.related } : {}),
+      ...(extra.event ? { event: extra.event } : {}),
+      ...(extra.fields ? { fields: extra.fields } : {}),
+    });
+  }
+
+  build(): DescriptionModel {
+    this.expand(this.parse, [langNormalize(this.parse.file)]);
+    this.readProfile();
+    this.registerLabels();
+    for (const it of this.items) {
+      const n = it.node;
+      switch (n.kind) {
+        case "pagetable":
+          this.writePageTable(n, it);
+          break;
+        case "struct":
+          this.writeStructure(n, it);
+          break;
+        case "memory":
+          this.writeMemory(n, it);
+          break;
+        case "abort":
+          this.writeAbort(n, it);
+          break;
+        case "event":
+          this.events.push({ words: packNumbers(n.words), span: spanOf(it.file, n.range) });
+          break;
+        case "expect-translate":
+        case "expect-legal":
+          this.expectations.push({ node: n, span: spanOf(it.file, n.range) });
+          break;
+        case "include":
+          if (n.dump) this.includeDump(n, it);
+          break;
+        default:
+          break;
+      }
+    }
+    this.checkRegions();
+    return {
+      file: this.parse.file,
+      profile: this.profile,
+      ...(this.strtab ? { strtab: this.strtab } : {}),
+      memory: this.memory,
+      labels: this.labels,
+      structures: this.structures,
+      stes: this.stes,
+      pageTables: this.pageTables,
+      events: this.events,
+      expectations: this.expectations,
+      files: this.files,
+      diagnostics: this.diagnostics,
+    };
+  }
+
+  // ---- includes ----
+
+  private expand(parse: ParseResult, stack: string[]): void {
+    this.files.push(parse.file);
+    this.diagnostics.push(...parse.diagnostics);
+    for (const node of parse.nodes) {
+      if (node.kind !== "include" || node.dump) {
+        this.items.push({ node, file: parse.file });
+        continue;
+      }
+      const resolved = this.resolveIncludePath(node, parse.file);
+      if (!resolved) continue;
+      if (stack.includes(resolved)) {
+        this.diag(
+          "LANG-INCLUDE-CYCLE",
+          "error",
+          `${node.path ?? ""} includes itself (through ${stack.join(" → ")})`,
+          spanOf(parse.file, node.range),
+        );
+        continue;
+      }
+      const content = this.read(resolved);
+      if (content === undefined) {
+        this.diag(
+          "LANG-INCLUDE-NOT-FOUND",
+          "error",
+          `cannot read ${node.path ?? ""} (${resolved})`,
+          spanOf(parse.file, node.pathRange ?? node.range),
+        );
+        continue;
+      }
+      const text = typeof content === "string" ? content : decodeUtf8(content);
+      this.expand(parseDescription(text, resolved), [...stack, resolved]);
+    }
+  }
+
+  private read(path: string): string | Uint8Array | undefined {
+    try {
+      return this.options.readInclude?.(path);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private resolveIncludePath(
+    node: { path?: string; pathRange?: LangRange; range: LangRange },
+    file: string,
+  ): string | undefined {
+    if (node.path === undefined) return undefined;
+    const resolved = langResolveInclude(file, node.path);
+    if (!langIsInside(this.root, resolved)) {
+      this.diag(
+        "LANG-INCLUDE-ESCAPE",
+        "error",
+        `${node.path} is outside the workspace root ${this.root}: includes must stay inside it`,
+        spanOf(file, node.pathRange ?? node.range),
+      );
+      return undefined;
+    }
+    return resolved;
+  }
+
+  private includeDump(n: Extract<TopNode, { kind: "include" }>, it: Item): void {
+    const resolved = this.resolveIncludePath(n, it.file);
+    if (!resolved) return;
+    const span = spanOf(it.file, n.range);
+    const dumps = this.options.dumps;
+    if (!dumps) {
+      this.diag("LANG-DUMP", "warning", "no dump importer is available to read this dump", span);
+      return;
+    }
+    const content = this.read(resolved);
+    if (content === undefined) {
+      this.diag(
+        "LANG-INCLUDE-NOT-FOUND",
+        "error",
+        `cannot read ${n.path ?? ""} (${resolved})`,
+        spanOf(it.file, n.pathRange ?? n.range),
+      );
+      return;
+    }
+    const base = n.base ? this.addressOf(n.base, it.file) : undefined;
+    let result: ReturnType<LangDumpImporter["importDump"]>;
+    try {
+      if (typeof content === "string") {
+        result = dumps.importDump(content, {
+          file: resolved,
+          ...(n.format ? { format: n.format.text } : {}),
+          ...(base !== undefined ? { base } : {}),
+        });
+      } else {
+        result = dumps.importBinary(content, base ?? 0, resolved);
+      }
+    } catch (e: unknown) {
+      this.diag("LANG-DUMP", "error", `the dump importer failed: ${e instanceof Error ? e.message : String(e)}`, span);
+      return;
+    }
+    for (const p of result.problems) {
+      this.diag(
+        "LANG-DUMP",
+        p.severity === "error" ? "error" : "warning",
+        `${p.span ? `${p.span.file}:${p.span.start.line + 1}: ` : ""}${p.message}`,
+        span,
+      );
+    }
+    for (const w of result.words) {
+      this.define(w.addr, w.lo, w.hi, { ...w.span, what: `dump ${n.path ?? ""}` }, span);
+    }
+  }
+
+  // ---- profile and stream table ----
+
+  private readProfile(): void {
+    const obj: Record<string, unknown> = {};
+    const where = new Map<string, SourceSpan>();
+    let seen: Item | undefined;
+    for (const it of this.items) {
+      const n = it.node;
+      if (n.kind !== "smmu") continue;
+      if (seen) {
+        this.diag("LANG-DUPLICATE-LABEL", "error", "only one smmu block is allowed", spanOf(it.file, n.keyword.range), {
+          related: [{ span: spanOf(seen.file, seen.node.range), message: "the first smmu block" }],
+        });
+        continue;
+      }
+      seen = it;
+      for (const s of n.settings) {
+        const key = PROFILE_KEYS.get(s.name.lower);
+        const span = spanOf(it.file, s.range);
+        if (!key) {
+          this.diag(
+            "LANG-UNKNOWN-FIELD",
+            "error",
+            `unknown SMMU setting '${s.name.text}'`,
+            spanOf(it.file, s.name.range),
+          );
+          continue;
+        }
+        if (obj[key] !== undefined)
+          this.diag("LANG-DUPLICATE-FIELD", "warning", `${key} is set twice (the last wins)`, span);
+        where.set(key, span);
+        const vals = s.values.map((v) =>
+          v.kind === "number"
+            ? v.isSize
+              ? `${u64ToNumber(v.value) / 1024}K`
+              : u64ToNumber(v.value)
+            : v.kind === "ident"
+              ? v.text
+              : `@${v.name}`,
+        );
+        if (key === "granules" || key === "stages" || key === "TTF") obj[key] = vals;
+        else if (vals.length !== 1) this.diag("LANG-VALUE-RANGE", "error", `${key} takes one value`, span);
+        else
+          obj[key] =
+            key === "TTENDIAN" && typeof vals[0] === "string" ? vals[0].toUpperCase() : key === "TTF" ? vals : vals[0];
+        if (key === "ST_LEVEL" || key === "HTTU")
+          obj[key] =
+            String(vals[0]).toLowerCase() === "af"
+              ? "AF"
+              : String(vals[0]).toLowerCase() === "af+dirty"
+                ? "AF+dirty"
+                : vals[0];
+      }
+      if (Array.isArray(obj["TTF"]))
+        obj["TTF"] = (obj["TTF"] as unknown[]).map((t) =>
+          String(t).toLowerCase() === "aarch32" ? "AArch32" : String(t).toLowerCase() === "aarch64" ? "AArch64" : t,
+        );
+      if (Array.isArray(obj["stages"]))
+        obj["stages"] = (obj["stages"] as unknown[]).map((t) => String(t).toUpperCase());
+      const { profile, problems } = profileFromJson(obj);
+      for (const p of problems)
+        this.diag("LANG-VALUE-RANGE", "error", p.message, where.get(p.key) ?? spanOf(it.file, n.keyword.range));
+      this.profile = profile;
+      if (n.strtab) this.readStrtab(n.strtab, it);
+    }
+  }
+
+  private readStrtab(s: NonNullable<Extract<TopNode, { kind: "smmu" }>["strtab"]>, it: Item): void {
+    const span = spanOf(it.file, s.range);
+    const fmt = s.fmt?.lower === "2-level" ? "2-level" : "linear";
+    if (!s.placement) {
+      this.diag("LANG-MISSING-FIELD", "error", "strtab needs a base address (@0x...)", span);
+      return;
+    }
+    const base = this.placementAddress(s.placement, it.file);
+    if (base === undefined) return;
+    const log2size = s.log2size ? u64ToNumber(s.log2size.value) : this.profile.SIDSIZE;
+    const split = s.split ? u64ToNumber(s.split.value) : 8;
+    if (log2size > 32)
+      this.diag("LANG-VALUE-RANGE", "error", "log2size must be 0..32", spanOf(it.file, s.log2size!.range));
+    if (fmt === "2-level" && ![6, 8, 10].includes(split))
+      this.diag("LANG-VALUE-RANGE", "error", "split must be 6, 8 or 10", spanOf(it.file, s.split?.range ?? s.range));
+    const align =
+      fmt === "linear"
+        ? 2 ** (Math.min(log2size, this.profile.SIDSIZE) + 6)
+        : Math.max(64, 2 ** (Math.max(0, log2size - split) + 3));
+    if (base.addr % align !== 0)
+      this.diag(
+        "LANG-MISALIGNED",
+        "error",
+        `the stream table base must be aligned to its size (${hexNumber(align)} bytes) (SMMU_STRTAB_BASE.ADDR, smmuv3.md §3.1)`,
+        spanOf(it.file, s.placement.range),
+      );
+    this.strtab = { base: base.addr, fmt, log2size: Math.min(log2size, 32), split };
+    const entries =
+      fmt === "linear" ? 2 ** Math.min(log2size, 24) * 64 : Math.max(1, 2 ** Math.max(0, log2size - split)) * 8;
+    this.regions.push({ start: base.addr, end: base.addr + entries, table: false, what: "the stream table", span });
+  }
+
+  // ---- labels ----
+
+  private registerLabels(): void {
+    for (const it of this.items) {
+      const n = it.node;
+      const ident =
+        n.kind === "pagetable" || n.kind === "memory" || n.kind === "label" || n.kind === "struct" ? n.name : undefined;
+      if (!ident) continue;
+      const prev = this.labelDefs.get(ident.text);
+      if (prev) {
+        this.diag("LANG-DUPLICATE-LABEL", "error", `${ident.text} is defined twice`, spanOf(it.file, ident.range), {
+          related: [
+            { span: spanOf(prev.item.file, prev.ident.range), message: `the first definition of ${ident.text}` },
+          ],
+        });
+        continue;
+      }
+      this.labelDefs.set(ident.text, { item: it, ident });
+      if (n.kind === "struct" && n.type === "l1std" && n.index) this.l1stds.set(u64ToNumber(n.index.value), it);
+    }
+    for (const it of this.items) {
+      const n = it.node;
+      if (n.kind === "struct" && n.type === "l1std" && n.index && !n.name)
+        this.l1stds.set(u64ToNumber(n.index.value), it);
+    }
+    for (const name of this.labelDefs.keys()) this.resolveLabel(name, undefined);
+  }
+
+  /** Resolves a label (memoised, cycle-safe). `ref` is the use site for the "undefined" diagnostic. */
+  private resolveLabel(name: string, ref: { file: string; range: LangRange } | undefined): LangLabel | undefined {
+    const done = this.labels.get(name);
+    if (done) return done;
+    const state = this.labelState.get(name);
+    const def = this.labelDefs.get(name);
+    if (!def) {
+      if (ref)
+        this.diag(
+          "LANG-UNDEFINED-LABEL",
+          "error",
+          `@${name} is not defined (no pagetable, structure, memory block or label has that name)`,
+          spanOf(ref.file, ref.range),
+        );
+      return undefined;
+    }
+    if (state === "failed") return undefined;
+    if (state === "resolving") {
+      if (ref) this.diag("LANG-UNDEFINED-LABEL", "error", `@${name} depends on itself`, spanOf(ref.file, ref.range));
+      this.labelState.set(name, "failed");
+      return undefined;
+    }
+    this.labelState.set(name, "resolving");
+    const where = this.addressOfItem(def.item);
+    if (!where) {
+      this.labelState.set(name, "failed");
+      return undefined;
+    }
+    const label: LangLabel = {
+      name,
+      addr: where.addr,
+      space: where.space,
+      span: spanOf(def.item.file, def.ident.range),
+    };
+    this.labels.set(name, label);
+    this.labelState.delete(name);
+    return label;
+  }
+
+  /** Where a node lives (in its own space). */
+  private addressOfItem(it: Item): { addr: number; space: LangSpace } | undefined {
+    const n = it.node;
+    if (n.kind === "struct") return this.structureAddress(n, it);
+    if (n.kind === "pagetable" || n.kind === "memory" || n.kind === "label" || n.kind === "abort") {
+      if (!n.placement) return undefined;
+      return this.placementAddress(n.placement, it.file);
+    }
+    return undefined;
+  }
+
+  private placementAddress(p: Placement, file: string): { addr: number; space: LangSpace } | undefined {
+    if (p.addr.kind === "number") {
+      const a = this.numberOf(p.addr, file);
+      return a === undefined ? undefined : { addr: a, space: p.space };
+    }
+    const l = this.resolveLabel(p.addr.name, { file, range: p.addr.range });
+    if (!l) return undefined;
+    const off = p.addr.offset ? (this.numberOf(p.addr.offset, file) ?? 0) : 0;
+    return { addr: l.addr + off, space: p.space === "ipa" ? "ipa" : l.space };
+  }
+
+  /** The address a number or label stands for. */
+  private addressOf(v: NumberLit | LabelRef, file: string): number | undefined {
+    if (v.kind === "number") return this.numberOf(v, file);
+    const l = this.resolveLabel(v.name, { file, range: v.range });
+    if (!l) return undefined;
+    const off = v.offset ? (this.numberOf(v.offset, file) ?? 0) : 0;
+    return l.addr + off;
+  }
+
+  private numberOf(n: NumberLit, file: string): number | undefined {
+    if (!fitsNumber(n.value) || u64ToNumber(n.value) >= LIMIT_52 * 2) {
+      this.diag(
+        "LANG-VALUE-RANGE",
+        "error",
+        `${n.text} is not an address (addresses are at most 52 bits)`,
+        spanOf(file, n.range),
+      );
+      return undefined;
+    }
+    return u64ToNumber(n.value);
+  }
+
+  private structureAddress(n: StructNode, it: Item): { addr: number; space: LangSpace } | undefined {
+    if (n.placement) return this.placementAddress(n.placement, it.file);
+    if (n.type === "ste" && n.index) {
+      const sid = u64ToNumber(n.index.value);
+      const st = this.strtab;
+      if (!st) return undefined;
+      if (sid >= 2 ** Math.min(st.log2size, this.profile.SIDSIZE)) return undefined;
+      if (st.fmt === "linear") return { addr: st.base + sid * 64, space: "pa" };
+      const l1 = this.l1stds.get(Math.floor(sid / 2 ** st.split));
+      if (!l1 || l1.node.kind !== "struct") return undefined;
+      const enc = this.encode(l1.node, l1);
+      if (!enc) return undefined;
+      const span = Number(readField(enc.words, L1STD, "Span"));
+      const l2 = Number(readField(enc.words, L1STD, "L2Ptr"));
+      const idx = sid % 2 ** st.split;
+      if (span === 0 || span > 11 || idx >= 2 ** (span - 1)) return undefined;
+      return { addr: l2 + idx * 64, space: "pa" };
+    }
+    if (n.type === "l1std" && n.index && this.strtab) {
+      return { addr: this.strtab.base + u64ToNumber(n.index.value) * 8, space: "pa" };
+    }
+    return undefined;
+  }
+
+  // ---- IPA → PA through the file's stage-2 mappings (§7) ----
+
+  private s2Table(
+    via: IdentLit | undefined,
+    file: string,
+    span: SourceSpan,
+  ): { iova: number; end: number; out: number }[] | undefined {
+    let node: { n: PageTableNode; it: Item } | undefined;
+    if (via) {
+      const def = this.labelDefs.get(via.text);
+      if (!def || def.item.node.kind !== "pagetable" || def.item.node.stage !== 2) {
+        this.diag("LANG-IPA-UNMAPPED", "error", `${via.text} is not a stage-2 pagetable`, spanOf(file, via.range));
+        return undefined;
+      }
+      node = { n: def.item.node, it: def.item };
+    } else {
+      const all = this.items.filter((i) => i.node.kind === "pagetable" && i.node.stage === 2);
+      if (all.length !== 1) {
+        this.diag(
+          "LANG-IPA-UNMAPPED",
+          "error",
+          all.length === 0
+            ? "an @ipa placement needs a stage-2 pagetable in the file"
+            : "several stage-2 pagetables: say which one with `via <name>`",
+          span,
+        );
+        return undefined;
+      }
+      const only = all[0]!;
+      node = { n: only.node as PageTableNode, it: only };
+    }
+    const key = node.n.name?.text ?? "";
+    const cached = this.s2Lookups.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    this.s2Lookups.set(key, null);
+    const list: { iova: number; end: number; out: number }[] = [];
+    for (const m of node.n.maps) {
+      if (!m.iova || !m.size || !m.out) continue;
+      const out = this.addressOf(m.out, node.it.file);
+      if (out === undefined) continue;
+      const iova = u64ToNumber(m.iova.value);
+      list.push({ iova, end: iova + u64ToNumber(m.size.value), out });
+    }
+    list.sort((a, b) => a.iova - b.iova);
+    this.s2Lookups.set(key, list);
+    return list;
+  }
+
+  /** PA of an address in `space` (identity for PA). */
+  private toPa(
+    addr: number,
+    space: LangSpace,
+    via: IdentLit | undefined,
+    file: string,
+    span: SourceSpan,
+  ): number | undefined {
+    if (space === "pa") return addr;
+    const list = this.s2Table(via, file, span);
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = list[mid]!;
+      if (addr < m.iova) hi = mid - 1;
+      else if (addr >= m.end) lo = mid + 1;
+      else return m.out + (addr - m.iova);
+    }
+    return undefined;
+  }
+
+  // ---- memory writes ----
+
+  private define(addr: number, lo: number, hi: number, prov: Provenance, span: SourceSpan): void {
+    const r = this.memory.define(addr, lo, hi, prov);
+    if (r.kind === "ok") return;
+    if (r.kind === "invalid") {
+      this.diag("LANG-MISALIGNED", "error", r.message, span);
+      return;
+    }
+    const isMap = (p: Provenance | undefined): boolean => (p?.what ?? "").startsWith("map ");
+    const code = isMap(prov) || isMap(r.previousProvenance) ? "LANG-MAP-COLLIDES" : "LANG-CONFLICT";
+    const prevValue = hex64({ lo: r.previous.lo, hi: r.previous.hi });
+    const related: RelatedLocation[] = r.previousProvenance
+      ? [
+          {
+            span: r.previousProvenance,
+            message: `first defined here as ${prevValue}${r.previousProvenance.what ? ` (${r.previousProvenance.what})` : ""}`,
+          },
+        ]
+      : [];
+    this.diag(
+      code,
+      "error",
+      `the word at ${hexNumber(addr)} is defined twice with different values: ${prevValue} and ${hex64({ lo, hi })}${prov.what ? ` (${prov.what})` : ""}`,
+      span,
+      { related },
+    );
+  }
+
+  private writeMemory(n: Extract<TopNode, { kind: "memory" }>, it: Item): void {
+    const span = spanOf(it.file, n.range);
+    if (!n.placement) {
+      this.diag(
+        "LANG-MISSING-FIELD",
+        "error",
+        "a memory block needs a placement (@address or @ipa address)",
+        spanOf(it.file, n.keyword.range),
+      );
+      return;
+    }
+    const where = this.placementAddress(n.placement, it.file);
+    if (!where) return;
+    if (where.addr % 8 !== 0) {
+      this.diag(
+        "LANG-MISALIGNED",
+        "error",
+        `memory blocks hold 64-bit words: ${hexNumber(where.addr)} is not 8-byte aligned`,
+        spanOf(it.file, n.placement.range),
+      );
+      return;
+    }
+    let reported = false;
+    n.words.forEach((w, i) => {
+      const wspan = spanOf(it.file, w.range);
+      const pa = this.toPa(where.addr + i * 8, where.space, n.via, it.file, span);
+      if (pa === undefined) {
+        if (!reported && where.space === "ipa")
+          this.diag(
+            "LANG-IPA-UNMAPPED",
+            "error",
+            `IPA ${hexNumber(where.addr + i * 8)} is not mapped by the stage-2 tables`,
+            wspan,
+          );
+        reported = true;
+        return;
+      }
+      this.define(
+        pa,
+        w.value.lo,
+        w.value.hi,
+        { ...wspan, what: `memory${n.name ? " " + n.name.text : ""} word ${i}` },
+        wspan,
+      );
+    });
+    if (where.space === "pa")
+      this.regions.push({
+        start: where.addr,
+        end: where.addr + n.words.length * 8,
+        table: false,
+        what: `memory${n.name ? " " + n.name.text : ""}`,
+        span,
+      });
+  }
+
+  private writeAbort(n: Extract<TopNode, { kind: "abort" }>, it: Item): void {
+    const span = spanOf(it.file, n.range);
+    if (!n.placement || !n.size) {
+      this.diag("LANG-MISSING-FIELD", "error", "abort needs @address and size", span);
+      return;
+    }
+    const where = this.placementAddress(n.placement, it.file);
+    const size = this.numberOf(n.size, it.file);
+    if (!where || size === undefined) return;
+    const pa = this.toPa(where.addr, where.space, undefined, it.file, span);
+    if (pa === undefined) return;
+    this.memory.addAbort({ addr: pa, size, provenance: { ...span, what: "abort" } });
+  }
+
+  // ---- structures ----
+
+  /** Encodes a structure's words (memoised): raw words first, then fields on top. */
+  private encode(n: StructNode, it: Item): LangStructure | undefined {
+    const cached = this.structByNode.get(n);
+    if (cached !== undefined) return cached ?? undefined;
+    this.structByNode.set(n, null);
+    const spec = STRUCT_SPECS[n.type];
+    const span = spanOf(it.file, n.range);
+    const headerProv: Provenance = {
+      ...span,
+      what: `${n.type}${n.index ? " " + n.index.text : ""}${n.name ? " " + n.name.text : ""}`,
+    };
+    const words = new Uint32Array(spec.dwords * 2);
+    const prov: Provenance[] = new Array<Provenance>(spec.dwords).fill(headerProv);
+    const touched = new Array<boolean>(spec.dwords).fill(false);
+    let d = 0;
+    for (const ws of n.words) {
+      for (const w of ws.words) {
+        if (d >= spec.dwords) {
+          this.diag(
+            "LANG-VALUE-RANGE",
+            "error",
+            `${n.type} has ${spec.dwords} dword${spec.dwords > 1 ? "s" : ""}: this word is one too many`,
+            spanOf(it.file, w.range),
+          );
+          d++;
+          continue;
+        }
+        words[2 * d] = w.value.lo;
+        words[2 * d + 1] = w.value.hi;
+        prov[d] = { ...spanOf(it.file, w.range), what: `${headerProv.what ?? n.type} dword ${d}` };
+        touched[d] = true;
+        d++;
+      }
+    }
+    const seen = new Map<string, FieldStmt>();
+    const fields = lowerMap(spec);
+    for (const fs of n.fields) {
+      const f = fields.get(fs.name.lower);
+      if (!f) {
+        this.diag(
+          "LANG-UNKNOWN-FIELD",
+          "error",
+          unknownFieldMessage(spec, fs.name.text),
+          spanOf(it.file, fs.name.range),
+        );
+        continue;
+      }
+      const prev = seen.get(f.name);
+      if (prev)
+        this.diag(
+          "LANG-DUPLICATE-FIELD",
+          "warning",
+          `${f.name} is given twice (the last wins)`,
+          spanOf(it.file, fs.range),
+          {
+            related: [{ span: spanOf(it.file, prev.range), message: `${f.name} first given here` }],
+          },
+        );
+      seen.set(f.name, fs);
+      if (fs.values.length !== 1) {
+        this.diag("LANG-VALUE-RANGE", "error", `${f.name} takes one value`, spanOf(it.file, fs.range));
+        continue;
+      }
+      const value = this.fieldValue(f, fs.values[0]!, it.file);
+      if (value === undefined) continue;
+      if (!setValue(words, f, value)) {
+        this.diag("LANG-VALUE-RANGE", "error", doesNotFit(f, value), spanOf(it.file, fs.values[0]!.range), {
+          fields: [f.name],
+        });
+        continue;
+      }
+      const first = Math.floor(f.lsb / 64);
+      const last = Math.floor((f.lsb + f.width - 1) / 64);
+      for (let k = first; k <= last; k++) {
+        if (!touched[k]) {
+          prov[k] = { ...spanOf(it.file, fs.range), what: `${headerProv.what ?? n.type} ${f.name}` };
+          touched[k] = true;
+        }
+      }
+    }
+    // A structure written by fields is meant to be valid (docs/language.md §4).
+    const v = fields.get("v");
+    if (v && n.words.length === 0 && !seen.has("V")) setValue(words, v, { lo: 1, hi: 0 });
+    if (n.type === "ste" && n.words.length === 0 && !seen.has("Config") && n.fields.length > 0)
+      this.diag(
+        "LANG-MISSING-FIELD",
+        "error",
+        "an STE written by fields needs Config (abort, bypass, stage 1, stage 2 or nested)",
+        spanOf(it.file, n.keyword.range),
+        { fields: ["Config"] },
+      );
+    const where = this.structureAddress(n, it);
+    const s: LangStructure = {
+      type: n.type,
+      spec,
+      node: n,
+      file: it.file,
+      span,
+      words,
+      dwordProvenance: prov,
+      ...(n.type === "ste" && n.index ? { sid: u64ToNumber(n.index.value) } : {}),
+      ...(n.name ? { name: n.name.text } : {}),
+      ...(where ? { addr: where.addr, space: where.space } : {}),
+    };
+    this.structByNode.set(n, s);
+    return s;
+  }
+
+  private fieldValue(f: FieldSpec, v: Value, file: string): U64 | undefined {
+    if (v.kind === "label") {
+      const a = this.addressOf(v, file);
+      return a === undefined ? undefined : u64FromNumber(a);
+    }
+    if (v.kind === "ident") {
+      const e = enumValue(f, v.text);
+      if (e === undefined) {
+        const names = f.values ? Object.values(f.values).filter((x) => !/^reserved/i.test(x)) : [];
+        this.diag(
+          "LANG-VALUE-RANGE",
+          "error",
+          names.length
+            ? `'${v.text}' is not a value of ${f.name} (${names.join(", ")})`
+            : `${f.name} takes a number, not '${v.text}'`,
+          spanOf(file, v.range),
+          { fields: [f.name] },
+        );
+        return undefined;
+      }
+      return { lo: e, hi: 0 };
+    }
+    const named = enumFromNumber(f, v);
+    if (named !== undefined) return { lo: named, hi: 0 };
+    if (v.isSize && f.values) {
+      this.diag(
+        "LANG-VALUE-RANGE",
+        "error",
+        `${v.text} is not a value of ${f.name} (${Object.values(f.values).join(", ")})`,
+        spanOf(file, v.range),
+        { fields: [f.name] },
+      );
+      return undefined;
+    }
+    return v.value;
+  }
+
+  private writeStructure(n: StructNode, it: Item): void {
+    const s = this.encode(n, it);
+    if (!s) return;
+    const span = s.span;
+    if (n.type === "ste" && s.sid !== undefined) {
+      const prev = this.stes.get(s.sid);
+      if (prev) {
+        this.diag(
+          "LANG-DUPLICATE-STRUCTURE",
+          "error",
+          `StreamID ${hexNumber(s.sid)} has two STEs`,
+          spanOf(it.file, n.index?.range ?? n.range),
+          {
+            related: [{ span: prev.span, message: "the first STE for this StreamID" }],
+          },
+        );
+        return;
+      }
+    }
+    if ((n.type === "cd" || n.type === "l1cd") && !n.placement) {
+      this.diag(
+        "LANG-NO-PLACEMENT",
+        "error",
+        `a ${n.type} needs a placement: @address or @ipa address`,
+        spanOf(it.file, n.keyword.range),
+      );
+      return;
+    }
+    if (n.type === "ste" && !n.placement && s.addr === undefined && this.strtab) {
+      const sid = s.sid ?? 0;
+      const st = this.strtab;
+      const why =
+        sid >= 2 ** Math.min(st.log2size, this.profile.SIDSIZE)
+          ? `StreamID ${hexNumber(sid)} is beyond the stream table (log2size ${st.log2size}, SIDSIZE ${this.profile.SIDSIZE}): the SMMU raises C_BAD_STREAMID`
+          : `no valid l1std for index ${hexNumber(Math.floor(sid / 2 ** st.split))} covers StreamID ${hexNumber(sid)} (add \`l1std ${hexNumber(Math.floor(sid / 2 ** st.split))} { span ${st.split + 1}; l2ptr @... }\`)`;
+      this.diag(
+        "LANG-NO-PLACEMENT",
+        "error",
+        why,
+        spanOf(it.file, n.index?.range ?? n.range),
+        sid >= 2 ** st.log2size ? { event: "C_BAD_STREAMID" } : {},
+      );
+    }
+    this.structures.push(s);
+    if (n.type === "ste" && s.sid !== undefined) this.stes.set(s.sid, s);
+    if (s.addr === undefined || s.space === undefined) return;
+    const align = n.type === "ste" || n.type === "cd" ? 64 : 8;
+    if (s.addr % align !== 0) {
+      this.diag(
+        "LANG-MISALIGNED",
+        "error",
+        `a ${n.type.toUpperCase()} must be ${align}-byte aligned: ${hexNumber(s.addr)} is not`,
+        spanOf(it.file, n.placement?.range ?? n.range),
+      );
+      return;
+    }
+    let firstPa: number | undefined;
+    for (let d = 0; d < s.spec.dwords; d++) {
+      const pa = this.toPa(s.addr + d * 8, s.space, n.via, it.file, span);
+      if (pa === undefined) {
+        if (s.space === "ipa")
+          this.diag(
+            "LANG-IPA-UNMAPPED",
+            "error",
+            `IPA ${hexNumber(s.addr + d * 8)} of this ${n.type} is not mapped by the stage-2 tables`,
+            spanOf(it.file, n.placement?.range ?? n.range),
+          );
+        return;
+      }
+      if (d === 0) firstPa = pa;
+      const p = s.dwordProvenance[d]!;
+      this.define(pa, s.words[2 * d]!, s.words[2 * d + 1]!, p, p);
+    }
+    if (firstPa !== undefined) {
+      (s as { pa?: number }).pa = firstPa;
+      this.regions.push({
+        start: firstPa,
+        end: firstPa + s.spec.dwords * 8,
+        table: false,
+        what: `${n.type}${n.index ? " " + n.index.text : ""}${n.name ? " " + n.name.text : ""}`,
+        span,
+      });
+    }
+  }
+
+  // ---- page tables (§5) ----
+
+  private writePageTable(n: PageTableNode, it: Item): void {
+    const span = spanOf(it.file, n.range);
+    const name = n.name?.text ?? "?";
+    if (!n.stage)
+      return this.diag(
+        "LANG-MISSING-FIELD",
+        "error",
+        "a pagetable needs stage1 or stage2",
+        spanOf(it.file, n.keyword.range),
+      );
+    if (!n.granule)
+      return this.diag(
+        "LANG-MISSING-FIELD",
+        "error",
+        "a pagetable needs a granule (4k, 16k or 64k)",
+        spanOf(it.file, n.keyword.range),
+      );
+    if (!n.placement)
+      return this.diag(
+        "LANG-MISSING-FIELD",
+        "error",
+        "a pagetable needs a placement (@address or @ipa address)",
+        spanOf(it.file, n.keyword.range),
+      );
+    const gBytes = u64ToNumber(n.granule.value);
+    const granule: Granule | undefined =
+      gBytes === 4096 ? "4K" : gBytes === 16384 ? "16K" : gBytes === 65536 ? "64K" : undefined;
+    if (!granule)
+      return this.diag(
+        "LANG-VALUE-RANGE",
+        "error",
+        "the granule must be 4k, 16k or 64k",
+        spanOf(it.file, n.granule.range),
+      );
+    if (!this.profile.granules.has(granule))
+      this.diag(
+        "LANG-VALUE-RANGE",
+        "warning",
+        `the SMMU profile does not support the ${granule} granule`,
+        spanOf(it.file, n.granule.range),
+      );
+    const g = Math.log2(gBytes);
+    const s = g - 3;
+    const ia = n.ia ? u64ToNumber(n.ia.value) : 48;
+    if (ia < 16 || ia > 52)
+      return this.diag("LANG-VALUE-RANGE", "error", "ia must be 16..52 bits", spanOf(it.file, n.ia!.range));
+    const levelShift = (L: number): number => g + (3 - L) * s;
+    const naturalStart = 4 - Math.ceil((ia - g) / s);
+    let startLevel = naturalStart;
+    if (n.startLevel) {
+      startLevel = u64ToNumber(n.startLevel.value);
+      const rb = ia - levelShift(startLevel);
+      const maxBits = n.stage === 2 ? s + 4 : s;
+      if (startLevel > 3 || rb < 1 || rb > maxBits)
+        return this.diag(
+          "LANG-VALUE-RANGE",
+          "error",
+          `start level ${startLevel} cannot resolve a ${ia}-bit input with the ${granule} granule (${n.stage === 2 ? "at most 16 concatenated tables, " : ""}smmuv3.md §2.5, §5.2)`,
+          spanOf(it.file, n.startLevel.range),
+        );
+    }
+    const rootBits = ia - levelShift(startLevel);
+    const rootSize = 2 ** rootBits * 8;
+    const where = this.placementAddress(n.placement, it.file);
+    if (!where) return;
+    const rootAlign = Math.max(rootSize, 8);
+    if (where.addr % rootAlign !== 0)
+      this.diag(
+        "LANG-MISALIGNED",
+        "error",
+        `the root table (${hexNumber(rootSize)} bytes${rootSize > gBytes ? `, ${rootSize / gBytes} concatenated tables` : ""}) must be aligned to its size: ${hexNumber(where.addr)} is not`,
+        spanOf(it.file, n.placement.range),
+      );
+    let next: number;
+    let limit = Infinity;
+    if (n.pool) {
+      const pool = this.placementAddress(n.pool, it.file);
+      if (!pool) return;
+      if (pool.space !== where.space)
+        this.diag(
+          "LANG-VALUE-RANGE",
+          "error",
+          "the pool must be in the same address space as the table",
+          spanOf(it.file, n.pool.range),
+        );
+      if (pool.addr % gBytes !== 0)
+        this.diag("LANG-MISALIGNED", "error", `the pool must be ${granule}-aligned`, spanOf(it.file, n.pool.range));
+      next = Math.ceil(pool.addr / gBytes) * gBytes;
+      if (n.poolSize) limit = pool.addr + u64ToNumber(n.poolSize.value);
+    } else {
+      next = Math.ceil((where.addr + rootSize) / gBytes) * gBytes;
+    }
+
+    // resolve the mappings and check them against each other
+    const maps: LangMapping[] = [];
+    for (const m of n.maps) {
+      const mspan = spanOf(it.file, m.range);
+      if (!m.iova) continue;
+      if (!m.size) {
+        this.diag("LANG-MISSING-FIELD", "error", "map needs `size <size>`", spanOf(it.file, m.keyword.range));
+        continue;
+      }
+      if (!m.out) {
+        this.diag("LANG-MISSING-FIELD", "error", "map needs `-> <output address>`", spanOf(it.file, m.keyword.range));
+        continue;
+      }
+      const out = this.addressOf(m.out, it.file);
+      const iova = this.numberOf(m.iova, it.file);
+      const size = this.numberOf(m.size, it.file);
+      if (out === undefined || iova === undefined || size === undefined) continue;
+      if (size === 0) {
+        this.diag("LANG-VALUE-RANGE", "error", "map size must not be 0", spanOf(it.file, m.size.range));
+        continue;
+      }
+      if (iova % gBytes !== 0 || size % gBytes !== 0 || out % gBytes !== 0) {
+        const what = iova % gBytes !== 0 ? m.iova : size % gBytes !== 0 ? m.size : m.out;
+        this.diag(
+          "LANG-MISALIGNED",
+          "error",
+          `map input, size and output must be ${granule}-aligned (the granule)`,
+          spanOf(it.file, what.range),
+        );
+        continue;
+      }
+      if (iova + size > 2 ** ia) {
+        this.diag(
+          "LANG-MAP-RANGE",
+          "error",
+          `${hexNumber(iova + size - 1)} is beyond the ${ia}-bit input range of ${name}: the walk raises F_TRANSLATION`,
+          spanOf(it.file, m.iova.range),
+          { event: "F_TRANSLATION" },
+        );
+        continue;
+      }
+      if (out + size > LIMIT_52) {
+        this.diag("LANG-MAP-RANGE", "error", "the output range goes beyond 52 bits", spanOf(it.file, m.out.range));
+        continue;
+      }
+      maps.push({ iova, size, out, node: m, span: mspan });
+    }
+    const sorted = [...maps].sort((a, b) => a.iova - b.iova);
+    const bad = new Set<LangMapping>();
+    let reach: LangMapping | undefined;
+    for (const m of sorted) {
+      if (reach && m.iova < reach.iova + reach.size) {
+        bad.add(m);
+        this.diag(
+          "LANG-MAP-OVERLAP",
+          "error",
+          `this mapping overlaps another one of ${name} at ${hexNumber(m.iova)}`,
+          m.span,
+          {
+            related: [{ span: reach.span, message: "the other mapping" }],
+          },
+        );
+        if (m.iova + m.size <= reach.iova + reach.size) continue;
+      }
+      reach = m;
+    }
+
+    const ds = ia > 48 || maps.some((m) => m.out + m.size > 2 ** 48) || where.addr >= 2 ** 48;
+    interface PtTable {
+      addr: number;
+      level: number;
+      entries: Map<number, PtEntry>;
+      span: SourceSpan;
+    }
+    type PtEntry =
+      | { kind: "table"; child: PtTable; map: LangMapping }
+      | { kind: "leaf"; level: number; oa: number; map: LangMapping };
+    const root: PtTable = { addr: where.addr, level: startLevel, entries: new Map(), span };
+    const tables: PtTable[] = [root];
+    let exhausted = false;
+    const indexAt = (va: number, L: number): number =>
+      Math.floor(va / 2 ** levelShift(L)) % 2 ** (L === startLevel ? rootBits : s);
+    let leafCount = 0;
+    for (const m of maps) {
+      if (bad.has(m)) continue;
+      let va = m.iova;
+      let oa = m.out;
+      const end = m.iova + m.size;
+      while (va < end) {
+        let level = 3;
+        for (let L = startLevel; L < 3; L++) {
+          const sh = blockShift(granule, L, ds);
+          if (sh === undefined) continue;
+          const blk = 2 ** sh;
+          if (va % blk === 0 && oa % blk === 0 && end - va >= blk) {
+            level = L;
+            break;
+          }
+        }
+        const blk = 2 ** levelShift(level);
+        if (++leafCount > 1 << 20) {
+          this.diag("LANG-MAP-RANGE", "error", "more than 2^20 descriptors: use larger, aligned blocks", m.span);
+          return;
+        }
+        let t = root;
+        let ok = true;
+        for (let L = startLevel; L < level; L++) {
+          const idx = indexAt(va, L);
+          const e = t.entries.get(idx);
+          if (!e) {
+            if (next + gBytes > limit && !exhausted) {
+              exhausted = true;
+              this.diag(
+                "LANG-POOL-EXHAUSTED",
+                "error",
+                `the table pool of ${name} is too small for the tables these mappings need`,
+                m.span,
+              );
+            }
+            const child: PtTable = { addr: next, level: L + 1, entries: new Map(), span: m.span };
+            next += gBytes;
+            tables.push(child);
+            t.entries.set(idx, { kind: "table", child, map: m });
+            t = child;
+          } else if (e.kind === "table") {
+            t = e.child;
+          } else {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          const idx = indexAt(va, level);
+          if (t.entries.has(idx)) ok = false;
+          else t.entries.set(idx, { kind: "leaf", level, oa, map: m });
+        }
+        if (!ok) {
+          this.diag(
+            "LANG-MAP-OVERLAP",
+            "error",
+            `this mapping needs a descriptor another mapping of ${name} already holds (at ${hexNumber(va)})`,
+            m.span,
+          );
+          break;
+        }
+        va += blk;
+        oa += blk;
+      }
+    }
+
+    // encode and write the descriptors
+    const attrCache = new Map<LangMapping, Map<string, U64> | undefined>();
+    const stage = n.stage;
+    const tableSpec = descriptorSpec(stage, "table", granule, ds);
+    const out = new Uint32Array(2);
+    for (const t of tables) {
+      const size = t === root ? rootSize : gBytes;
+      if (where.space === "pa")
+        this.regions.push({
+          start: t.addr,
+          end: t.addr + size,
+          table: true,
+          what: `pagetable ${name} L${t.level} table`,
+          span: t.span,
+        });
+      const keys = [...t.entries.keys()].sort((a, b) => a - b);
+      for (const idx of keys) {
+        const e = t.entries.get(idx)!;
+        out[0] = 0;
+        out[1] = 0;
+        let what: string;
+        if (e.kind === "table") {
+          setField(out, tableSpec, "Type", 3);
+          if (!setAddress(out, tableSpec, "NextLevelTableAddr", e.child.addr)) continue;
+          what = `map ${hexNumber(e.map.iova)} (${name} S${stage} L${t.level} table descriptor)`;
+        } else {
+          const kind = e.level === 3 ? "page" : "block";
+          const spec = descriptorSpec(stage, kind, granule, ds, e.level);
+          setField(out, spec, "Type", e.level === 3 ? 3 : 1);
+          if (!setAddress(out, spec, "OutputAddress", e.oa)) continue;
+          let attrs = attrCache.get(e.map);
+          if (!attrCache.has(e.map)) {
+            attrs = this.mapAttributes(e.map, stage, descriptorSpec(stage, "page", granule, ds), it.file);
+            attrCache.set(e.map, attrs);
+          }
+          if (attrs) for (const [f, v] of attrs) if (spec.byName.has(f)) setValue(out, spec.byName.get(f)!, v);
+          what = `map ${hexNumber(e.map.iova)} -> ${hexNumber(e.map.out)} (${name} S${stage} L${e.level} ${kind})`;
+        }
+        const daddr = t.addr + idx * 8;
+        const pa = this.toPa(daddr, where.space, n.via, it.file, e.map.span);
+        if (pa === undefined) {
+          this.diag(
+            "LANG-IPA-UNMAPPED",
+            "error",
+            `IPA ${hexNumber(daddr)} (a descriptor of ${name}) is not mapped by the stage-2 tables`,
+            e.map.span,
+          );
+          return;
+        }
+        this.define(pa, out[0], out[1], { ...e.map.span, what }, e.map.span);
+      }
+    }
+    const lt: LangPageTable = {
+      name,
+      node: n,
+      file: it.file,
+      span,
+      stage,
+      granule,
+      ia,
+      startLevel,
+      space: where.space,
+      root: where.addr,
+      tables: tables.map((t) => ({ addr: t.addr, level: t.level, size: t === root ? rootSize : gBytes })),
+      mappings: maps,
+    };
+    this.tableByNode.set(n, lt);
+    this.pageTables.push(lt);
+  }
+
+  /** The leaf fields a map's attributes set, validated against the leaf table of the stage. */
+  private mapAttributes(m: LangMapping, stage: 1 | 2, page: StructSpec, file: string): Map<string, U64> {
+    const out = new Map<string, U64>();
+    const fields = lowerMap(page);
+    for (const a of m.node.attrs) {
+      const span = spanOf(file, a.range);
+      const word = a.value?.kind === "ident" ? a.value.lower : undefined;
+      const num = a.value?.kind === "number" ? u64ToNumber(a.value.value) : undefined;
+      const bad = (msg: string): void => this.diag("LANG-VALUE-RANGE", "error", msg, span);
+      const flag = (field: string): void => {
+        if (a.value !== undefined) return bad(`${a.name.text} takes no value`);
+        out.set(field, { lo: 1, hi: 0 });
+      };
+      const named = (field: string, names: Readonly<Record<string, number>>, max: number): void => {
+        const v = word !== undefined ? names[word] : num;
+        if (v === undefined || v > max)
+          return bad(`${a.name.text} takes ${Object.keys(names).join(", ")} or 0..${max}`);
+        out.set(field, { lo: v, hi: 0 });
+      };
+      const k = a.name.lower;
+      if (stage === 1 && k === "ap") named("AP", { rw: 1, ro: 3, "priv-rw": 0, "priv-ro": 2 }, 3);
+      else if (stage === 2 && k === "s2ap") named("S2AP", { none: 0, ro: 1, wo: 2, rw: 3 }, 3);
+      else if (k === "sh") named("SH", { nsh: 0, osh: 2, ish: 3 }, 3);
+      else if (k === "af") flag("AF");
+      else if (k === "contiguous") flag("Contiguous");
+      else if (k === "dbm") flag("DBM");
+      else if (stage === 1 && k === "ng") flag("nG");
+      else if (stage === 1 && k === "pxn") flag("PXN");
+      else if (stage === 1 && (k === "uxn" || k === "xn")) flag("UXN");
+      else if (stage === 1 && k === "ns") flag("NS");
+      else if (stage === 1 && k === "attrindx" && num !== undefined && num < 8) out.set("AttrIndx", { lo: num, hi: 0 });
+      else if (stage === 2 && k === "memattr" && num !== undefined && num < 16) out.set("MemAttr", { lo: num, hi: 0 });
+      else if (stage === 2 && k === "xn") {
+        if (a.value === undefined) out.set("XN", { lo: 2, hi: 0 });
+        else if (num !== undefined && num < 4) out.set("XN", { lo: num, hi: 0 });
+        else bad("xn takes 0..3 (XN[1:0])");
+      } else {
+        const f = fields.get(k);
+        if (!f || f.name === "Type" || f.name.startsWith("OutputAddress")) {
+          this.diag(
+            "LANG-UNKNOWN-ATTRIBUTE",
+            "error",
+            `'${a.name.text}' is not a stage-${stage} mapping attribute`,
+            spanOf(file, a.name.range),
+          );
+          continue;
+        }
+        if (!a.value) {
+          if (f.width === 1) out.set(f.name, { lo: 1, hi: 0 });
+          else bad(`${f.name} needs a value`);
+          continue;
+        }
+        const v = this.fieldValue(f, a.value, file);
+        if (v === undefined) continue;
+        const probe = new Uint32Array(2);
+        if (!setValue(probe, f, v)) bad(doesNotFit(f, v));
+        else out.set(f.name, v);
+      }
+    }
+    return out;
+  }
+
+  // ---- overlaps between tables and other structures ----
+
+  private checkRegions(): void {
+    const rs = [...this.regions].sort((a, b) => a.start - b.start || a.end - b.end);
+    let open: (typeof rs)[number][] = [];
+    for (const r of rs) {
+      open = open.filter((o) => o.end > r.start);
+      for (const o of open) {
+        if (!o.table && !r.table) continue;
+        if (o.span === r.span && o.what === r.what) continue;
+        this.diag(
+          "LANG-TABLE-OVERLAP",
+          "error",
+          `${r.what} (${hexNumber(r.start)}..${hexNumber(r.end - 1)}) overlaps ${o.what} (${hexNumber(o.start)}..${hexNumber(o.end - 1)})`,
+          r.span,
+          {
+            related: [{ span: o.span, message: o.what }],
+          },
+        );
+      }
+      open.push(r);
+    }
+  }
+}
+
+function packNumbers(ns: readonly NumberLit[]): Uint32Array {
+  const out = new Uint32Array(ns.length * 2);
+  ns.forEach((n, i) => {
+    out[2 * i] = n.value.lo;
+    out[2 * i + 1] = n.value.hi;
+  });
+  return out;
+}
+
+function readField(words: ArrayLike<number>, spec: StructSpec, name: string): number {
+  const f = spec.byName.get(name);
+  if (!f) return 0;
+  const lsb = f.lsb;
+  let v = 0;
+  for (let b = f.width - 1; b >= 0; b--) {
+    const bit = lsb + b;
+    v = v * 2 + (((words[bit >>> 5] ?? 0) >>> (bit & 31)) & 1);
+  }
+  return v * 2 ** f.shift;
+}
+
+function setField(words: Uint32Array, spec: StructSpec, name: string, value: number): void {
+  const f = spec.byName.get(name);
+  if (f) setValue(words, f, { lo: value, hi: 0 });
+}
+
+/** Writes an address into `<name>` and its split-off `<name>Hi` part (52-bit layouts). */
+function setAddress(words: Uint32Array, spec: StructSpec, name: string, addr: number): boolean {
+  const f = spec.byName.get(name);
+  if (!f) return false;
+  const hi = spec.byName.get(name + "Hi");
+  if (hi) {
+    const cut = 2 ** hi.shift;
+    const low = addr % cut;
+    return setValue(words, f, u64FromNumber(low)) && setValue(words, hi, u64FromNumber(addr - low));
+  }
+  return setValue(words, f, u64FromNumber(addr));
+}
+
+function doesNotFit(f: FieldSpec, v: U64): string {
+  if (f.shift && v.lo % 2 ** Math.min(f.shift, 31) !== 0)
+    return `${f.name} holds an address aligned to ${hexNumber(2 ** f.shift)} bytes: ${hex64(v)} is not`;
+  const max = f.shift ? `${hexNumber(2 ** (f.width + f.shift) - 2 ** f.shift)}` : hexNumber(2 ** f.width - 1);
+  return `${hex64(v)} does not fit in ${f.name} (${f.width} bits, at most ${max})`;
+}
+
+function unknownFieldMessage(spec: StructSpec, name: string): string {
+  const lower = name.toLowerCase();
+  const close = spec.fields
+    .map((f) => f.name)
+    .filter((f) => {
+      const l = f.toLowerCase();
+      return l.startsWith(lower.slice(0, 3)) || lower.startsWith(l.slice(0, 3));
+    })
+    .slice(0, 5);
+  return `${spec.name} has no field '${name}'${close.length ? ` (did you mean ${close.join(", ")}?)` : ""}`;
+}
+
+/** UTF-8 bytes to a string (the engine has no TextDecoder); malformed bytes become U+FFFD. */
+function decodeUtf8(bytes: Uint8Array): string {
+  let out = "";
+  const at = (k: number): number => (bytes[k] ?? 0) & 0x3f;
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i]!;
+    let cp = 0xfffd;
+    let len = 1;
+    if (b < 0x80) {
+      cp = b;
+    } else if (b >= 0xc0 && b < 0xe0) {
+      cp = ((b & 0x1f) << 6) | at(i + 1);
+      len = 2;
+    } else if (b >= 0xe0 && b < 0xf0) {
+      cp = ((b & 0x0f) << 12) | (at(i + 1) << 6) | at(i + 2);
+      len = 3;
+    } else if (b >= 0xf0) {
+      cp = ((b & 0x07) << 18) | (at(i + 1) << 12) | (at(i + 2) << 6) | at(i + 3);
+      len = 4;
+    }
+    out += String.fromCodePoint(cp > 0x10ffff ? 0xfffd : cp);
+    i += len;
+  }
+  return out;
+}
