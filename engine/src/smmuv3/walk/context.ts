@@ -4,7 +4,7 @@
 // trace steps, and only when tracing is on.
 
 import type { FieldSpec, StructSpec } from "../../bits/fields";
-import { type U64, u64, u64FromNumber } from "../../bits/u64";
+import { type U64, u64 } from "../../bits/u64";
 import type { MemoryImage } from "../../memory/image";
 import type { SmmuProfile } from "../profile";
 import { buildEventRecord, eventIdOf } from "./event-record";
@@ -245,9 +245,3 @@ export class Walk {
     return this.iovaHi < 0x20_0000 ? this.iovaHi * TWO32 + this.iovaLo : Infinity;
   }
 }
-
-export function hexAddr(n: number): string {
-  return "0x" + n.toString(16);
-}
-
-export { u64FromNumber };

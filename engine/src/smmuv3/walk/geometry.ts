@@ -132,19 +132,3 @@ export function stage1Geometry(granule: Granule, txsz: number): StageGeometry {
   const startLevel = stage1StartLevel(g, ia);
   return { granule, g, stride, ia, startLevel, startBits: ia - levelShift(g, startLevel), concatenated: 1 };
 }
-
-/**
- * Whether a block descriptor is allowed at `level` (§5.1): 4K L1/L2, 16K L2, 64K L2 always;
- * 4K L0 and 16K L1 only with DS; 64K L1 only with 52-bit PAs (FEAT_LPA, OAS 52).
- */
-export function blockAllowed(granule: Granule, level: number, ds: boolean, oas: number): boolean {
-  if (level >= 3 || level < 0) return false;
-  if (granule === "4K") return level >= 1 || (level === 0 && ds);
-  if (granule === "16K") return level >= 2 || (level === 1 && ds);
-  return level >= 2 || (level === 1 && oas >= 52);
-}
-
-/** Index width of `level` for a walk with this geometry. */
-export function indexBits(geo: StageGeometry, level: number): number {
-  return level === geo.startLevel ? geo.startBits : geo.stride;
-}
