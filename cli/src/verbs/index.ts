@@ -2,6 +2,7 @@
 
 import type { Verb } from "../io";
 import { DECODE_SUMMARY, DECODE_USAGE, decodeVerb } from "./decode";
+import { WALK_VERB } from "./walk";
 
 export interface VerbEntry {
   readonly summary: string;
@@ -11,4 +12,5 @@ export interface VerbEntry {
 
 export const VERBS: Readonly<Record<string, VerbEntry>> = {
   decode: { summary: DECODE_SUMMARY, usage: DECODE_USAGE, run: decodeVerb },
+  walk: WALK_VERB,
 };

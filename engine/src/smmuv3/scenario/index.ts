@@ -4,3 +4,13 @@
 export { parseScenario, type ParsedScenario, type ScenarioOrigin } from "./parse";
 export { loadScenarios, type LoadedScenario, type LoadedScenarios } from "./load";
 export type { ScenarioSetup, ScenarioRequest } from "./types";
+export {
+  resultToJson,
+  faultToJson,
+  stepToJson,
+  recordDwords,
+  type ResultJson,
+  type ResultJsonOptions,
+  type FaultJson,
+  type StepJson,
+} from "./result-json";

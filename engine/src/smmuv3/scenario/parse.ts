@@ -13,7 +13,7 @@ import type { Provenance } from "../../memory/image";
 import { MemoryImage } from "../../memory/image";
 import { profileFromJson } from "../profile";
 import { CD, STE } from "../records";
-import type { ScenarioRequest as TranslationRequest, ScenarioSetup as TranslationSetup } from "./types";
+import type { TranslationRequest, TranslationSetup } from "../walk/types";
 import { encodeScenarioStruct } from "./structs";
 import { type ScenarioValue, isScenarioObject, readFlag, readU64, readUint, showScenarioValue } from "./values";
 

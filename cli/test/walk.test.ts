@@ -1,0 +1,191 @@
+// `iommu-lens walk --scenario FILE [--json] [--trace]` through cli/src/main.ts with an injected
+// CliIo: results per the result contract on vectors-derived files (JSON Lines, an array, one
+// pretty-printed object), human output, trace sources, and the exit codes of formats.md
+// (a fault is a result: 0; unreadable or invalid input: 2 with a located message, no stack).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { PassThrough } from "node:stream";
+import { main } from "../src/main";
+import type { CliIo } from "../src/io";
+
+function sharedWalkVectors(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "tsconfig.base.json"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("no repository root above " + __dirname);
+    dir = parent;
+  }
+  return join(process.env["IOMMU_LENS_SHARED"] ?? join(dir, "..", "shared"), "vectors", "walks");
+}
+
+interface Vector {
+  category: string;
+  scenario: { id: string } & Record<string, unknown>;
+  expected: Record<string, unknown>;
+}
+
+function vectors(): Vector[] {
+  const dir = sharedWalkVectors();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".jsonl"))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(join(dir, f), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as Vector),
+    );
+}
+
+async function run(args: string[], stdinText = ""): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  const io: CliIo = {
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+    stdin,
+    cwd: tmpDir,
+  };
+  const code = await main(["walk", ...args], io);
+  return { code, out, err };
+}
+
+const tmpDir = mkdtempSync(join(tmpdir(), "walk-cli-"));
+const all = vectors();
+// A sample across categories: the first vector of each category, faults and translations both.
+const sample = all.filter((v, i) => all.findIndex((w) => w.category === v.category) === i);
+
+function subset(result: Record<string, unknown>, expected: Record<string, unknown>): Record<string, unknown> {
+  const fault = (result["fault"] ?? {}) as Record<string, unknown>;
+  const got: Record<string, unknown> = {};
+  for (const key of Object.keys(expected)) {
+    got[key] = ["outcome", "pa", "size"].includes(key) ? result[key] : fault[key];
+  }
+  return got;
+}
+
+test("walk --json on JSON Lines of scenarios: one contract object per line, in order", async () => {
+  assert.ok(sample.length >= 10, `only ${sample.length} categories`);
+  writeFileSync(join(tmpDir, "sample.jsonl"), sample.map((v) => JSON.stringify(v.scenario)).join("\n") + "\n");
+  const r = await run(["--scenario", "sample.jsonl", "--json"]);
+  assert.equal(r.err, "");
+  assert.equal(r.code, 0);
+  const lines = r.out.trimEnd().split("\n");
+  assert.equal(lines.length, sample.length);
+  lines.forEach((line, i) => {
+    const result = JSON.parse(line) as Record<string, unknown>;
+    const v = sample[i]!;
+    assert.equal(result["id"], v.scenario.id);
+    assert.deepEqual(subset(result, v.expected), v.expected, v.scenario.id);
+    assert.equal(result["steps"], undefined, "no steps without --trace");
+    const fault = result["fault"] as { record?: string[]; recorded: boolean } | undefined;
+    if (fault?.recorded) assert.equal(fault.record?.length, 4);
+  });
+});
+
+test("walk on the vector files themselves (wrapped lines) and on an array file", async () => {
+  const arrayFile = join(tmpDir, "array.json");
+  writeFileSync(
+    arrayFile,
+    JSON.stringify(
+      sample.slice(0, 3).map((v) => v.scenario),
+      null,
+      2,
+    ),
+  );
+  const r = await run(["--scenario", arrayFile, "--json"]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(
+    r.out
+      .trimEnd()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { id: string }).id),
+    sample.slice(0, 3).map((v) => v.scenario.id),
+  );
+  const wrapped = join(tmpDir, "wrapped.jsonl");
+  writeFileSync(
+    wrapped,
+    sample
+      .slice(0, 2)
+      .map((v) => JSON.stringify(v))
+      .join("\n"),
+  );
+  const w = await run(["--scenario", wrapped, "--json"]);
+  assert.equal(w.code, 0, w.err);
+  assert.equal(w.out.trimEnd().split("\n").length, 2);
+});
+
+test("walk --trace: steps with contract hex and the scenario line as source", async () => {
+  const translated = sample.find((v) => v.expected["outcome"] === "translated")!;
+  const file = join(tmpDir, "one.json");
+  const text = JSON.stringify(translated.scenario, null, 2);
+  writeFileSync(file, text);
+  const r = await run(["--scenario", file, "--json", "--trace"]);
+  assert.equal(r.code, 0, r.err);
+  const result = JSON.parse(r.out) as {
+    steps: { what: string; addr: string; pa: string; value: string; source?: string }[];
+  };
+  assert.ok(result.steps.length >= 2, "an STE fetch and at least one descriptor");
+  const lines = text.split("\n");
+  for (const s of result.steps) {
+    for (const v of [s.addr, s.pa, s.value]) assert.match(v, /^0x(0|[1-9a-f][0-9a-f]*)$/);
+    if (s.source === undefined) continue;
+    // the source names the line of the memory entry that defined the word read
+    const m = /^one\.json:(\d+)$/.exec(s.source);
+    assert.ok(m, `source ${s.source}`);
+    const near = lines.slice(Number(m[1]) - 1, Number(m[1]) + 2).join("\n");
+    assert.ok(near.includes(`"addr"`), `line ${m[1]} is not a memory entry: ${near}`);
+  }
+  assert.ok(
+    result.steps.some((s) => s.source !== undefined),
+    "some step has a source",
+  );
+});
+
+test("human output: the request, the outcome and, with --trace, a table of reads", async () => {
+  const fault = sample.find((v) => v.expected["outcome"] === "fault" && v.expected["event"] !== undefined)!;
+  const translated = sample.find((v) => v.expected["outcome"] === "translated")!;
+  writeFileSync(join(tmpDir, "two.jsonl"), [fault, translated].map((v) => JSON.stringify(v.scenario)).join("\n"));
+  const r = await run(["--scenario", "two.jsonl", "--trace"]);
+  assert.equal(r.code, 0, r.err);
+  const [faultText, okText] = r.out.trimEnd().split("\n\n");
+  assert.match(faultText!, new RegExp(`^${fault.scenario.id}: sid 0x`));
+  assert.match(faultText!, new RegExp(`fault +${String(fault.expected["event"])} \\(0x`));
+  assert.match(okText!, new RegExp(`PA +${String(translated.expected["pa"])}`));
+  assert.match(okText!, /^ {2}# +read +index +space +addr +pa +value +source$/m);
+  assert.match(okText!, /^ {2}1 +(STE dword 0|L1STD) .* two\.jsonl:2$/m);
+  assert.match(okText!, / S1 L\d descriptor +IOVA\[\d+:\d+\]=0x[0-9a-f]+ +(PA|IPA) /);
+});
+
+test("exit 2 with located messages: invalid scenario, syntax error, missing file, usage", async () => {
+  const good = sample[0]!.scenario;
+  const bad = { ...good, id: "bad", request: { ...(good["request"] as object), access: "fetch" } };
+  writeFileSync(join(tmpDir, "mixed.jsonl"), [JSON.stringify(good), JSON.stringify(bad), "{oops"].join("\n"));
+  const r = await run(["--scenario", "mixed.jsonl", "--json"]);
+  assert.equal(r.code, 2);
+  assert.equal(r.out.trimEnd().split("\n").length, 1, "the valid scenario is still walked");
+  assert.match(r.err, /^mixed\.jsonl:2: request\.access: expected "read", "write" or "exec", found "fetch"$/m);
+  assert.match(r.err, /^mixed\.jsonl:3:2: not valid JSON: /m);
+  assert.doesNotMatch(r.err, /\n\s+at /, "no stack trace");
+
+  const noRequest = await run(["--scenario", "-"], JSON.stringify({ ...good, id: "nr", request: undefined }));
+  assert.equal(noRequest.code, 2);
+  assert.match(noRequest.err, /^<stdin>:1: nr: the scenario has no request to walk$/m);
+
+  const missing = await run(["--scenario", "does-not-exist.json"]);
+  assert.equal(missing.code, 2);
+  assert.equal(missing.err, "iommu-lens walk: cannot read does-not-exist.json: no such file\n");
+
+  const usage = await run([]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.err, /--scenario FILE is required/);
+  const unknown = await run(["--scenario", "x.json", "--fast"]);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown option --fast/);
+});

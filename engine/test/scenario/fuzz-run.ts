@@ -1,0 +1,125 @@
+// The fuzz properties, run in a child process by fuzz.test.ts so a walk that never returns is
+// caught by the parent's timeout instead of hanging the test runner. Prints one JSON line:
+// {"runs", "failure"?: {seed, message}, "outcomes": {...}}. Each case's seed goes to stderr
+// before it runs, so the parent can name the case that hung.
+//
+// Properties (random memory, random STE/CD, random requests):
+// - translate never throws and returns a well-formed result;
+// - a fault with `recorded` carries a record that decodeEvent turns back into the same event
+//   name and id, the request's StreamID (and SubstreamID when the event holds one) and the
+//   fault's InputAddr; an unrecorded fault carries no record;
+// - resultToJson always gives contract hex (lowercase `0x`, no leading zeros).
+
+import fc from "fast-check";
+import { hex64, hexNumber } from "../../src/bits/u64";
+import { decodeEvent } from "../../src/smmuv3/records";
+import { resultToJson } from "../../src/smmuv3/scenario/result-json";
+import { translate } from "../../src/smmuv3/walk";
+import type { WalkResult } from "../../src/smmuv3/walk/types";
+import { type FuzzCase, fuzzCase } from "./fuzz-scenarios";
+
+const CONTRACT_HEX = /^0x(0|[1-9a-f][0-9a-f]*)$/;
+const HEX_KEYS = new Set(["pa", "size", "addr", "value", "inputAddr", "ipa", "fetchAddr", "id"]);
+
+function checkHex(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) =>
+      typeof v === "string" && path.endsWith("record") ? assertHex(v, `${path}[${i}]`) : checkHex(v, `${path}[${i}]`),
+    );
+  } else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      if (typeof v === "string" && HEX_KEYS.has(k) && !(k === "id" && path === "")) assertHex(v, `${path}.${k}`);
+      else checkHex(v, `${path}.${k}`);
+    }
+  }
+}
+
+function assertHex(v: string, path: string): void {
+  if (!CONTRACT_HEX.test(v)) throw new Error(`${path} = ${JSON.stringify(v)} is not contract hex`);
+}
+
+function field(decoded: ReturnType<typeof decodeEvent>, name: string): string | undefined {
+  return decoded.fields.find((f) => f.field === name)?.value;
+}
+
+/** Checks one case; returns the outcome label for the summary. Throws on a property violation. */
+export function checkCase(c: FuzzCase): string {
+  let result: WalkResult;
+  try {
+    result = translate(c.setup, c.request);
+  } catch (e: unknown) {
+    throw new Error(`translate threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`, { cause: e });
+  }
+  const outcomes = ["translated", "fault", "bypass", "abort"];
+  if (!outcomes.includes(result.outcome)) throw new Error(`unknown outcome ${String(result.outcome)}`);
+  if (!Array.isArray(result.steps)) throw new Error("no steps array");
+  if (result.outcome === "translated" || result.outcome === "bypass") {
+    if (result.pa === undefined || !Number.isSafeInteger(result.pa) || result.pa < 0) {
+      throw new Error(`${result.outcome} without a valid pa (${String(result.pa)})`);
+    }
+  }
+  if (result.outcome === "fault") {
+    const f = result.fault;
+    if (!f) throw new Error("a fault outcome without a fault");
+    if (f.recorded) {
+      if (!f.record || f.record.length !== 8) throw new Error(`${f.event} recorded without an 8-half record`);
+      const d = decodeEvent(f.record);
+      if (d.name !== f.event || d.id !== f.id) {
+        throw new Error(
+          `record decodes as ${d.name} (0x${d.id.toString(16)}), fault says ${f.event} (0x${f.id.toString(16)})`,
+        );
+      }
+      const sid = field(d, "StreamID");
+      if (sid !== hexNumber(c.request.sid))
+        throw new Error(`${f.event}: StreamID ${String(sid)}, request sid ${hexNumber(c.request.sid)}`);
+      const input = field(d, "InputAddr");
+      if (input !== undefined && input !== hex64(f.inputAddr)) {
+        throw new Error(`${f.event}: record InputAddr ${input}, fault inputAddr ${hex64(f.inputAddr)}`);
+      }
+      const ssv = field(d, "SSV");
+      if (ssv !== undefined && c.request.ssid !== undefined && f.event !== "C_BAD_STREAMID") {
+        if (ssv !== "0x1" || field(d, "SubstreamID") !== hexNumber(c.request.ssid)) {
+          throw new Error(
+            `${f.event}: SSV ${ssv} SubstreamID ${String(field(d, "SubstreamID"))}, request ssid ${hexNumber(c.request.ssid)}`,
+          );
+        }
+      }
+    } else if (f.record) {
+      throw new Error(`${f.event} not recorded but carries a record`);
+    }
+  }
+  const json = resultToJson(result, { trace: true, id: "fuzz" });
+  checkHex(JSON.parse(JSON.stringify(json)) as unknown, "");
+  return result.outcome === "fault" ? `fault ${result.fault?.event ?? "?"}` : result.outcome;
+}
+
+function main(): void {
+  const numRuns = Number(process.argv[2] ?? 200);
+  const seed = Number(process.argv[3] ?? Date.now() % 0x7fff_ffff);
+  const counts: Record<string, number> = {};
+  let runs = 0;
+  const property = fc.property(fc.integer({ min: 0, max: 0x7fff_ffff }), (caseSeed) => {
+    process.stderr.write(`case ${caseSeed}\n`);
+    const label = checkCase(fuzzCase(caseSeed));
+    counts[label] = (counts[label] ?? 0) + 1;
+    runs++;
+  });
+  const details = fc.check(property, { numRuns, seed, interruptAfterTimeLimit: 20_000, endOnFailure: true });
+  const failure = details.failed
+    ? {
+        seed: details.counterexample?.[0] ?? -1,
+        message: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
+      }
+    : undefined;
+  process.stdout.write(
+    JSON.stringify({
+      runs,
+      fcSeed: seed,
+      interrupted: details.interrupted,
+      ...(failure ? { failure } : {}),
+      outcomes: counts,
+    }) + "\n",
+  );
+}
+
+if (require.main === module) main();
