@@ -40,6 +40,7 @@ export class Tables {
   readonly stride: number;
   readonly root: number;
   private next: number;
+  private readonly firstTable: number;
   /** Write descriptors byte-swapped, as a big-endian table (CD.ENDI / STE.S2ENDI). */
   bigEndian = false;
   /** Table address per (level, path) so shared intermediate tables are reused. */
@@ -59,6 +60,17 @@ export class Tables {
     this.stride = this.g - 3;
     this.root = allocFrom;
     this.next = allocFrom + Math.max(rootBytes ?? 0, 2 ** this.g);
+    this.firstTable = this.next;
+  }
+
+  /** Every table page written so far (root first), each 2^g bytes (the root may be larger). */
+  tablePages(): number[] {
+    return [this.root, ...this.tables.values()];
+  }
+
+  /** Bytes of the root table. */
+  get rootBytes(): number {
+    return this.firstTable - this.root;
   }
 
   shift(level: number): number {
