@@ -46,3 +46,9 @@ export type {
   DescriptionModel,
 } from "./model";
 export { langResolveInclude, langIsInside, langNormalize, langDirname } from "./paths";
+export { lintDescription, lintDescriptionFull, analyzeDescription } from "./lint";
+export type { LangLintOptions, LangLintResult } from "./lint";
+export { runExpectations, translateInDescription, translationSetupFor } from "./expect";
+export type { LangExpectationResult } from "./expect";
+export { legalityOfStructure, steLegality, cdLegality, steOfCd } from "./legality";
+export type { LangLegalityFinding } from "./legality";

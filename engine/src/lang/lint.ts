@@ -1,0 +1,161 @@
+// The `.iommu` linter: the model's diagnostics plus checks over the whole description —
+// unreachable tables, STE/CD legality (the event the hardware would raise), event lines decoded
+// against the structures the file describes, and `expect` lines run through the walker.
+// Every code is documented in docs/language.md §11.
+
+import { getValue } from "../bits/fields";
+import { hexNumber, u64ToNumber } from "../bits/u64";
+import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
+import { decodeEvent } from "../smmuv3/records/event-codec";
+import { type LangExpectationResult, runExpectations } from "./expect";
+import { legalityOfStructure } from "./legality";
+import { type DescriptionModel, type LangBuildOptions, type LangStructure, buildModel } from "./model";
+import { parseDescription } from "./parser";
+import type { ParseResult } from "./ast";
+
+export interface LangLintOptions {
+  /** Run the `expect` lines (default true). */
+  readonly expectations?: boolean;
+}
+
+export interface LangLintResult {
+  readonly diagnostics: EngineDiagnostic[];
+  readonly expectations: LangExpectationResult[];
+}
+
+/** Lints a built description. Never throws. */
+export function lintDescription(model: DescriptionModel, options: LangLintOptions = {}): EngineDiagnostic[] {
+  return lintDescriptionFull(model, options).diagnostics;
+}
+
+/** Lints and also returns the expectation results (for `check`). */
+export function lintDescriptionFull(model: DescriptionModel, options: LangLintOptions = {}): LangLintResult {
+  const out: EngineDiagnostic[] = [...model.diagnostics];
+  const expectations = options.expectations === false ? [] : runExpectations(model);
+  // An ILLEGAL structure an `expect illegal` line asks for is the point of the file, not a mistake.
+  const expectedIllegal = new Set<LangStructure>();
+  for (const r of expectations) {
+    const n = r.expectation.node;
+    if (r.pass && n.kind === "expect-legal" && !n.legal && r.structure) expectedIllegal.add(r.structure);
+  }
+  try {
+    unreachableTables(model, out);
+    legality(model, out, expectedIllegal);
+    events(model, out);
+  } catch (e: unknown) {
+    out.push({
+      code: "LANG-INTERNAL",
+      severity: "error",
+      message: `internal error in the linter: ${e instanceof Error ? e.message : String(e)}`,
+      span: { file: model.file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    });
+  }
+  for (const r of expectations) {
+    if (r.pass) continue;
+    const fault = r.result?.fault;
+    out.push({
+      code: "LANG-EXPECT-FAILED",
+      severity: "error",
+      message: r.message,
+      span: r.span,
+      ...(fault ? { event: fault.event } : {}),
+      ...(r.findings?.[0]?.event ? { event: r.findings[0].event } : {}),
+    });
+  }
+  return { diagnostics: out, expectations };
+}
+
+/** Parse, build and lint a text in one call (the CLI and the language server's entry point). */
+export function analyzeDescription(
+  text: string,
+  file: string,
+  options: LangBuildOptions & LangLintOptions = {},
+): {
+  parse: ParseResult;
+  model: DescriptionModel;
+  diagnostics: EngineDiagnostic[];
+  expectations: LangExpectationResult[];
+} {
+  const parse = parseDescription(text, file);
+  const model = buildModel(parse, options);
+  const { diagnostics, expectations } = lintDescriptionFull(model, options);
+  return { parse, model, diagnostics, expectations };
+}
+
+function unreachableTables(model: DescriptionModel, out: EngineDiagnostic[]): void {
+  if (model.pageTables.length === 0) return;
+  const referenced = new Set<number>();
+  for (const s of model.structures) {
+    for (const f of s.spec.fields) {
+      if (f.kind !== "address") continue;
+      const v = getValue(s.words, f);
+      referenced.add(u64ToNumber(v));
+    }
+  }
+  for (const w of model.memory.words()) referenced.add((w.hi % 0x1_0000) * 0x1_0000_0000 + (w.lo >>> 12) * 0x1000);
+  for (const t of model.pageTables) {
+    if (referenced.has(t.root)) continue;
+    out.push({
+      code: "LANG-UNREACHABLE-TABLE",
+      severity: "warning",
+      message: `no STE, CD or descriptor refers to pagetable ${t.name} (root ${hexNumber(t.root)}): the SMMU never walks it`,
+      span: { file: t.file, start: t.node.range.start, end: t.node.name?.range.end ?? t.node.range.end },
+    });
+  }
+}
+
+function legality(model: DescriptionModel, out: EngineDiagnostic[], expected: ReadonlySet<LangStructure>): void {
+  for (const s of model.structures) {
+    if (s.type !== "ste" && s.type !== "cd") continue;
+    for (const f of legalityOfStructure(model, s)) {
+      out.push({
+        code: f.code,
+        severity: expected.has(s) ? "information" : f.severity,
+        message:
+          (f.event && f.illegal ? `${f.message}: the SMMU raises ${f.event}` : f.message) +
+          (expected.has(s) ? " (as an expect illegal line says)" : ""),
+        span: { file: s.file, start: s.node.range.start, end: s.node.keyword.range.end },
+        ...(f.event ? { event: f.event } : {}),
+        ...(f.fields.length ? { fields: f.fields } : {}),
+        section: f.section,
+      });
+    }
+  }
+}
+
+function events(model: DescriptionModel, out: EngineDiagnostic[]): void {
+  for (const e of model.events) {
+    const d = decodeEvent(e.words);
+    const sidField = d.fields.find((f) => f.field === "StreamID");
+    const related: RelatedLocation[] = [];
+    let extra = "";
+    if (sidField) {
+      const sid = u64ToNumber(sidField.raw);
+      const ste = model.stes.get(sid);
+      if (ste) {
+        related.push({ span: ste.span, message: `the STE of StreamID ${hexNumber(sid)}` });
+        const illegal = legalityOfStructure(model, ste).filter((f) => f.illegal);
+        if (illegal.length)
+          extra = ` The described STE is ILLEGAL: ${illegal.map((f) => `${f.code} ${f.message}`).join("; ")}.`;
+        else if (d.name === "C_BAD_STE")
+          extra = " The described STE is legal: the SMMU saw a different one (stale STE, missing CMD_CFGI_STE?).";
+      }
+    }
+    out.push({
+      code: "LANG-EVENT",
+      severity: "information",
+      message: `${d.name}: ${d.summary.replace(/\.?$/, ".")}${extra}`,
+      span: e.span,
+      event: d.name,
+      ...(related.length ? { related } : {}),
+    });
+    if (d.problems.length)
+      out.push({
+        code: "LANG-EVENT-PROBLEM",
+        severity: "warning",
+        message: d.problems.join("; "),
+        span: e.span,
+        event: d.name,
+      });
+  }
+}

@@ -1,0 +1,102 @@
+// Linter and expectations: walk checks through W1's translate, legality, events, unreachable tables.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { analyzeDescription } from "../../src/lang/lint";
+
+const S1_ONLY = `smmu { oas 48; strtab linear @0x8000_0000 log2size 8 }
+ste 0x42 { config 0b101; s1contextptr @cd0 }
+cd cd0 @0x4000_0000 { t0sz 16; tg0 4k; ips 48; aa64 1; r 1; a 1; epd1 1; ttb0 @s1 }
+pagetable s1 stage1 granule 4k ia 48 @0x4100_0000 {
+  map 0xffff_f000 size 4K -> 0x8_1234_5000 attrindx 1 ap ro sh ish af ng pxn uxn
+  map 0x1_0000 size 4K -> 0x7000_0000 ap rw
+}
+`;
+
+function run(text: string): ReturnType<typeof analyzeDescription> {
+  return analyzeDescription(text, "/ws/t.iommu", { root: "/ws" });
+}
+
+test("the smmuv3.md §9.3 permission fault: a write to a read-only page", () => {
+  const r = run(
+    S1_ONLY +
+      "expect translate sid 0x42 iova 0xffff_f040 read -> 0x8_1234_5040\n" +
+      "expect translate sid 0x42 iova 0xffff_f040 write unprivileged -> fault F_PERMISSION stage 1 level 3\n" +
+      "expect translate sid 0x42 iova 0x1_0000 read -> fault F_ACCESS stage 1 level 3\n",
+  );
+  assert.deepEqual(
+    r.expectations.map((e) => e.pass),
+    [true, true, true],
+  );
+  assert.deepEqual(r.diagnostics, []);
+  const fault = r.expectations[1]!.result?.fault;
+  assert.equal(fault?.event, "F_PERMISSION");
+  // DW0 type 0x13, StreamID 0x42; DW1 CLASS=IN (0b10 at bits [33:32] of DW1 → hi bit 1), RnW 0
+  assert.deepEqual([...(fault?.record ?? [])].slice(0, 4), [0x13, 0x42, 0, 0x200]);
+});
+
+test("a failing expectation is an error at the expect line, saying what happened instead", () => {
+  const r = run(S1_ONLY + "expect translate sid 0x42 iova 0xffff_f040 read -> 0x8_1234_6040\n");
+  const d = r.diagnostics.filter((x) => x.code === "LANG-EXPECT-FAILED");
+  assert.equal(d.length, 1);
+  assert.equal(d[0]!.span?.start.line, 7);
+  assert.equal(d[0]!.message, "expected 0x812346040, but translated to 0x812345040");
+  const f = run(S1_ONLY + "expect translate sid 0x42 iova 0x5000 read -> 0x1000\n");
+  assert.match(f.diagnostics.at(-1)!.message, /^expected 0x1000, but faulted with F_TRANSLATION stage 1 level 3/);
+  assert.equal(f.diagnostics.at(-1)!.event, "F_TRANSLATION");
+});
+
+test("expect legal/illegal with a rule code or an event name", () => {
+  const text =
+    "smmu { granules 4k; strtab linear @0x8000_0000 log2size 8 }\n" +
+    "ste 1 { config stage2; s2t0sz 24; s2sl0 1; s2tg 64k; s2aa64 1; s2ps 44; s2ttb 0x9000_0000 }\n";
+  const ok = run(text + "expect illegal ste 1 C_BAD_STE\nexpect illegal ste 1 STE-28\n");
+  assert.deepEqual(
+    ok.expectations.map((e) => [e.pass, e.message.slice(0, 6)]),
+    [
+      [true, "STE-28"],
+      [true, "STE-28"],
+    ],
+  );
+  // expected-illegal findings are information, not errors
+  assert.deepEqual(
+    ok.diagnostics.map((d) => [d.code, d.severity, d.event]),
+    [["STE-28", "information", "C_BAD_STE"]],
+  );
+  const bad = run(text + "expect legal ste 1\n");
+  assert.deepEqual(
+    bad.diagnostics.map((d) => [d.code, d.severity]),
+    [
+      ["STE-28", "error"],
+      ["LANG-EXPECT-FAILED", "error"],
+    ],
+  );
+  assert.match(bad.diagnostics[0]!.message, /the SMMU raises C_BAD_STE$/);
+  const none = run(text + "expect legal ste 7\n");
+  assert.equal(none.expectations[0]!.message, "the file describes no STE for StreamID 0x7");
+});
+
+test("an event line is decoded and tied to the STE of its StreamID", () => {
+  const r = run(
+    "smmu { strtab 2-level @0x7e04_0000 log2size 16 split 8 }\nl1std 0x7d { span 9; l2ptr 0x7e04_c000 }\n" +
+      "ste 0x7d11 { config bypass }\n" +
+      "event = 0x00007d1100000004 0x0000100800000080 0x00000000fe040000 0x000000007e04c440\n",
+  );
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.severity, d.span?.start.line]),
+    [
+      ["LANG-EVENT", "information", 3],
+      ["LANG-EVENT-PROBLEM", "warning", 3],
+    ],
+  );
+  assert.match(r.diagnostics[0]!.message, /^C_BAD_STE: StreamID 0x7d11.*The described STE is legal/);
+  assert.equal(r.diagnostics[0]!.related?.[0]?.span.start.line, 2);
+});
+
+test("a pagetable nothing refers to is unreachable", () => {
+  const r = run("pagetable lost stage1 granule 4k @0x1000_0000 {\n map 0 size 4K -> 0x2000 af\n}\n");
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.severity, d.span?.start.line]),
+    [["LANG-UNREACHABLE-TABLE", "warning", 0]],
+  );
+});
