@@ -11,6 +11,7 @@
 import { decodeStruct, type DecodedField } from "../bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
 import { decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
+import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } from "./types";
 
 /** Linux's event_class_str[] (arm-smmu-v3.c), indexed by CLASS. */
@@ -18,41 +19,43 @@ const LINUX_CLASS_TEXT = ["CD fetch", "Stage 1 translation table fetch", "Input 
 /** CONS.ERR names (SMMUv3 §6.1). */
 const CERROR_NAMES = ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC"];
 
-/** Decodes one found record. Never throws. */
-export function decodeLogRecord(record: FoundRecord): DecodedLogRecord {
-  if (record.kind === "event" || record.kind === "dwords") return decodeEventRecord(record);
-  if (record.kind === "cmdq-error") return decodeCmdqRecord(record);
-  return decodeTraceRecord(record);
+/**
+ * Decodes one found record, in place when it is the scanner's own record object (the result is
+ * the same object, its decoding filled in). Never throws.
+ */
+export function decodeLogRecord(found: FoundRecord): DecodedLogRecord {
+  const record = LogRecord.from(found);
+  if (record.kind === "event" || record.kind === "dwords") decodeEventRecord(record);
+  else if (record.kind === "cmdq-error") decodeCmdqRecord(record);
+  else decodeTraceRecord(record);
+  return record;
 }
 
-function decodeEventRecord(record: FoundRecord): DecodedLogRecord {
-  let found = record;
-  const extra: LogProblem[] = [];
+function decodeEventRecord(record: LogRecord): void {
+  let extra: LogProblem[] | undefined;
   if (record.form === "qemu-trace" && record.trace) {
-    found = rebuildFromTrace(record, extra);
+    extra = [];
+    rebuildFromTrace(record, extra);
   }
-  const event = decodeEvent(found.words);
-  if (found.headerId !== undefined && found.headerId !== event.id && found.wordRanges[0] !== undefined) {
-    extra.push({
-      line: found.startLine,
-      message: `the header says event ${hexNumber(found.headerId)} but DW0[7:0] is ${hexNumber(event.id)}`,
+  const event = decodeEvent(record.words);
+  if (record.headerId !== undefined && record.headerId !== event.id && record.wordRanges[0] !== undefined) {
+    (extra ??= []).push({
+      line: record.startLine,
+      message: `the header says event ${hexNumber(record.headerId)} but DW0[7:0] is ${hexNumber(event.id)}`,
     });
   }
-  if (found.kernelDecoded) crossCheckKernelLines(found, found.kernelDecoded, event, extra);
-  return {
-    ...found,
-    problems: extra.length ? [...found.problems, ...extra] : found.problems,
-    id: hexNumber(event.id),
-    name: event.name,
-    fields: event.fields,
-    summary: event.summary,
-    decodeProblems: event.problems,
-    event,
-  };
+  if (record.kernelDecoded) crossCheckKernelLines(record, record.kernelDecoded, event, (extra ??= []));
+  if (extra !== undefined && extra.length !== 0) record.problems = [...record.problems, ...extra];
+  record.id = hexNumber(event.id);
+  record.name = event.name;
+  record.fields = event.fields;
+  record.summary = event.summary;
+  record.decodeProblems = event.problems;
+  record.event = event;
 }
 
 /** A QEMU `smmuv3_record_event TYPE sid=..` line: the record with its Type and StreamID only. */
-function rebuildFromTrace(record: FoundRecord, problems: LogProblem[]): FoundRecord {
+function rebuildFromTrace(record: LogRecord, problems: LogProblem[]): void {
   const args = record.trace!.args;
   const typeName = args["type"] ?? "";
   const sidText = args["sid"] ?? "";
@@ -63,11 +66,11 @@ function rebuildFromTrace(record: FoundRecord, problems: LogProblem[]): FoundRec
   const type = eventTypeByName(typeName);
   if (!type) {
     problems.push({ line: record.startLine, message: `'${typeName}' is not an SMMUv3 event name` });
-    return record;
+    return;
   }
   const built = encodeEvent(type.id, sid ? { StreamID: sid } : {});
   for (const p of built.problems) problems.push({ line: record.startLine, message: p });
-  return { ...record, words: built.words };
+  record.words = built.words;
 }
 
 function hexDecimal(text: string): U64 | undefined {
@@ -159,7 +162,7 @@ function shiftedValue(f: DecodedField): U64 {
   return parseHex64(f.value) ?? f.raw;
 }
 
-function decodeCmdqRecord(record: FoundRecord): DecodedLogRecord {
+function decodeCmdqRecord(record: LogRecord): void {
   const code = record.cmdq?.errorCode ?? 0;
   const cerror = CERROR_NAMES[code] ?? `CERROR_${hexNumber(code)}`;
   const decodeProblems: string[] = [];
@@ -167,26 +170,16 @@ function decodeCmdqRecord(record: FoundRecord): DecodedLogRecord {
   const hasCommand = record.wordRanges.some((r) => r !== undefined);
   let summary = `${cerror} (${record.cmdq?.errorText ?? "?"}), CONS ${hexNumber(record.cmdq?.cons ?? 0)}`;
   if (!hasCommand) summary += code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed";
-  return {
-    ...record,
-    id: hexNumber(code),
-    name: cerror,
-    fields: [],
-    summary,
-    decodeProblems,
-  };
+  record.id = hexNumber(code);
+  record.name = cerror;
+  record.summary = summary;
+  record.decodeProblems = decodeProblems;
 }
 
-function decodeTraceRecord(record: FoundRecord): DecodedLogRecord {
+function decodeTraceRecord(record: LogRecord): void {
   const point = record.trace?.point ?? "trace";
   const args = record.trace?.args ?? {};
   const parts = Object.entries(args).map(([k, v]) => `${k}=${v}`);
-  return {
-    ...record,
-    id: "",
-    name: point,
-    fields: [],
-    summary: `QEMU ${point}: ${parts.join(" ")}`,
-    decodeProblems: [],
-  };
+  record.name = point;
+  record.summary = `QEMU ${point}: ${parts.join(" ")}`;
 }

@@ -17,6 +17,7 @@
 // progress are kept (at most MAX_PENDING, each a few numbers and its dwords), never whole lines.
 
 import { parseLogLinePrefix } from "./prefix";
+import { LogRecord } from "./record";
 import type {
   CmdqErrorInfo,
   FoundRecord,
@@ -43,26 +44,56 @@ const DECODED_PATIENCE = 4;
 
 type Phase = "dwords" | "decoded" | "flags" | "cmdq-next" | "vertical";
 
-interface PendingRecord {
+interface PendingInit {
   readonly kind: FoundRecord["kind"];
   readonly form: LogRecordForm;
   readonly startLine: number;
   readonly quoteDepth: number;
   readonly source: string;
   readonly expected: number;
-  readonly words: Uint32Array;
-  readonly ranges: (LogTextRange | undefined)[];
   readonly problems: LogProblem[];
+  readonly phase: Phase;
   readonly headerRange?: LogTextRange;
   readonly headerId?: number;
-  cmdq?: CmdqErrorInfo;
-  decoded?: KernelDecodedLinesBuilder;
+  readonly cmdq?: CmdqErrorInfo;
+}
+
+/** A record in progress (one class, so every instance has the same shape: a fast hot path). */
+class PendingRecord {
+  readonly kind: FoundRecord["kind"];
+  readonly form: LogRecordForm;
+  readonly startLine: number;
+  readonly quoteDepth: number;
+  readonly source: string;
+  readonly expected: number;
+  readonly words = new Uint32Array(8);
+  readonly ranges: (LogTextRange | undefined)[] = [undefined, undefined, undefined, undefined];
+  readonly problems: LogProblem[];
+  readonly headerRange: LogTextRange | undefined;
+  readonly headerId: number | undefined;
+  cmdq: CmdqErrorInfo | undefined;
+  decoded: KernelDecodedLinesBuilder | undefined = undefined;
   phase: Phase;
   /** Dword slots used (read, damaged or given up). */
-  slots: number;
-  good: number;
+  slots = 0;
+  good = 0;
   lastLine: number;
-  idle: number;
+  idle = 0;
+
+  constructor(init: PendingInit) {
+    this.kind = init.kind;
+    this.form = init.form;
+    this.startLine = init.startLine;
+    this.quoteDepth = init.quoteDepth;
+    this.source = init.source;
+    this.expected = init.expected;
+    this.problems = init.problems;
+    this.phase = init.phase;
+    this.headerRange = init.headerRange;
+    this.headerId = init.headerId;
+    this.cmdq = init.cmdq;
+    this.lastLine = init.startLine;
+  }
 }
 
 type KernelDecodedLinesBuilder = { -readonly [K in keyof KernelDecodedLines]: KernelDecodedLines[K] } & {
@@ -79,8 +110,6 @@ const STANDALONE_DECODED = /(?:^|\s)event: (\S+) client: .* sid: /;
 const QEMU_TRACE = /^(?:\d+@\d+\.\d+:)?(smmuv3_record_event|smmu_ptw_[a-z_]+)\b[ :]*(.*?)\s*$/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
-const HEX_TOKEN = /^(?:0[xX][0-9a-fA-F]+|[0-9a-fA-F]{16})$/;
-const LIST_SPLIT = /[\s,;[\]"'()]+/;
 const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
 const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
 
@@ -147,6 +176,10 @@ export class LogLineMachine {
 
   /** Hands out finished records in the order of their first line. */
   private flushReady(): void {
+    if (this.pending.length === 0 && this.ready.length === 1) {
+      this.sink.record(this.ready.pop()!);
+      return;
+    }
     let first = Infinity;
     for (const p of this.pending) if (p.startLine < first) first = p.startLine;
     if (this.ready.length > 1) this.ready.sort((a, b) => a.startLine - b.startLine);
@@ -223,43 +256,61 @@ export class LogLineMachine {
     lineNo: number,
     vertical: boolean,
   ): boolean {
-    const token = text.slice(start, end);
-    const hasPrefix = token.charCodeAt(0) === 48 && (token.charCodeAt(1) | 0x20) === 120;
-    const digits = hasPrefix ? token.slice(2) : token;
-    const isHex = digits.length > 0 && /^[0-9a-fA-F]+$/.test(digits);
+    // Hot path: one pass over the characters, no regular expression, no substring.
+    const hasPrefix = end - start >= 2 && text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 0x20) === 120;
+    const digitsStart = hasPrefix ? start + 2 : start;
+    const nDigits = end - digitsStart;
+    let isHex = nDigits > 0;
+    let alnum = true;
+    for (let k = digitsStart; k < end; k++) {
+      const v = hexValue(text.charCodeAt(k));
+      if (v < 0) {
+        isHex = false;
+        if (!isAlnumCode(text.charCodeAt(k))) alnum = false;
+      }
+    }
     if (vertical) {
-      if (!isHex || !(hasPrefix || digits.length === 16)) return false;
+      if (!isHex || !(hasPrefix || nDigits === 16)) return false;
       if (p.slots >= 8) return false;
-    } else if (!hasPrefix && !(digits.length === 16 && /^[0-9a-zA-Z]+$/.test(digits))) {
+    } else if (!hasPrefix && !(nDigits === 16 && alnum)) {
       return false;
     }
     const index = p.slots++;
-    if (index >= p.words.length / 2) {
+    if (index >= 4) {
       // Only vertical lists grow past four (and are then reported as a problem, not decoded).
       return true;
     }
-    const what = `dword ${index} of ${p.expected}`;
     if (!isHex) {
-      p.problems.push({ line: lineNo, message: `${what} '${token}' is not hexadecimal: the line is damaged` });
-      p.ranges[index] = undefined;
-      return true;
-    }
-    const significant = digits.replace(/^0+(?=.)/, "");
-    if (significant.length > 16) {
-      p.problems.push({ line: lineNo, message: `${what} '${token}' has more than 64 bits: the line is damaged` });
-      p.ranges[index] = undefined;
-      return true;
-    }
-    if (p.form !== "bare" && p.form !== "qemu-trace" && digits.length !== 16) {
       p.problems.push({
         line: lineNo,
-        message: `${what} '${token}' has ${digits.length} hex digits where Linux prints 16 (0x%016llx): the line may be damaged`,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' is not hexadecimal: the line is damaged`,
+      });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    let sig = digitsStart;
+    while (sig < end - 1 && text.charCodeAt(sig) === 48) sig++;
+    if (end - sig > 16) {
+      p.problems.push({
+        line: lineNo,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' has more than 64 bits: the line is damaged`,
+      });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    if (nDigits !== 16 && p.form !== "bare" && p.form !== "qemu-trace") {
+      p.problems.push({
+        line: lineNo,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' has ${nDigits} hex digits where Linux prints 16 (0x%016llx): the line may be damaged`,
       });
     }
-    const lo = significant.length > 8 ? significant.slice(-8) : significant;
-    const hi = significant.length > 8 ? significant.slice(0, -8) : "0";
-    p.words[2 * index] = parseInt(lo, 16) >>> 0;
-    p.words[2 * index + 1] = parseInt(hi, 16) >>> 0;
+    const split = end - 8 > sig ? end - 8 : sig;
+    let hi = 0;
+    for (let k = sig; k < split; k++) hi = hi * 16 + hexValue(text.charCodeAt(k));
+    let lo = 0;
+    for (let k = split; k < end; k++) lo = lo * 16 + hexValue(text.charCodeAt(k));
+    p.words[2 * index] = lo >>> 0;
+    p.words[2 * index + 1] = hi >>> 0;
     p.ranges[index] = { line: lineNo, start, end };
     p.good++;
     return true;
@@ -391,24 +442,26 @@ export class LogLineMachine {
 
   private emit(p: PendingRecord): void {
     const expected = p.expected;
-    const record: FoundRecord = {
-      kind: p.kind,
-      form: p.form,
-      startLine: p.startLine,
-      endLine: p.lastLine,
-      quoteDepth: p.quoteDepth,
-      source: p.source,
-      words: expected * 2 === p.words.length ? p.words : p.words.slice(0, expected * 2),
-      expectedDwords: expected,
-      wordRanges: p.ranges.slice(0, expected),
-      complete: p.good === expected,
-      problems: p.problems,
-      ...(p.headerRange ? { headerRange: p.headerRange } : {}),
-      ...(p.headerId !== undefined ? { headerId: p.headerId } : {}),
-      ...(p.cmdq ? { cmdq: p.cmdq } : {}),
-      ...(p.decoded ? { kernelDecoded: p.decoded } : {}),
-    };
-    this.ready.push(record);
+    this.ready.push(
+      new LogRecord(
+        p.kind,
+        p.form,
+        p.startLine,
+        p.lastLine,
+        p.quoteDepth,
+        p.source,
+        expected * 2 === p.words.length ? p.words : p.words.slice(0, expected * 2),
+        expected,
+        expected === p.ranges.length ? p.ranges : p.ranges.slice(0, expected),
+        p.good === expected,
+        p.problems,
+        p.headerRange,
+        p.headerId,
+        p.decoded,
+        p.cmdq,
+        undefined,
+      ),
+    );
   }
 
   // ---- starting a record --------------------------------------------------------------------
@@ -484,7 +537,7 @@ export class LogLineMachine {
     if ((c0 === 115 /* s */ || (c0 >= 48 && c0 <= 57)) && body.includes("smmu")) {
       if (this.detectQemuTrace(body, bodyStart, depth, lineNo)) return;
     }
-    this.detectList(text, body, bodyStart, depth, lineNo);
+    this.detectList(text, bodyStart, depth, lineNo);
   }
 
   private detectQemuTrace(body: string, bodyStart: number, depth: number, lineNo: number): boolean {
@@ -518,21 +571,26 @@ export class LogLineMachine {
         message:
           "a QEMU trace line gives only the event type and StreamID: the other fields are not in the trace (shown as 0)",
       });
-      this.ready.push({
-        kind: "event",
-        form: "qemu-trace",
-        startLine: lineNo,
-        endLine: lineNo,
-        quoteDepth: depth,
-        source: "",
-        words: new Uint32Array(8),
-        expectedDwords: 4,
-        wordRanges: [argRanges["sid"], undefined, undefined, undefined],
-        headerRange,
-        complete: false,
-        trace,
-        problems,
-      });
+      this.ready.push(
+        new LogRecord(
+          "event",
+          "qemu-trace",
+          lineNo,
+          lineNo,
+          depth,
+          "",
+          new Uint32Array(8),
+          4,
+          [argRanges["sid"], undefined, undefined, undefined],
+          false,
+          problems,
+          headerRange,
+          undefined,
+          undefined,
+          undefined,
+          trace,
+        ),
+      );
       return true;
     }
     // A page-table walk step: the descriptor (pte) is the one dword it carries.
@@ -549,75 +607,91 @@ export class LogLineMachine {
         problems.push({ line: lineNo, message: `pte '${pte}' is not a 64-bit hex value` });
       }
     }
-    this.ready.push({
-      kind: "trace",
-      form: "qemu-trace",
-      startLine: lineNo,
-      endLine: lineNo,
-      quoteDepth: depth,
-      source: "",
-      words,
-      expectedDwords: 1,
-      wordRanges: [complete ? argRanges["pte"] : undefined],
-      headerRange,
-      complete,
-      trace,
-      problems,
-    });
+    this.ready.push(
+      new LogRecord(
+        "trace",
+        "qemu-trace",
+        lineNo,
+        lineNo,
+        depth,
+        "",
+        words,
+        1,
+        [complete ? argRanges["pte"] : undefined],
+        complete,
+        problems,
+        headerRange,
+        undefined,
+        undefined,
+        undefined,
+        trace,
+      ),
+    );
     return true;
   }
 
-  private detectList(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
-    // Cheap test first: every list token is 0x-prefixed or 16 hex digits long.
-    const trimmedEnd = body.trimEnd().length;
-    if (trimmedEnd === 0) return;
-    const last = body.charCodeAt(trimmedEnd - 1);
-    const lastIsHex = (last >= 48 && last <= 57) || ((last | 0x20) >= 97 && (last | 0x20) <= 102);
-    if (!lastIsHex && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
-    // One token at the end of the line: maybe the first of a vertical list.
-    const single = lastToken(text, bodyStart + trimmedEnd);
-    if (single) {
-      const token = text.slice(single.start, single.end);
-      if (HEX_TOKEN.test(token)) {
-        const before = text.slice(bodyStart, single.start).trim();
-        if (!/[0-9a-fA-F]$/.test(before) || !HEX_TOKEN.test(before.slice(before.lastIndexOf(" ") + 1))) {
-          this.startVertical(text, before, depth, lineNo, single);
-          return;
-        }
+  private detectList(text: string, bodyStart: number, depth: number, lineNo: number): void {
+    // Cheap test first: a list ends in a hex digit or a closing bracket/quote/comma.
+    let end = text.length;
+    while (end > bodyStart && isBlankCode(text.charCodeAt(end - 1))) end--;
+    if (end === bodyStart) return;
+    const last = text.charCodeAt(end - 1);
+    if (hexValue(last) < 0 && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
+    // One whitespace-separated token at the end of the line: maybe the first of a vertical list.
+    const single = lastToken(text, end);
+    if (single && single.start >= bodyStart && isHexToken(text, single.start, single.end)) {
+      let b = single.start;
+      while (b > bodyStart && isBlankCode(text.charCodeAt(b - 1))) b--;
+      const previous = b > bodyStart ? lastToken(text, b) : undefined;
+      if (!previous || previous.start < bodyStart || !isHexToken(text, previous.start, previous.end)) {
+        this.startVertical(text, text.slice(bodyStart, single.start).trim(), depth, lineNo, single);
+        return;
       }
     }
-    // Several hex tokens on one line (optionally after a `label:`).
-    const colon = body.lastIndexOf(": ");
-    const listStart = colon >= 0 && !body.slice(0, colon).includes("0x") ? colon + 2 : 0;
-    const tokens = body.slice(listStart).split(LIST_SPLIT).filter((t) => t.length !== 0);
-    if (tokens.length < 2) return;
-    for (const t of tokens) if (!HEX_TOKEN.test(t)) return;
-    if (tokens.length !== 4) {
-      if (tokens.length >= 3 && tokens.every((t) => t.replace(/^0[xX]/, "").length === 16)) {
-        this.sink.problem({
-          line: lineNo,
-          message: `${tokens.length} hex dwords on one line; an SMMUv3 event record has 4`,
-        });
+    // Several hex tokens at the end of the line (separated by blanks, commas, brackets, quotes),
+    // optionally after a `label:`. Read backwards: most lines fail at their last token.
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let i = end;
+    let labelEnd = bodyStart;
+    for (;;) {
+      while (i > bodyStart && isListSeparator(text.charCodeAt(i - 1))) i--;
+      if (i === bodyStart) break;
+      const tokenEnd = i;
+      while (i > bodyStart && !isListSeparator(text.charCodeAt(i - 1))) i--;
+      if (!isHexToken(text, i, tokenEnd)) {
+        // The rest is a label: it must end with ':' and hold no 0x number.
+        if (text.charCodeAt(tokenEnd - 1) !== 58 /* : */) return;
+        const label = text.slice(bodyStart, tokenEnd);
+        if (label.includes("0x")) return;
+        labelEnd = tokenEnd;
+        break;
+      }
+      starts.push(i);
+      ends.push(tokenEnd);
+      if (starts.length > 16) return;
+    }
+    const count = starts.length;
+    if (count < 2) return;
+    if (count !== 4) {
+      let wide = count >= 3;
+      for (let k = 0; k < count && wide; k++) wide = ends[k]! - starts[k]! - (hasHexPrefix(text, starts[k]!) ? 2 : 0) === 16;
+      if (wide) {
+        this.sink.problem({ line: lineNo, message: `${count} hex dwords on one line; an SMMUv3 event record has 4` });
       }
       return;
     }
-    const p = this.newPending({
+    const p = new PendingRecord({
       kind: "dwords",
       form: "bare",
       startLine: lineNo,
       quoteDepth: depth,
-      source: body.slice(0, listStart).trim(),
+      source: labelEnd > bodyStart ? text.slice(bodyStart, labelEnd).trim() : "",
       expected: 4,
       problems: [],
       phase: "dwords",
     });
-    let from = bodyStart + listStart;
-    for (const t of tokens) {
-      const at = text.indexOf(t, from);
-      this.takeDword(p, text, at, at + t.length, lineNo, false);
-      from = at + t.length;
-    }
-    p.lastLine = lineNo;
+    for (let k = count - 1; k >= 0; k--) this.takeDword(p, text, starts[k]!, ends[k]!, lineNo, false);
     this.emit(p);
   }
 
@@ -628,7 +702,7 @@ export class LogLineMachine {
     lineNo: number,
     token: { start: number; end: number },
   ): void {
-    const p = this.newPending({
+    const p = new PendingRecord({
       kind: "dwords",
       form: "bare",
       startLine: lineNo,
@@ -643,21 +717,9 @@ export class LogLineMachine {
     this.limitPending(lineNo);
   }
 
-  private start(init: Omit<PendingRecord, "words" | "ranges" | "slots" | "good" | "lastLine" | "idle">): void {
-    this.pending.push(this.newPending(init));
+  private start(init: PendingInit): void {
+    this.pending.push(new PendingRecord(init));
     this.limitPending(init.startLine);
-  }
-
-  private newPending(init: Omit<PendingRecord, "words" | "ranges" | "slots" | "good" | "lastLine" | "idle">): PendingRecord {
-    return {
-      ...init,
-      words: new Uint32Array(8),
-      ranges: [undefined, undefined, undefined, undefined],
-      slots: 0,
-      good: 0,
-      lastLine: init.startLine,
-      idle: 0,
-    };
   }
 
   private limitPending(lineNo: number): void {
@@ -670,6 +732,38 @@ export class LogLineMachine {
 }
 
 // ---- small text helpers ---------------------------------------------------------------------
+
+/** Value of a hex digit character, -1 for anything else. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+function isAlnumCode(c: number): boolean {
+  const l = c | 0x20;
+  return (c >= 48 && c <= 57) || (l >= 97 && l <= 122);
+}
+
+function hasHexPrefix(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 48 && (text.charCodeAt(at + 1) | 0x20) === 120;
+}
+
+/** `0x` + hex digits, or exactly 16 hex digits. */
+function isHexToken(text: string, start: number, end: number): boolean {
+  const prefixed = end - start > 2 && hasHexPrefix(text, start);
+  const from = prefixed ? start + 2 : start;
+  if (!prefixed && end - start !== 16) return false;
+  for (let k = from; k < end; k++) if (hexValue(text.charCodeAt(k)) < 0) return false;
+  return true;
+}
+
+/** Blanks, commas, semicolons, brackets, quotes, parentheses. */
+function isListSeparator(c: number): boolean {
+  return (
+    c === 32 || c === 9 || c === 44 || c === 59 || c === 91 || c === 93 || c === 34 || c === 39 || c === 40 || c === 41
+  );
+}
 
 function startsWithSource(body: string, source: string): boolean {
   if (source.length === 0) return true;

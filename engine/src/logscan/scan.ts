@@ -5,6 +5,7 @@
 
 import { LogLineSplitter } from "./chunks";
 import { decodeLogRecord } from "./decode";
+import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, LogProblem, LogScanResult } from "./types";
 
 export interface LogScannerOptions {
@@ -14,6 +15,12 @@ export interface LogScannerOptions {
   readonly onRecord: (record: DecodedLogRecord) => void;
   /** Called for lines that only look like records. */
   readonly onProblem?: (problem: LogProblem) => void;
+  /**
+   * Decode each record before handing it out (default true). With false, records come with their
+   * text, dwords and ranges only (id, name, fields empty) and `decodeLogRecord` decodes one later,
+   * e.g. when a hover asks for it.
+   */
+  readonly decode?: boolean;
 }
 
 export class LogScanner {
@@ -23,9 +30,12 @@ export class LogScanner {
     const file = options.file;
     const onRecord = options.onRecord;
     const onProblem = options.onProblem;
+    const decode = options.decode ?? true;
     this.splitter = new LogLineSplitter({
       record(found: FoundRecord): void {
-        onRecord(decodeLogRecord(file === undefined ? found : { ...found, file }));
+        const record = LogRecord.from(found);
+        if (file !== undefined) record.file = file;
+        onRecord(decode ? decodeLogRecord(record) : record);
       },
       problem(problem: LogProblem): void {
         onProblem?.(problem);

@@ -82,7 +82,7 @@ export interface FoundRecord {
    *  `dwords`: four bare hex dwords (decoded as an event); `trace`: a QEMU walk trace step. */
   readonly kind: "event" | "cmdq-error" | "dwords" | "trace";
   readonly form: LogRecordForm;
-  readonly file?: string;
+  readonly file: string | undefined;
   /** Zero-based first and last line (inclusive), covering every line the record uses. */
   readonly startLine: number;
   readonly endLine: number;
@@ -97,14 +97,14 @@ export interface FoundRecord {
   /** Where each dword was read from; `undefined` for a dword missing or unreadable. */
   readonly wordRanges: readonly (LogTextRange | undefined)[];
   /** The header (`event 0x04 received:`, `CMDQ error ...`, the trace line), when there is one. */
-  readonly headerRange?: LogTextRange;
+  readonly headerRange: LogTextRange | undefined;
   /** Every dword present and readable. */
   readonly complete: boolean;
   /** The event number from the header (`event 0x04`), when the form prints one. */
-  readonly headerId?: number;
-  readonly kernelDecoded?: KernelDecodedLines;
-  readonly cmdq?: CmdqErrorInfo;
-  readonly trace?: QemuTraceInfo;
+  readonly headerId: number | undefined;
+  readonly kernelDecoded: KernelDecodedLines | undefined;
+  readonly cmdq: CmdqErrorInfo | undefined;
+  readonly trace: QemuTraceInfo | undefined;
   /** What is wrong with the text of the record (missing, damaged, disagreeing lines). */
   readonly problems: readonly LogProblem[];
 }
@@ -121,7 +121,7 @@ export interface DecodedLogRecord extends FoundRecord {
    *  values); `problems` (from FoundRecord) says what is wrong with its text, located. */
   readonly decodeProblems: readonly string[];
   /** The full event decoding (with `type`: doc, cause, next steps), for event records. */
-  readonly event?: DecodedEvent;
+  readonly event: DecodedEvent | undefined;
 }
 
 /** Everything `scanLog` found in one document. */

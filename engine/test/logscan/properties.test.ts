@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
-import { LogScanner, scanLog, type DecodedLogRecord, type LogProblem } from "../../src/index";
+import { LogScanner, decodeLogRecord, scanLog, type DecodedLogRecord, type LogProblem } from "../../src/index";
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -187,4 +187,19 @@ test("very long lines are scanned in their first 64 Ki characters, in any chunki
   const w = whole(long);
   assert.equal(w.records.length, 1);
   assert.deepEqual(streamed(long, [10, 65536, 65537, 70010]), w);
+});
+
+test("records handed out undecoded (decode: false) decode later to the same result", () => {
+  const later: unknown[] = [];
+  const s = new LogScanner({
+    file: "f",
+    decode: false,
+    onRecord: (r) => {
+      assert.equal(r.name, "");
+      later.push(snapshotRecord(decodeLogRecord(r)));
+    },
+  });
+  s.push(MIXED);
+  s.end();
+  assert.deepEqual(later, whole(MIXED).records);
 });
