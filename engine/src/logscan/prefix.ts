@@ -13,11 +13,28 @@ export interface LogLinePrefix {
 
 const SYSLOG_PRIORITY = /^<\d{1,3}>/;
 const JOURNAL = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
-const TIMESTAMP = /^\[\s*\d+\.\d+\]/;
 const HUMAN_TIMESTAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/;
 
 function isBlank(code: number): boolean {
   return code === 32 || code === 9;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Length of a `[   12.345678]` kernel timestamp at `at`, 0 when there is none (no regex: hot path). */
+function secondsStampLength(line: string, at: number): number {
+  let i = at + 1;
+  const n = line.length;
+  while (i < n && isBlank(line.charCodeAt(i))) i++;
+  const intStart = i;
+  while (i < n && isDigit(line.charCodeAt(i))) i++;
+  if (i === intStart || i >= n || line.charCodeAt(i) !== 46 /* . */) return 0;
+  const fracStart = ++i;
+  while (i < n && isDigit(line.charCodeAt(i))) i++;
+  if (i === fracStart || i >= n || line.charCodeAt(i) !== 93 /* ] */) return 0;
+  return i + 1 - at;
 }
 
 /** Splits quoting and timestamps off `line` (without its line break). Never throws. */
@@ -55,9 +72,11 @@ export function parseLogLinePrefix(line: string): LogLinePrefix {
     }
   }
   if (rest.charCodeAt(0) === 91 /* [ */) {
-    const m = TIMESTAMP.exec(rest) ?? HUMAN_TIMESTAMP.exec(rest);
-    if (m) {
-      i += m[0].length;
+    const length = secondsStampLength(line, i);
+    const m = length === 0 ? HUMAN_TIMESTAMP.exec(rest) : undefined;
+    const skip = length !== 0 ? length : m ? m[0].length : 0;
+    if (skip !== 0) {
+      i += skip;
       while (i < n && isBlank(line.charCodeAt(i))) i++;
     }
   }

@@ -1,0 +1,30 @@
+// What the scanner peels off a line before looking for records: quoting, priority, journal
+// prefix, timestamps; the body keeps the device prefix.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseLogLinePrefix } from "../../src/logscan/prefix";
+
+const CASES: [string, number, string][] = [
+  ["[10501.943881] arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:", 0, "arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:"],
+  ["[    0.447830] hns3 0000:00:01.0: x", 0, "hns3 0000:00:01.0: x"],
+  ["> [10501.943884] a: 0x1", 1, "a: 0x1"],
+  ["> > [1.5] a", 2, "a"],
+  [">> a", 2, "a"],
+  [">>> a", 3, "a"],
+  ["  > quoted after indentation", 1, "quoted after indentation"],
+  ["<3>[  12.000001] arm-smmu-v3: CMDQ error", 0, "arm-smmu-v3: CMDQ error"],
+  ["Mar 25 11:35:01 host kernel: [10501.943881] arm-smmu-v3 x: y", 0, "arm-smmu-v3 x: y"],
+  ["[Wed Mar 25 11:35:01 2020] arm-smmu-v3 x: y", 0, "arm-smmu-v3 x: y"],
+  ["[not a stamp] text", 0, "[not a stamp] text"],
+  ["[12.] text", 0, "[12.] text"],
+  ["[12.5 text", 0, "[12.5 text"],
+  ["", 0, ""],
+  [">", 1, ""],
+];
+
+test("prefixes are peeled exactly", () => {
+  for (const [line, depth, body] of CASES) {
+    const p = parseLogLinePrefix(line);
+    assert.deepEqual([p.quoteDepth, line.slice(p.bodyStart)], [depth, body], line);
+  }
+});
