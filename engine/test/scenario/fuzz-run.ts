@@ -88,9 +88,42 @@ export function checkCase(c: FuzzCase): string {
       throw new Error(`${f.event} not recorded but carries a record`);
     }
   }
+  checkGivenSte(c, result);
   const json = resultToJson(result, { trace: true, id: "fuzz" });
   checkHex(JSON.parse(JSON.stringify(json)) as unknown, "");
   return result.outcome === "fault" ? `fault ${result.fault?.event ?? "?"}` : result.outcome;
+}
+
+/**
+ * Differential property: giving the STE the walk fetched (formats.md: a given structure skips
+ * the fetch but is still judged) gives the same outcome, PA, size and fault. Only without HTTU,
+ * which may write memory during the first walk.
+ */
+function checkGivenSte(c: FuzzCase, fetched: WalkResult): void {
+  if (c.setup.ste || c.setup.profile.HTTU !== "none") return;
+  const steSteps = fetched.steps.filter((s) => s.structure === "STE");
+  if (steSteps.length !== 8) return;
+  const words = new Uint32Array(16);
+  steSteps.forEach((s, i) => {
+    words[2 * i] = s.value.lo;
+    words[2 * i + 1] = s.value.hi;
+  });
+  const { strtab: _strtab, ...rest } = c.setup;
+  const given = translate({ ...rest, ste: { words } }, c.request);
+  const summary = (r: WalkResult): string =>
+    JSON.stringify([
+      r.outcome,
+      r.pa,
+      r.size,
+      r.fault?.event,
+      r.fault?.stage,
+      r.fault?.level,
+      r.fault?.class,
+      r.fault?.recorded,
+    ]);
+  if (summary(given) !== summary(fetched)) {
+    throw new Error(`given STE ${summary(given)} differs from fetched STE ${summary(fetched)}`);
+  }
 }
 
 function main(): void {
