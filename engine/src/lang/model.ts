@@ -1512,13 +1512,35 @@ function doesNotFit(f: FieldSpec, v: U64): string {
 function unknownFieldMessage(spec: StructSpec, name: string): string {
   const lower = name.toLowerCase();
   const close = spec.fields
-    .map((f) => f.name)
-    .filter((f) => {
-      const l = f.toLowerCase();
-      return l.startsWith(lower.slice(0, 3)) || lower.startsWith(l.slice(0, 3));
-    })
-    .slice(0, 5);
+    .map((f) => ({
+      name: f.name,
+      d: editDistance(lower, f.name.toLowerCase()),
+      p: commonPrefix(lower, f.name.toLowerCase()),
+    }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(lower.length / 3)))
+    .sort((a, b) => a.d - b.d || b.p - a.p || a.name.localeCompare(b.name))
+    .slice(0, 3)
+    .map((x) => x.name);
   return `${spec.name} has no field '${name}'${close.length ? ` (did you mean ${close.join(", ")}?)` : ""}`;
+}
+
+function commonPrefix(a: string, b: string): number {
+  let k = 0;
+  while (k < a.length && a[k] === b[k]) k++;
+  return k;
+}
+
+/** Levenshtein distance (short strings: field names). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, k) => k);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let k = 1; k <= b.length; k++) {
+      cur[k] = Math.min(prev[k]! + 1, cur[k - 1]! + 1, prev[k - 1]! + (a[i - 1] === b[k - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
 }
 
 /** UTF-8 bytes to a string (the engine has no TextDecoder); malformed bytes become U+FFFD. */
