@@ -197,7 +197,9 @@ class JsonPrinter implements Printer {
       form: r.form,
       quoteDepth: r.quoteDepth,
       complete: r.complete,
-      ...(r.cmdq ? { cmdq: { cons: "0x" + r.cmdq.cons.toString(16), error: r.cmdq.errorText } } : {}),
+      ...(r.cmdq
+        ? { cmdq: { cons: "0x" + r.cmdq.cons.toString(16), error: `0x${r.cmdq.errorCode.toString(16)}`, text: r.cmdq.errorText } }
+        : {}),
       ...(r.kernelDecoded ? { kernelDecoded: { name: r.kernelDecoded.name, client: r.kernelDecoded.client } } : {}),
     };
     this.out.write(JSON.stringify(obj) + "\n");

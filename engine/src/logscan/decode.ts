@@ -10,7 +10,7 @@
 
 import { decodeStruct, type DecodedField } from "../bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
-import { decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
+import { decodeCommand, decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
 import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } from "./types";
 
@@ -165,15 +165,24 @@ function shiftedValue(f: DecodedField): U64 {
 function decodeCmdqRecord(record: LogRecord): void {
   const code = record.cmdq?.errorCode ?? 0;
   const cerror = CERROR_NAMES[code] ?? `CERROR_${hexNumber(code)}`;
+  const head = `${cerror} (${record.cmdq?.errorText ?? "?"}), CONS ${hexNumber(record.cmdq?.cons ?? 0)}`;
   const decodeProblems: string[] = [];
   if (code > 3) decodeProblems.push(`CONS.ERR ${hexNumber(code)} is Reserved (SMMUv3 §6.1: 0-3 are defined)`);
-  const hasCommand = record.wordRanges.some((r) => r !== undefined);
-  let summary = `${cerror} (${record.cmdq?.errorText ?? "?"}), CONS ${hexNumber(record.cmdq?.cons ?? 0)}`;
-  if (!hasCommand) summary += code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed";
-  record.id = hexNumber(code);
-  record.name = cerror;
-  record.summary = summary;
-  record.decodeProblems = decodeProblems;
+  if (record.wordRanges[0] === undefined) {
+    // No command printed: CERROR_ABT (the kernel retries the fetch), or a cut log.
+    record.id = "";
+    record.name = cerror;
+    record.summary = head + (code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed");
+    record.decodeProblems = decodeProblems;
+    return;
+  }
+  const command = decodeCommand(record.words);
+  record.id = hexNumber(command.opcode);
+  record.name = command.name;
+  record.fields = command.fields;
+  record.summary = `${head}: ${command.summary}`;
+  record.decodeProblems = [...decodeProblems, ...command.problems];
+  record.command = command;
 }
 
 function decodeTraceRecord(record: LogRecord): void {

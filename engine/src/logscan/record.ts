@@ -3,7 +3,7 @@
 // record and one object shape, which keeps a million-record log on V8's fast paths.
 
 import type { DecodedField } from "../bits/fields";
-import type { DecodedEvent } from "../smmuv3/records";
+import type { DecodedCommand, DecodedEvent } from "../smmuv3/records";
 import type {
   CmdqErrorInfo,
   DecodedLogRecord,
@@ -23,6 +23,7 @@ export class LogRecord implements DecodedLogRecord {
   summary = "";
   decodeProblems: readonly string[] = [];
   event: DecodedEvent | undefined = undefined;
+  command: DecodedCommand | undefined = undefined;
 
   constructor(
     readonly kind: FoundRecord["kind"],

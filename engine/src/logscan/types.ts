@@ -5,7 +5,7 @@
 // (LSP positions), so the language server can use them for hover unchanged; the CLI adds one.
 
 import type { DecodedField } from "../bits/fields";
-import type { DecodedEvent } from "../smmuv3/records";
+import type { DecodedCommand, DecodedEvent } from "../smmuv3/records";
 
 /** A stretch of one line: `[start, end)` characters of zero-based `line`. */
 export interface LogTextRange {
@@ -111,9 +111,11 @@ export interface FoundRecord {
 
 /** A record with its decoding (R1's `decodeEvent` / `decodeCommand`) and cross-checks. */
 export interface DecodedLogRecord extends FoundRecord {
-  /** `0x4`, the event or command number; "" when there is none (a trace step). */
+  /** `0x4`, the event number or the command's opcode; "" when there is none (a trace step, a
+   *  command-queue error that printed no command). */
   readonly id: string;
-  /** `C_BAD_STE`, `CMD_CFGI_STE`, `UNKNOWN_0x..`, or the trace point. */
+  /** `C_BAD_STE`, the command in error (`CMD_CFGI_STE`), `CERROR_ABT` when no command was
+   *  printed, `UNKNOWN_0x..`, or the trace point. */
   readonly name: string;
   readonly fields: readonly DecodedField[];
   readonly summary: string;
@@ -122,6 +124,8 @@ export interface DecodedLogRecord extends FoundRecord {
   readonly decodeProblems: readonly string[];
   /** The full event decoding (with `type`: doc, cause, next steps), for event records. */
   readonly event: DecodedEvent | undefined;
+  /** The command in error (`cmdq-error` records that print one). */
+  readonly command: DecodedCommand | undefined;
 }
 
 /** Everything `scanLog` found in one document. */

@@ -154,11 +154,26 @@ test("a truncated record is still decoded from what is there, with its problem",
   assert.deepEqual(r.problems, [{ line: 1, message: "dwords 1..3 of 4 are missing (the record is cut at line 3)" }]);
 });
 
-test("a CMDQ error is named by CONS.ERR", () => {
+test("a CMDQ error: the command in error decoded, CONS.ERR named; an abort names the error", () => {
   const { records } = scanLog(
-    "arm-smmu-v3: CMDQ error (cons 0x01000022): Illegal command\narm-smmu-v3: skipping command in error state:\narm-smmu-v3:  0x0000000000000046\narm-smmu-v3:  0x0000000000000000\n",
+    [
+      "arm-smmu-v3: CMDQ error (cons 0x01000022): Illegal command",
+      "arm-smmu-v3: skipping command in error state:",
+      "arm-smmu-v3:  0x0000000000003046",
+      "arm-smmu-v3:  0x0000000000000000",
+      "arm-smmu-v3: CMDQ error (cons 0x02000010): Abort on command fetch",
+      "arm-smmu-v3: retrying command fetch",
+    ].join("\n"),
   );
-  assert.equal(records.length, 1);
-  assert.deepEqual([records[0]!.kind, records[0]!.name, records[0]!.id], ["cmdq-error", "CERROR_ILL", "0x1"]);
-  assert.deepEqual(Array.from(records[0]!.words), [0x46, 0, 0, 0]);
+  assert.equal(records.length, 2);
+  const [ill, abt] = records as [DecodedLogRecord, DecodedLogRecord];
+  assert.deepEqual([ill.kind, ill.name, ill.id, ill.startLine, ill.endLine], ["cmdq-error", "CMD_SYNC", "0x46", 0, 3]);
+  assert.deepEqual(Array.from(ill.words), [0x3046, 0, 0, 0]);
+  assert.equal(ill.cmdq?.errorCode, 1);
+  assert.match(ill.summary, /^CERROR_ILL \(Illegal command\), CONS 0x1000022: /);
+  // CS = 0b11 is ILLEGAL for CMD_SYNC (SMMUv3 §6.2): the decoder says so.
+  assert.ok(ill.decodeProblems.some((p) => /CS/.test(p)), JSON.stringify(ill.decodeProblems));
+  assert.deepEqual([abt.name, abt.id, abt.startLine, abt.endLine, abt.complete], ["CERROR_ABT", "", 4, 5, false]);
+  assert.match(abt.summary, /the kernel retries the fetch/);
+  assert.deepEqual(abt.problems, []);
 });
