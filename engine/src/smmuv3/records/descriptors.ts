@@ -16,13 +16,13 @@ export type DescriptorKind = "table" | "block" | "page";
 const SECTION = "Arm DDI 0487 D8.3 (reference §5.4)";
 
 /** log2 of the granule size. */
-export function granuleShift(granule: Granule): number {
+export function descriptorGranuleShift(granule: Granule): number {
   return granule === "4K" ? 12 : granule === "16K" ? 14 : 16;
 }
 
 /** Lowest output-address bit of a block at `level` (undefined when blocks are not allowed there). */
 export function blockShift(granule: Granule, level: number, ds: boolean): number | undefined {
-  const g = granuleShift(granule);
+  const g = descriptorGranuleShift(granule);
   const s = g - 3;
   const shift = g + (3 - level) * s;
   if (level >= 3 || level < 0) return undefined;
@@ -74,7 +74,7 @@ function addressFields(name: "NextLevelTableAddr" | "OutputAddress", g: Granule,
 }
 
 function buildTable(stage: 1 | 2, granule: Granule, ds: boolean): StructSpec {
-  const g = granuleShift(granule);
+  const g = descriptorGranuleShift(granule);
   const fields: F[] = [typeField("table"), field("IGNORED_LO", 0, 7, 2, "IGNORED.")];
   const hiViaLowBits = ds && granule !== "64K";
   fields.push(
@@ -111,7 +111,7 @@ function buildLeaf(
   ds: boolean,
   level: number | undefined,
 ): StructSpec {
-  const g = granuleShift(granule);
+  const g = descriptorGranuleShift(granule);
   let lo = g;
   if (kind === "block") {
     const defaultLevel = 2;

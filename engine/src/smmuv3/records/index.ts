@@ -9,3 +9,6 @@ export * from "./event-types";
 export * from "./event-codec";
 export * from "./commands";
 export * from "./registers";
+export * from "./legality-rules";
+export * from "./ste-legality";
+export * from "./cd-legality";
