@@ -805,14 +805,8 @@ class Builder {
         wspan,
       );
     });
-    if (where.space === "pa")
-      this.regions.push({
-        start: where.addr,
-        end: where.addr + n.words.length * 8,
-        table: false,
-        what: `memory${n.name ? " " + n.name.text : ""}`,
-        span,
-      });
+    // Raw memory may deliberately repeat or patch table words: only a different value is a
+    // problem, and define() reports that (LANG-MAP-COLLIDES / LANG-CONFLICT).
   }
 
   private writeAbort(n: Extract<TopNode, { kind: "abort" }>, it: Item): void {

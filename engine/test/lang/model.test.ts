@@ -135,7 +135,7 @@ test("a map that collides with raw memory, and overlapping maps", () => {
   const m = build(
     "memory @0x4010_0000 { 0xdead }\npagetable t stage1 granule 4k ia 39 @0x4010_0000 {\n map 0x1000 size 4K -> 0x5000_0000\n map 0x0 size 8K -> 0x6000_0000\n}\n",
   );
-  assert.deepEqual(codes(m).sort(), ["LANG-MAP-COLLIDES", "LANG-MAP-OVERLAP", "LANG-TABLE-OVERLAP"]);
+  assert.deepEqual(codes(m).sort(), ["LANG-MAP-COLLIDES", "LANG-MAP-OVERLAP"]);
   const overlap = m.diagnostics.find((d) => d.code === "LANG-MAP-OVERLAP")!;
   assert.equal(overlap.span?.start.line, 2);
   assert.equal(overlap.related?.[0]?.span.start.line, 3);
