@@ -70,7 +70,8 @@ function samples(): Sample[] {
     const ipa = (next() & 0xff) * 0x1_0000_0000 + ((next() & 0xfffff000) >>> 0);
     const cls = next() % 3;
     const values: Record<string, U64> = { StreamID: u(sid) };
-    const translation = name.startsWith("F_") && ["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"].includes(name);
+    const translation =
+      name.startsWith("F_") && ["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"].includes(name);
     if (name !== "F_STREAM_DISABLED") {
       values["SubstreamID"] = u(ssid);
       if (name !== "C_BAD_SUBSTREAMID") values["SSV"] = u(ssv);
@@ -117,7 +118,7 @@ const NOISE = [
   "usb 1-1.2: new high-speed USB device number 4 using ehci-pci",
   "EXT4-fs (nvme0n1p2): mounted filesystem with ordered data mode. Opts: (null)",
   "vfio-pci 0000:7d:02.1: enabling device (0000 -> 0002)",
-  "audit: type=1400 audit(1700000000.123:42): apparmor=\"STATUS\" operation=\"profile_load\"",
+  'audit: type=1400 audit(1700000000.123:42): apparmor="STATUS" operation="profile_load"',
 ];
 
 interface GenerateResult {
@@ -181,7 +182,9 @@ async function generate(file: string, count: number): Promise<GenerateResult> {
       line([0, 1, 2, 3].map((k) => hexHalves(w[2 * k]!, w[2 * k + 1]!)).join(" "));
     } else {
       form = "cmdq-error";
-      line(`${ts()} ${dev} CMDQ error (cons 0x01000${(next() & 0xfff).toString(16).padStart(3, "0")}): Illegal command`);
+      line(
+        `${ts()} ${dev} CMDQ error (cons 0x01000${(next() & 0xfff).toString(16).padStart(3, "0")}): Illegal command`,
+      );
       line(`${ts()} ${dev} skipping command in error state:`);
       line(`${ts()} ${dev} \t0x${(next() & 0xffff).toString(16).padStart(8, "0")}00000003`);
       line(`${ts()} ${dev} \t0x0000000000000001`);
@@ -328,14 +331,23 @@ async function mainBench(): Promise<void> {
     const t = Date.now();
     const gen = await generate(file, count);
     const mb = statSync(file).size / 1e6;
-    console.log(`generated ${mb.toFixed(1)} MB, ${gen.records} records ${JSON.stringify(gen.forms)} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `generated ${mb.toFixed(1)} MB, ${gen.records} records ${JSON.stringify(gen.forms)} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
     timeGrep(file); // warm the page cache
     const grep = timeGrep(file);
-    console.log(`grep -c 'event 0x': ${grep.count} lines in ${grep.seconds.toFixed(3)} s = ${(mb / grep.seconds).toFixed(0)} MB/s`);
+    console.log(
+      `grep -c 'event 0x': ${grep.count} lines in ${grep.seconds.toFixed(3)} s = ${(mb / grep.seconds).toFixed(0)} MB/s`,
+    );
     const lines = await countLines(file);
-    console.log(`JS line count: ${lines.lines} lines in ${lines.seconds.toFixed(3)} s = ${(mb / lines.seconds).toFixed(0)} MB/s`);
+    console.log(
+      `JS line count: ${lines.lines} lines in ${lines.seconds.toFixed(3)} s = ${(mb / lines.seconds).toFixed(0)} MB/s`,
+    );
     const child = (mode: string): DecodeFigures => {
-      const r = spawnSync(process.execPath, [__filename, "--decode-child", file, mode], { encoding: "utf8", maxBuffer: 1 << 24 });
+      const r = spawnSync(process.execPath, [__filename, "--decode-child", file, mode], {
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+      });
       if (r.status !== 0) throw new Error(`decode child failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as DecodeFigures;
     };
@@ -347,10 +359,14 @@ async function mainBench(): Promise<void> {
     const d = child("decode");
     console.log(
       `decode (scan + decode every record): ${d.records} records in ${d.seconds.toFixed(3)} s = ${(mb / d.seconds).toFixed(0)} MB/s, ` +
-        `${((d.records / d.seconds) / 1e6).toFixed(2)} M records/s; peak RSS ${d.maxRssMiB.toFixed(0)} MiB`,
+        `${(d.records / d.seconds / 1e6).toFixed(2)} M records/s; peak RSS ${d.maxRssMiB.toFixed(0)} MiB`,
     );
-    console.log(`  by name: ${JSON.stringify(d.names)}; records with text problems ${d.recordsWithProblems}; standalone problems ${d.problems}`);
-    console.log(`  ratio decode/grep: ${(grep.seconds / d.seconds).toFixed(2)}x (target >= 0.5x); decode/JS line count: ${(lines.seconds / d.seconds).toFixed(2)}x`);
+    console.log(
+      `  by name: ${JSON.stringify(d.names)}; records with text problems ${d.recordsWithProblems}; standalone problems ${d.problems}`,
+    );
+    console.log(
+      `  ratio decode/grep: ${(grep.seconds / d.seconds).toFixed(2)}x (target >= 0.5x); decode/JS line count: ${(lines.seconds / d.seconds).toFixed(2)}x`,
+    );
     const b = bigintComparison();
     console.log(
       `hot path, ${b.n} records: parse + decodeEvent on 32-bit halves ${b.halvesNs.toFixed(0)} ns/record; ` +

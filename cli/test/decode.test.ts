@@ -63,7 +63,7 @@ test("decode on the seed mail prints C_BAD_STE for StreamID 0x7d11, every quoted
   assert.equal(out.split("StreamID 0x7d11: the STE is not valid or is ILLEGAL").length - 1, 4);
   assert.equal(out.split("! dword1..3 are not defined for C_BAD_STE and are not zero").length - 1, 4);
   assert.match(out, /StreamID +dword0\[63:32\] +0x7d11/);
-  assert.match(out, /next steps:\n    1\. /);
+  assert.match(out, /next steps:\n {4}1\. /);
   assert.match(out, /4 records found\n$/);
 });
 
@@ -90,7 +90,10 @@ test("decode --json prints the formats.md contract, one object per record, one-b
 });
 
 test("decode reads standard input for '-' and with no FILE", async () => {
-  for (const args of [["decode", "--json", "-"], ["decode", "--json"]]) {
+  for (const args of [
+    ["decode", "--json", "-"],
+    ["decode", "--json"],
+  ]) {
     const { code, out } = await run(args, "0x7d1100000004 0x100800000080 0xfe040000 0x7e04c440\n");
     assert.equal(code, 0);
     const o = JSON.parse(out) as Record<string, unknown>;
@@ -110,10 +113,16 @@ test("a damaged record and a line that only looks like one: located problems, ex
   ].join("\n");
   const { code, out } = await run(["decode", "--json", "-"], text);
   assert.equal(code, 1);
-  const [record, problem, ...rest] = out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const [record, problem, ...rest] = out
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(rest.length, 0);
   assert.deepEqual([record!["name"], record!["line"], record!["endLine"]], ["F_TRANSLATION", 1, 5]);
-  assert.deepEqual((record!["problems"] as string[])[0], "line 3: dword 1 of 4 '0x00000208000000zz' is not hexadecimal: the line is damaged");
+  assert.deepEqual(
+    (record!["problems"] as string[])[0],
+    "line 3: dword 1 of 4 '0x00000208000000zz' is not hexadecimal: the line is damaged",
+  );
   assert.deepEqual(problem, {
     kind: "problem",
     file: "-",
@@ -137,7 +146,12 @@ test("architectures other than SMMUv3 say plainly they are not supported yet (ex
     const { code, out, err } = await run(["decode", "--arch", arch, SEED]);
     assert.equal(code, 2);
     assert.equal(out, "");
-    assert.match(err, new RegExp(`^iommu-lens decode: --arch ${arch}: decoding ${what} .* is not supported yet \\(only smmuv3 is implemented\\)\\n$`));
+    assert.match(
+      err,
+      new RegExp(
+        `^iommu-lens decode: --arch ${arch}: decoding ${what} .* is not supported yet \\(only smmuv3 is implemented\\)\\n$`,
+      ),
+    );
   }
   for (const arch of ["auto", "smmuv3"]) assert.equal((await run(["decode", "--arch", arch, SEED])).code, 0);
   const bad = await run(["decode", "--arch", "x86", SEED]);
@@ -171,7 +185,10 @@ test("the bundled dist/cli.js decodes the seed mail (built by scripts/build.mjs 
     const r = spawnSync(process.execPath, [cli, "decode", "--json", crlf], { encoding: "utf8" });
     assert.equal(r.stderr, "");
     assert.equal(r.status, 0);
-    const objs = r.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const objs = r.stdout
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
       objs.map((o) => [o["line"], o["name"], (o["fields"] as Record<string, string>)["StreamID"]]),
       [

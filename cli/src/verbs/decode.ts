@@ -13,13 +13,7 @@
 import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
 import { StringDecoder } from "node:string_decoder";
-import {
-  type DecodedLogRecord,
-  type LogProblem,
-  LogScanner,
-  hexHalves,
-  hex64Padded,
-} from "../../../engine/src/index";
+import { type DecodedLogRecord, type LogProblem, LogScanner, hexHalves, hex64Padded } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
@@ -49,7 +43,9 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   const arch = options.get("arch") ?? "auto";
   const unsupported = UNSUPPORTED[arch];
   if (unsupported !== undefined) {
-    io.err(`iommu-lens decode: --arch ${arch}: decoding ${unsupported} is not supported yet (only smmuv3 is implemented)\n`);
+    io.err(
+      `iommu-lens decode: --arch ${arch}: decoding ${unsupported} is not supported yet (only smmuv3 is implemented)\n`,
+    );
     return EXIT_USAGE;
   }
   if (arch !== "auto" && arch !== "smmuv3") {
@@ -106,8 +102,7 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
 async function streamInto(input: string, io: CliIo, push: (chunk: string) => void): Promise<string | undefined> {
   const decoder = new StringDecoder("utf8");
   try {
-    const stream =
-      input === "-" ? io.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: 1 << 20 });
+    const stream = input === "-" ? io.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: 1 << 20 });
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       push(typeof chunk === "string" ? chunk : decoder.write(chunk));
     }
@@ -198,7 +193,13 @@ class JsonPrinter implements Printer {
       quoteDepth: r.quoteDepth,
       complete: r.complete,
       ...(r.cmdq
-        ? { cmdq: { cons: "0x" + r.cmdq.cons.toString(16), error: `0x${r.cmdq.errorCode.toString(16)}`, text: r.cmdq.errorText } }
+        ? {
+            cmdq: {
+              cons: "0x" + r.cmdq.cons.toString(16),
+              error: `0x${r.cmdq.errorCode.toString(16)}`,
+              text: r.cmdq.errorText,
+            },
+          }
         : {}),
       ...(r.kernelDecoded ? { kernelDecoded: { name: r.kernelDecoded.name, client: r.kernelDecoded.client } } : {}),
     };
@@ -244,7 +245,9 @@ class TablePrinter implements Printer {
       const widths = [5, 4, 5].map((min, c) => Math.max(min, ...rows.map((row) => row[c]!.length)));
       w(`  ${"field".padEnd(widths[0]!)}  ${"bits".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  meaning`);
       for (const row of rows) {
-        w(`  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padEnd(widths[2]!)}  ${row[3]!}`.trimEnd());
+        w(
+          `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padEnd(widths[2]!)}  ${row[3]!}`.trimEnd(),
+        );
       }
     }
     if (r.kernelDecoded) w(`  kernel decoded: event ${r.kernelDecoded.name}, client ${r.kernelDecoded.client}`);

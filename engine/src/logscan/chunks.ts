@@ -30,7 +30,9 @@ export class LogLineSplitter {
       if (nl < 0) break;
       let line: string;
       if (this.carry.length !== 0 || this.carryOverlong) {
-        line = this.carryOverlong ? this.carry : this.carry + chunk.slice(pos, Math.min(nl, pos + LOG_SCAN_MAX_LINE + 1));
+        line = this.carryOverlong
+          ? this.carry
+          : this.carry + chunk.slice(pos, Math.min(nl, pos + LOG_SCAN_MAX_LINE + 1));
         this.carry = "";
         this.carryOverlong = false;
       } else {

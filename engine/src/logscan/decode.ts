@@ -135,7 +135,8 @@ function crossCheckKernelLines(
   const flag = (what: string, printed: boolean | undefined, field: string, yes: string, no: string): void => {
     if (printed === undefined) return;
     const fromRaw = num(field) === 1;
-    if (printed !== fromRaw) say(what, printed ? yes : no, `${field}=${fromRaw ? 1 : 0} (${fromRaw ? yes : no})`, flagsLine);
+    if (printed !== fromRaw)
+      say(what, printed ? yes : no, `${field}=${fromRaw ? 1 : 0} (${fromRaw ? yes : no})`, flagsLine);
   };
   flag("access", k.privileged, "PnU", "priv", "unpriv");
   flag("access", k.instruction, "InD", "inst", "data");
@@ -148,7 +149,10 @@ function crossCheckKernelLines(
   }
   const classTT = event.id === 0x13 && cls === 1;
   if (classTT && k.ttdRead === undefined) {
-    problems.push({ line: flagsLine, message: "the kernel prints ttd_read/ttd_write for F_PERMISSION with CLASS=TT; it is missing" });
+    problems.push({
+      line: flagsLine,
+      message: "the kernel prints ttd_read/ttd_write for F_PERMISSION with CLASS=TT; it is missing",
+    });
   } else if (!classTT && k.ttdRead !== undefined) {
     problems.push({ line: flagsLine, message: "ttd_read/ttd_write is printed only for F_PERMISSION with CLASS=TT" });
   } else if (classTT && k.ttdRead !== (num("TTRnW") === 1)) {
@@ -172,7 +176,8 @@ function decodeCmdqRecord(record: LogRecord): void {
     // No command printed: CERROR_ABT (the kernel retries the fetch), or a cut log.
     record.id = "";
     record.name = cerror;
-    record.summary = head + (code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed");
+    record.summary =
+      head + (code === 2 ? "; the kernel retries the fetch (no command printed)" : "; no command printed");
     record.decodeProblems = decodeProblems;
     return;
   }

@@ -128,7 +128,10 @@ function parseSmallNumber(text: string): number | undefined {
 function normaliseHex(text: string): string | undefined {
   if (text === "0") return "0x0";
   if (!/^0[xX][0-9a-fA-F]{1,16}$/.test(text)) return undefined;
-  const digits = text.slice(2).toLowerCase().replace(/^0+(?=.)/, "");
+  const digits = text
+    .slice(2)
+    .toLowerCase()
+    .replace(/^0+(?=.)/, "");
   return "0x" + digits;
 }
 
@@ -323,7 +326,10 @@ export class LogLineMachine {
     const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
     p.decoded = d;
     if (!m) {
-      p.problems.push({ line: lineNo, message: `the kernel's decoded event line is not in the Linux format: '${rest}'` });
+      p.problems.push({
+        line: lineNo,
+        message: `the kernel's decoded event line is not in the Linux format: '${rest}'`,
+      });
       d.name = "?";
       return true;
     }
@@ -675,7 +681,8 @@ export class LogLineMachine {
     if (count < 2) return;
     if (count !== 4) {
       let wide = count >= 3;
-      for (let k = 0; k < count && wide; k++) wide = ends[k]! - starts[k]! - (hasHexPrefix(text, starts[k]!) ? 2 : 0) === 16;
+      for (let k = 0; k < count && wide; k++)
+        wide = ends[k]! - starts[k]! - (hasHexPrefix(text, starts[k]!) ? 2 : 0) === 16;
       if (wide) {
         this.sink.problem({ line: lineNo, message: `${count} hex dwords on one line; an SMMUv3 event record has 4` });
       }

@@ -110,12 +110,37 @@ test("Linux >= 6.14 decoded lines that agree with the raw dwords give no problem
 test("decoded lines that disagree with the raw dwords are reported on their line", () => {
   const cases: [number, string, string, string][] = [
     [5, "sid: 0x11", "sid: 0x12", "the kernel's decoded line says sid 0x12 but the raw dwords give 0x11"],
-    [5, "iova: 0xe3356e050", "iova: 0xe3356e051", "the kernel's decoded line says iova 0xe3356e051 but the raw dwords give 0xe3356e050"],
-    [5, "event: F_PERMISSION", "event: F_ACCESS", "the kernel's decoded line says event F_ACCESS but the raw dwords give F_PERMISSION"],
-    [6, "priv data read", "priv data write", "the kernel's decoded line says access write but the raw dwords give RnW=1 (read)"],
-    [6, "ttd_read", "ttd_write", "the kernel's decoded line says table access ttd_write but the raw dwords give TTRnW=1"],
+    [
+      5,
+      "iova: 0xe3356e050",
+      "iova: 0xe3356e051",
+      "the kernel's decoded line says iova 0xe3356e051 but the raw dwords give 0xe3356e050",
+    ],
+    [
+      5,
+      "event: F_PERMISSION",
+      "event: F_ACCESS",
+      "the kernel's decoded line says event F_ACCESS but the raw dwords give F_PERMISSION",
+    ],
+    [
+      6,
+      "priv data read",
+      "priv data write",
+      "the kernel's decoded line says access write but the raw dwords give RnW=1 (read)",
+    ],
+    [
+      6,
+      "ttd_read",
+      "ttd_write",
+      "the kernel's decoded line says table access ttd_write but the raw dwords give TTRnW=1",
+    ],
     [6, "stag: 0x5", "stag: 0x6", "the kernel's decoded line says stag 0x6 but the raw dwords give 0x5"],
-    [5, "ipa: 0x40000000", "ipa: 0x41000000", "the kernel's decoded line says ipa 0x41000000 but the raw dwords give 0x40000000"],
+    [
+      5,
+      "ipa: 0x40000000",
+      "ipa: 0x41000000",
+      "the kernel's decoded line says ipa 0x41000000 but the raw dwords give 0x40000000",
+    ],
   ];
   for (const [line, from, to, message] of cases) {
     const lines = [...DECODED_OK];
@@ -127,7 +152,9 @@ test("decoded lines that disagree with the raw dwords are reported on their line
 });
 
 test("a header whose number disagrees with DW0[7:0] is reported", () => {
-  const { records } = scanLog("event 0x10 received:\n 0x0000001100000004\n 0x0000000000000000\n 0x0000000000000000\n 0x0000000000000000");
+  const { records } = scanLog(
+    "event 0x10 received:\n 0x0000001100000004\n 0x0000000000000000\n 0x0000000000000000\n 0x0000000000000000",
+  );
   assert.equal(records[0]?.name, "C_BAD_STE");
   assert.deepEqual(records[0]?.problems, [{ line: 0, message: "the header says event 0x10 but DW0[7:0] is 0x4" }]);
 });
@@ -172,7 +199,10 @@ test("a CMDQ error: the command in error decoded, CONS.ERR named; an abort names
   assert.equal(ill.cmdq?.errorCode, 1);
   assert.match(ill.summary, /^CERROR_ILL \(Illegal command\), CONS 0x1000022: /);
   // CS = 0b11 is ILLEGAL for CMD_SYNC (SMMUv3 §6.2): the decoder says so.
-  assert.ok(ill.decodeProblems.some((p) => /CS/.test(p)), JSON.stringify(ill.decodeProblems));
+  assert.ok(
+    ill.decodeProblems.some((p) => /CS/.test(p)),
+    JSON.stringify(ill.decodeProblems),
+  );
   assert.deepEqual([abt.name, abt.id, abt.startLine, abt.endLine, abt.complete], ["CERROR_ABT", "", 4, 5, false]);
   assert.match(abt.summary, /the kernel retries the fetch/);
   assert.deepEqual(abt.problems, []);

@@ -145,8 +145,22 @@ const CASES: Case[] = [
       "arm-smmu-v3 arm-smmu-v3.1.auto: ok",
     ].join("\n"),
     records: [
-      { kind: "event", form: "linux-raw", startLine: 0, endLine: 8, words: ["0x100000004", "0x0", "0x0", "0x0"], complete: true },
-      { kind: "event", form: "linux-raw", startLine: 1, endLine: 9, words: ["0x20000000a", "0x0", "0x0", "0x0"], complete: true },
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 8,
+        words: ["0x100000004", "0x0", "0x0", "0x0"],
+        complete: true,
+      },
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 1,
+        endLine: 9,
+        words: ["0x20000000a", "0x0", "0x0", "0x0"],
+        complete: true,
+      },
     ],
   },
   {
@@ -190,7 +204,15 @@ const CASES: Case[] = [
     name: "bare dwords on one line, and as a JSON array",
     text: 'raw: 0x7d1100000004 0x100800000080 0xfe040000 0x7e04c440\n["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"]',
     records: [
-      { kind: "dwords", form: "bare", startLine: 0, endLine: 0, words: SEED_WORDS, wordLines: [0, 0, 0, 0], complete: true },
+      {
+        kind: "dwords",
+        form: "bare",
+        startLine: 0,
+        endLine: 0,
+        words: SEED_WORDS,
+        wordLines: [0, 0, 0, 0],
+        complete: true,
+      },
       {
         kind: "dwords",
         form: "bare",
@@ -256,7 +278,14 @@ const CASES: Case[] = [
       "smmuv3_translate_success smmuv3-iommu-memory-region-0-0 sid=0x11 iova=0x1000 translated=0x2000 perm=0x3",
     ].join("\n"),
     records: [
-      { kind: "event", form: "qemu-trace", startLine: 0, endLine: 0, complete: false, problems: [/only the event type and StreamID/] },
+      {
+        kind: "event",
+        form: "qemu-trace",
+        startLine: 0,
+        endLine: 0,
+        complete: false,
+        problems: [/only the event type and StreamID/],
+      },
       { kind: "trace", form: "qemu-trace", startLine: 1, endLine: 1, words: ["0x0"], wordLines: [1], complete: true },
     ],
   },
@@ -271,7 +300,15 @@ const CASES: Case[] = [
       "arm-smmu-v3 arm-smmu-v3.0.auto: retrying command fetch",
     ].join("\n"),
     records: [
-      { kind: "cmdq-error", form: "linux-cmdq", startLine: 0, endLine: 3, words: ["0x0", "0x0"], wordLines: [2, 3], complete: true },
+      {
+        kind: "cmdq-error",
+        form: "linux-cmdq",
+        startLine: 0,
+        endLine: 3,
+        words: ["0x0", "0x0"],
+        wordLines: [2, 3],
+        complete: true,
+      },
       { kind: "cmdq-error", form: "linux-cmdq", startLine: 4, endLine: 5, complete: false, problems: [] },
     ],
   },
@@ -321,7 +358,11 @@ for (const c of CASES) {
       assert.equal(got.endLine, want.endLine, "endLine");
       if (want.quoteDepth !== undefined) assert.equal(got.quoteDepth, want.quoteDepth);
       if (want.words) assert.deepEqual(dwords(got), want.words);
-      if (want.wordLines) assert.deepEqual(got.wordRanges.map((r) => r?.line), want.wordLines);
+      if (want.wordLines)
+        assert.deepEqual(
+          got.wordRanges.map((r) => r?.line),
+          want.wordLines,
+        );
       assert.equal(got.complete, want.complete, "complete");
       const wantProblems = want.problems ?? [];
       assert.equal(got.problems.length, wantProblems.length, JSON.stringify(got.problems));

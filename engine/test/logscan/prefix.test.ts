@@ -5,7 +5,11 @@ import assert from "node:assert/strict";
 import { parseLogLinePrefix } from "../../src/logscan/prefix";
 
 const CASES: [string, number, string][] = [
-  ["[10501.943881] arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:", 0, "arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:"],
+  [
+    "[10501.943881] arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:",
+    0,
+    "arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:",
+  ],
   ["[    0.447830] hns3 0000:00:01.0: x", 0, "hns3 0000:00:01.0: x"],
   ["> [10501.943884] a: 0x1", 1, "a: 0x1"],
   ["> > [1.5] a", 2, "a"],

@@ -64,7 +64,11 @@ function whole(text: string): Snapshot {
 function streamed(text: string, cuts: number[]): Snapshot {
   const records: unknown[] = [];
   const problems: LogProblem[] = [];
-  const s = new LogScanner({ file: "f", onRecord: (r) => records.push(snapshotRecord(r)), onProblem: (p) => problems.push(p) });
+  const s = new LogScanner({
+    file: "f",
+    onRecord: (r) => records.push(snapshotRecord(r)),
+    onProblem: (p) => problems.push(p),
+  });
   let from = 0;
   for (const c of [...cuts].sort((a, b) => a - b)) {
     s.push(text.slice(from, c));
