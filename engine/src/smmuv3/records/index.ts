@@ -12,3 +12,4 @@ export * from "./registers";
 export * from "./legality-rules";
 export * from "./ste-legality";
 export * from "./cd-legality";
+export * from "./nested-vste";
