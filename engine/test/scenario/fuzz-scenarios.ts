@@ -9,8 +9,8 @@
 import { type U64 } from "../../src/bits/u64";
 import { encodeStruct } from "../../src/bits/fields";
 import { MemoryImage } from "../../src/memory/image";
-import { profileFromJson } from "../../src/smmuv3/profile";
-import { CD, L1CD, L1STD, STE } from "../../src/smmuv3/records";
+import { type Granule, profileFromJson } from "../../src/smmuv3/profile";
+import { CD, L1CD, L1STD, STE, blockShift, descriptorSpec } from "../../src/smmuv3/records";
 import type { TranslationRequest, TranslationSetup } from "../../src/smmuv3/walk/types";
 
 /** mulberry32: tiny, fast, good enough to spread test inputs. */
@@ -243,4 +243,197 @@ function filterKnown(byName: ReadonlyMap<string, unknown>, values: Record<string
 
 function storeWords(memory: MemoryImage, addr: number, words: Uint32Array): void {
   for (let i = 0; i + 1 < words.length; i += 2) memory.store(addr + i * 4, words[i]!, words[i + 1]!);
+}
+
+// ---- mapped cases: a valid mapping built for the IOVA, then perhaps one word corrupted ------
+
+/** A case whose tables map the IOVA; `expected` is set while nothing was corrupted. */
+export interface MappedCase extends FuzzCase {
+  readonly expected?: { readonly pa: number; readonly size: number };
+  /** What was corrupted, for messages. */
+  readonly mutation?: string;
+}
+
+const GRANULE_SHIFT: Readonly<Record<Granule, number>> = { "4K": 12, "16K": 14, "64K": 16 };
+/** CD.TG0 / STE.S2TG encodings (reference §2.1, §4.1). */
+const TG_ENCODING: Readonly<Record<Granule, number>> = { "4K": 0, "64K": 1, "16K": 2 };
+
+/**
+ * Builds a legal STE (stage 1 only, stage 2 only, or nested), its CD and translation tables that
+ * map a random IOVA to a random output address (a block or a page, at a random legal level),
+ * computed here from the architecture's level arithmetic (reference §5.1/§5.2), independently of
+ * the walker. Nested cases map the whole 40-bit IPA space identically with stage-2 1 GiB blocks,
+ * so stage-1 tables sit at IPA = PA. Half of the cases then flip random bits in one word the
+ * walk reads (STE, CD or a descriptor).
+ */
+export function mappedCase(seed: number): MappedCase {
+  const rnd = prng(seed);
+  const int = (n: number): number => Math.floor(rnd() * n);
+  const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
+  const { profile } = profileFromJson({ OAS: 48, SSIDSIZE: 0 });
+  const memory = new MemoryImage();
+  const pathWords: { addr: number; what: string }[] = [];
+  let nextTable = 0x100_0000;
+  const allocate = (bytes: number): number => {
+    nextTable = Math.ceil(nextTable / bytes) * bytes;
+    const at = nextTable;
+    nextTable += bytes;
+    return at;
+  };
+  const put = (addr: number, w: Uint32Array, what: string): void => {
+    for (let i = 0; i + 1 < w.length; i += 2) {
+      memory.store(addr + i * 4, w[i]!, w[i + 1]!);
+      pathWords.push({ addr: addr + i * 4, what: `${what}${w.length > 2 ? ` dword ${i / 2}` : ""}` });
+    }
+  };
+  const config = pick([5, 6, 7]);
+  const stage1 = config !== 6;
+
+  // The stage that maps the IOVA (stage 1, or stage 2 for Config 6).
+  const granule = pick(["4K", "16K", "64K"] as const);
+  const g = GRANULE_SHIFT[granule];
+  const stride = g - 3;
+  // Stage 1: any T0SZ 16..39; stage 2 only: S2T0SZ with a start level SL0 can express (§2.5).
+  const txsz = stage1 ? 16 + int(24) : 24 + int(16);
+  const ia = 64 - txsz;
+  let startLevel = 4 - Math.ceil((ia - g) / stride);
+  let startBits = ia - (g + (3 - startLevel) * stride);
+  if (!stage1 && startLevel < 1) {
+    // SL0 reaches level 0 only with 4K; keep the S2 cases simple: start one level lower with
+    // concatenated tables when the bits fit (at most 16 tables), else shrink the input.
+    startLevel = 1;
+    startBits = ia - (g + 2 * stride);
+  }
+  if (!stage1 && startBits > stride + 4) return mappedCase(seed + 0x9e37_79b9);
+  const leafLevel = pick(
+    [1, 2, 3].filter((l) => l >= startLevel && (l === 3 || blockShift(granule, l, false) !== undefined)),
+  );
+  const leafShift = g + (3 - leafLevel) * stride;
+  const iovaLow = int(2 ** Math.min(ia, 52));
+  const iova: U64 = { lo: iovaLow >>> 0, hi: Math.floor(iovaLow / 0x1_0000_0000) };
+  const outLimit = config === 7 ? 40 : 48;
+  const out = Math.floor(rnd() * 2 ** (outLimit - leafShift)) * 2 ** leafShift;
+  const stage: 1 | 2 = stage1 ? 1 : 2;
+
+  const tableBytes = (level: number): number => (level === startLevel ? 2 ** startBits : 2 ** stride) * 8;
+  const base = allocate(Math.max(tableBytes(startLevel), 64));
+  let table = base;
+  for (let level = startLevel; level <= leafLevel; level++) {
+    const shift = g + (3 - level) * stride;
+    const bits = level === startLevel ? startBits : stride;
+    const index = Math.floor(iovaLow / 2 ** shift) % 2 ** bits;
+    const at = table + index * 8;
+    if (level === leafLevel) {
+      const kind = level === 3 ? "page" : "block";
+      const spec = descriptorSpec(stage, kind, granule, false, level);
+      const values: Record<string, U64> =
+        stage === 1
+          ? { Type: n(level === 3 ? 3 : 1), AttrIndx: n(0), AP: n(0), SH: n(3), AF: n(1), OutputAddress: n(out) }
+          : { Type: n(level === 3 ? 3 : 1), MemAttr: n(0xf), S2AP: n(3), SH: n(3), AF: n(1), OutputAddress: n(out) };
+      put(at, encodeStruct(spec, values).words, `S${stage} L${level} ${kind}`);
+    } else {
+      const next = allocate(tableBytes(level + 1));
+      const spec = descriptorSpec(stage, "table", granule, false);
+      put(at, encodeStruct(spec, { Type: n(3), NextLevelTableAddr: n(next) }).words, `S${stage} L${level} table`);
+      table = next;
+    }
+  }
+
+  // Stage 2 for nested cases: 4K granule, 40-bit IPA, start level 1 with two concatenated
+  // tables of 1 GiB identity blocks (S2AP read/write, Normal WB).
+  let s2ttb = 0;
+  if (config === 7) {
+    s2ttb = allocate(0x2000);
+    const spec = descriptorSpec(2, "block", "4K", false, 1);
+    for (let i = 0; i < 1024; i++) {
+      const w = encodeStruct(spec, {
+        Type: n(1),
+        MemAttr: n(0xf),
+        S2AP: n(3),
+        SH: n(3),
+        AF: n(1),
+        OutputAddress: n(i * 2 ** 30),
+      }).words;
+      memory.store(s2ttb + i * 8, w[0]!, w[1]!);
+    }
+  }
+
+  const cdAddr = allocate(64);
+  const steValues: Record<string, U64> =
+    config === 6
+      ? {
+          V: n(1),
+          Config: n(6),
+          S2T0SZ: n(txsz),
+          S2SL0: n(sl0Of(granule, startLevel)),
+          S2TG: n(TG_ENCODING[granule]),
+          S2PS: n(5),
+          S2AA64: n(1),
+          S2R: n(1),
+          S2TTB: n(base),
+          S2VMID: n(1),
+        }
+      : {
+          V: n(1),
+          Config: n(config),
+          S1ContextPtr: n(cdAddr),
+          ...(config === 7
+            ? {
+                S2T0SZ: n(24),
+                S2SL0: n(1),
+                S2TG: n(0),
+                S2PS: n(2),
+                S2AA64: n(1),
+                S2R: n(1),
+                S2TTB: n(s2ttb),
+                S2VMID: n(1),
+              }
+            : {}),
+        };
+  const strtabBase = 0x10_0000;
+  const sid = int(256);
+  put(strtabBase + sid * 64, encodeStruct(STE, steValues).words, "STE");
+  if (stage1) {
+    const cd = encodeStruct(CD, {
+      V: n(1),
+      T0SZ: n(txsz),
+      TG0: n(TG_ENCODING[granule]),
+      EPD1: n(1),
+      IPS: n(config === 7 ? 2 : 5),
+      AA64: n(1),
+      R: n(1),
+      A: n(1),
+      ASID: n(1),
+      TTB0: n(base),
+    }).words;
+    put(cdAddr, cd, "CD");
+  }
+
+  const request: TranslationRequest = { sid, iova, access: pick(["read", "write"] as const), privileged: true };
+  const setup: TranslationSetup = {
+    profile,
+    memory,
+    strtab: { base: strtabBase, fmt: "linear", log2size: 8, split: 0 },
+  };
+  const size = config === 7 ? Math.min(2 ** leafShift, 2 ** 30) : 2 ** leafShift;
+  const offset = iovaLow % 2 ** leafShift;
+  if (rnd() < 0.5) return { setup, request, expected: { pa: out + offset, size } };
+
+  // Corrupt one word the walk reads: flip 1-3 random bits.
+  const target = pick(pathWords);
+  const out2 = new Uint32Array(2);
+  memory.read64(target.addr, out2);
+  let flipped = "";
+  for (let k = 0, count = 1 + int(3); k < count; k++) {
+    const bit = int(64);
+    out2[bit >> 5] = (out2[bit >> 5]! ^ (1 << (bit & 31))) >>> 0;
+    flipped += ` ${bit}`;
+  }
+  memory.store(target.addr, out2[0]!, out2[1]!);
+  return { setup, request, mutation: `${target.what} bits${flipped}` };
+}
+
+/** STE.S2SL0 for a start level (reference §2.5: 4K 0b00 L2, 0b01 L1, 0b10 L0; 16K/64K 0b00 L3, 0b01 L2, 0b10 L1). */
+function sl0Of(granule: Granule, level: number): number {
+  return granule === "4K" ? 2 - level : 3 - level;
 }

@@ -1,6 +1,7 @@
 // Fuzz: random memory and requests through translate never throw, never hang, and every recorded
-// fault's event record decodes back to the same event, StreamID and InputAddr (fuzz-run.ts has
-// the properties). The walk runs in a child process with a time limit, so a walk that never
+// fault's event record decodes back to the same event, StreamID and InputAddr; tables built for
+// an IOVA translate it to the address they were built for, and still behave when a word is
+// corrupted (fuzz-run.ts has the properties, fuzz-scenarios.ts the generators). The walk runs in a child process with a time limit, so a walk that never
 // returns fails this test with the seed of the case that hung instead of blocking the runner.
 // Also: parseScenario never throws on arbitrary JSON, and reports a problem for every broken
 // value of an otherwise valid scenario.
@@ -11,8 +12,8 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import fc from "fast-check";
 import { parseScenario } from "../../src/smmuv3/scenario/parse";
-import { fuzzCase } from "./fuzz-scenarios";
-import { checkCase } from "./fuzz-run";
+import { fuzzCase, mappedCase } from "./fuzz-scenarios";
+import { checkCase, checkMappedCase } from "./fuzz-run";
 
 const RUNS = 200;
 const HANG_LIMIT_MS = 90_000;
@@ -60,7 +61,10 @@ test("fuzz: random setups through translate (child process, time-limited)", () =
 });
 
 test("fuzz: a few fixed seeds in-process (a fast regression net)", () => {
-  for (const seed of [1, 2, 3, 42, 0x7d11, 123456789]) checkCase(fuzzCase(seed));
+  for (const seed of [1, 2, 3, 42, 0x7d11, 123456789]) {
+    checkCase(fuzzCase(seed));
+    checkMappedCase(mappedCase(seed));
+  }
 });
 
 test("fuzz: parseScenario never throws on arbitrary JSON", () => {
