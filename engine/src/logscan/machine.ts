@@ -101,6 +101,8 @@ type KernelDecodedLinesBuilder = { -readonly [K in keyof KernelDecodedLines]: Ke
 };
 
 const HEADER = /\bevent 0x([0-9a-fA-F]+) received:?\s*$/;
+/** A header with the dwords on the same line (a log re-wrapped by a mail client or a paste). */
+const INLINE_HEADER = /\bevent 0x([0-9a-fA-F]+) received:?\s+0[xX][0-9a-fA-F]/;
 const CMDQ_HEADER = /\bCMDQ error \(cons 0x([0-9a-fA-F]+)\): (.*?)\s*$/;
 const DECODED_EVENT =
   /^event: (\S+) client: (.*?) sid: (0x[0-9a-fA-F]+|\d+) ssid: (0x[0-9a-fA-F]+|\d+)(?: iova: (0x[0-9a-fA-F]+|0) ipa: (0x[0-9a-fA-F]+|0)| fetch_addr: (0x[0-9a-fA-F]+|0))?\s*$/;
@@ -498,6 +500,14 @@ export class LogLineMachine {
         });
         return;
       }
+      if (/\bevent 0x[0-9a-fA-F]*[^0-9a-fA-F\s]\S* received/.test(body)) {
+        this.sink.problem({
+          line: lineNo,
+          message:
+            "looks like an 'event 0x.. received:' header but the event number is not hexadecimal: the line is damaged",
+        });
+        return;
+      }
     }
     if (hasHexPrefix && body.includes("CMDQ error")) {
       const m = CMDQ_HEADER.exec(body);
@@ -660,6 +670,7 @@ export class LogLineMachine {
     const ends: number[] = [];
     let i = end;
     let labelEnd = bodyStart;
+    let inline: RegExpExecArray | null = null;
     for (;;) {
       while (i > bodyStart && isListSeparator(text.charCodeAt(i - 1))) i--;
       if (i === bodyStart) break;
@@ -669,7 +680,10 @@ export class LogLineMachine {
         // The rest is a label: it must end with ':' and hold no 0x number.
         if (text.charCodeAt(tokenEnd - 1) !== 58 /* : */) return;
         const label = text.slice(bodyStart, tokenEnd);
-        if (label.includes("0x")) return;
+        if (label.includes("0x")) {
+          inline = INLINE_HEADER.exec(text.slice(bodyStart));
+          if (!inline) return;
+        }
         labelEnd = tokenEnd;
         break;
       }
@@ -688,15 +702,26 @@ export class LogLineMachine {
       }
       return;
     }
+    const headerAt = inline ? bodyStart + inline.index : 0;
     const p = new PendingRecord({
-      kind: "dwords",
-      form: "bare",
+      kind: inline ? "event" : "dwords",
+      form: inline ? "linux-raw" : "bare",
       startLine: lineNo,
       quoteDepth: depth,
-      source: labelEnd > bodyStart ? text.slice(bodyStart, labelEnd).trim() : "",
+      source: inline
+        ? text.slice(bodyStart, headerAt).trim()
+        : labelEnd > bodyStart
+          ? text.slice(bodyStart, labelEnd).trim()
+          : "",
       expected: 4,
       problems: [],
       phase: "dwords",
+      ...(inline
+        ? {
+            headerRange: { line: lineNo, start: headerAt, end: labelEnd },
+            headerId: parseInt(inline[1]!.slice(-8), 16),
+          }
+        : {}),
     });
     for (let k = count - 1; k >= 0; k--) this.takeDword(p, text, starts[k]!, ends[k]!, lineNo, false);
     this.emit(p);

@@ -328,6 +328,30 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: "a header with its dwords on the same line (a re-wrapped paste)",
+    text: "> arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received: 0x00007d1100000004 0x0000100800000080 0x00000000fe040000 0x000000007e04c440",
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 0,
+        quoteDepth: 1,
+        words: SEED_WORDS,
+        wordLines: [0, 0, 0, 0],
+        complete: true,
+      },
+    ],
+  },
+  {
+    name: "a damaged header: a located problem, and the dwords after it still found as a list",
+    text: "event 0x0g received:\n0x00007d1100000004\n0x0000100800000080\n0x00000000fe040000\n0x000000007e04c440",
+    records: [{ kind: "dwords", form: "bare", startLine: 1, endLine: 4, words: SEED_WORDS, complete: true }],
+    problems: [
+      { line: 0, message: /looks like an 'event 0x.. received:' header but the event number is not hexadecimal/ },
+    ],
+  },
+  {
     name: "a decoded line without its raw dwords",
     text: "arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: 0000:00:01.0 sid: 0x8 ssid: 0",
     records: [],
