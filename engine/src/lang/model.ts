@@ -715,10 +715,10 @@ class Builder {
     via: IdentLit | undefined,
     file: string,
     span: SourceSpan,
-  ): number | undefined {
+  ): number | undefined | null {
     if (space === "pa") return addr;
     const list = this.s2Table(via, file, span);
-    if (!list) return undefined;
+    if (!list) return null; // no stage-2 table: already reported
     let lo = 0;
     let hi = list.length - 1;
     while (lo <= hi) {
@@ -786,8 +786,8 @@ class Builder {
     n.words.forEach((w, i) => {
       const wspan = spanOf(it.file, w.range);
       const pa = this.toPa(where.addr + i * 8, where.space, n.via, it.file, span);
-      if (pa === undefined) {
-        if (!reported && where.space === "ipa")
+      if (pa === undefined || pa === null) {
+        if (!reported && pa === undefined)
           this.diag(
             "LANG-IPA-UNMAPPED",
             "error",
@@ -819,7 +819,7 @@ class Builder {
     const size = this.numberOf(n.size, it.file);
     if (!where || size === undefined) return;
     const pa = this.toPa(where.addr, where.space, undefined, it.file, span);
-    if (pa === undefined) return;
+    if (pa === undefined || pa === null) return;
     this.memory.addAbort({ addr: pa, size, provenance: { ...span, what: "abort" } });
   }
 
@@ -957,11 +957,15 @@ class Builder {
     }
     const named = enumFromNumber(f, v);
     if (named !== undefined) return { lo: named, hi: 0 };
-    if (v.isSize && f.values) {
+    const tooWide = v.value.hi !== 0 || (f.width < 32 && v.value.lo >= 2 ** f.width);
+    if (f.values && (v.isSize || tooWide)) {
+      const names = Object.entries(f.values)
+        .filter(([, x]) => !/^reserved/i.test(x))
+        .map(([k, x]) => `${x} (${k})`);
       this.diag(
         "LANG-VALUE-RANGE",
         "error",
-        `${v.text} is not a value of ${f.name} (${Object.values(f.values).join(", ")})`,
+        `${v.text} is not a value of ${f.name}: ${names.join(", ")}`,
         spanOf(file, v.range),
         { fields: [f.name] },
       );
@@ -1029,8 +1033,8 @@ class Builder {
     let firstPa: number | undefined;
     for (let d = 0; d < s.spec.dwords; d++) {
       const pa = this.toPa(s.addr + d * 8, s.space, n.via, it.file, span);
-      if (pa === undefined) {
-        if (s.space === "ipa")
+      if (pa === undefined || pa === null) {
+        if (pa === undefined)
           this.diag(
             "LANG-IPA-UNMAPPED",
             "error",
@@ -1340,6 +1344,7 @@ class Builder {
         }
         const daddr = t.addr + idx * 8;
         const pa = this.toPa(daddr, where.space, n.via, it.file, e.map.span);
+        if (pa === null) return;
         if (pa === undefined) {
           this.diag(
             "LANG-IPA-UNMAPPED",
