@@ -12,3 +12,4 @@ export * from "./smmuv3/records";
 export * from "./smmuv3/walk";
 export * from "./logscan";
 export * from "./lang";
+export * from "./dumps/index";

@@ -1,0 +1,11 @@
+// The dump importer's public surface (re-exported by engine/src/index.ts).
+export type {
+  DumpFormat,
+  DumpTextFormat,
+  DumpWord,
+  DumpImportOptions,
+  DumpImportResult,
+  DumpAddressSpace,
+} from "./types";
+export { DUMP_FORMATS, DUMP_CODES } from "./types";
+export { importDump, importBinary, detectDumpFormat, dumpFormatUsesBase } from "./import";
