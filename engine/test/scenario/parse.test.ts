@@ -223,3 +223,20 @@ test("STE/CD field problems name the field", () => {
     "s.json: cd.T0SZ: 0x40 does not fit in T0SZ (6 bits)",
   ]);
 });
+
+test("values nested deeper than the stack are problems, not exceptions", () => {
+  const deep = "[".repeat(100_000) + "]".repeat(100_000);
+  const loaded = loadScenarios(deep, "deep.json");
+  assert.deepEqual(loaded.problems, []);
+  assert.deepEqual(parseScenario(loaded.scenarios[0]!.json, loaded.scenarios[0]!.origin).problems, [
+    "deep.json:1: a scenario must be a JSON object, found [[[...]]]",
+  ]);
+  const nested = JSON.parse(
+    `{"smmu":{"TTENDIAN":${deep}},"strtab":{"base":0,"log2size":8},"ste":{"V":${deep}},"request":{"sid":1,"iova":${deep},"access":"read"}}`,
+  ) as unknown;
+  assert.deepEqual(parseScenario(nested, "d.json").problems, [
+    "d.json: smmu: the SMMU profile could not be read (Maximum call stack size exceeded)",
+    "d.json: ste.V: expected a number or a hex string, found [[[...]]]",
+    "d.json: request.iova: expected a number or a hex string, found [[[...]]]",
+  ]);
+});

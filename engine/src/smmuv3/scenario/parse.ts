@@ -11,7 +11,7 @@
 import { type U64, hexNumber } from "../../bits/u64";
 import type { Provenance } from "../../memory/image";
 import { MemoryImage } from "../../memory/image";
-import { profileFromJson } from "../profile";
+import { DEFAULT_PROFILE, profileFromJson } from "../profile";
 import { CD, STE } from "../records";
 import type { TranslationRequest, TranslationSetup } from "../walk/types";
 import { encodeScenarioStruct } from "./structs";
@@ -113,8 +113,12 @@ export function parseScenario(json: unknown, origin?: string | ScenarioOrigin): 
     else r.problem("id", `the id must be a non-empty string, found ${showScenarioValue(json["id"])}`);
   }
 
-  const { profile, problems: profileProblems } = profileFromJson(json["smmu"]);
-  for (const p of profileProblems) r.problem(p.key === "smmu" ? "smmu" : `smmu.${p.key}`, p.message);
+  const smmu = readProfile(json["smmu"]);
+  if (typeof smmu === "string") r.problem("smmu", smmu);
+  for (const p of typeof smmu === "string" ? [] : smmu.problems) {
+    r.problem(p.key === "smmu" ? "smmu" : `smmu.${p.key}`, p.message);
+  }
+  const profile = typeof smmu === "string" ? DEFAULT_PROFILE : smmu.profile;
 
   const strtab = json["strtab"] === undefined ? undefined : readStrtab(r, json["strtab"]);
   const ste = json["ste"] === undefined ? undefined : encodeScenarioStruct(r, "ste", json["ste"], STE);
@@ -139,6 +143,18 @@ export function parseScenario(json: unknown, origin?: string | ScenarioOrigin): 
 }
 
 export type { ScenarioReader };
+
+/**
+ * The profile through profileFromJson, which may quote a bad value with JSON.stringify: a value
+ * nested deeper than the stack allows must still be a problem, not an exception.
+ */
+function readProfile(v: unknown): ReturnType<typeof profileFromJson> | string {
+  try {
+    return profileFromJson(v);
+  } catch (e: unknown) {
+    return `the SMMU profile could not be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+}
 
 function readStrtab(r: ScenarioReader, v: unknown): TranslationSetup["strtab"] | undefined {
   if (!isScenarioObject(v)) {

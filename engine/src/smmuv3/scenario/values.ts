@@ -20,12 +20,32 @@ function bad<T>(message: string): ScenarioValue<T> {
   return { ok: false, message };
 }
 
-/** A JSON value shown briefly in a message (`"0xzz"`, `[1,2]`, `true`). */
+/** A JSON value shown briefly in a message (`"0xzz"`, `[1,2]`, `true`); safe on any depth. */
 export function showScenarioValue(v: unknown): string {
   if (v === undefined) return "nothing";
-  // JSON.stringify gives undefined only for functions and symbols, which JSON never holds.
-  const text = JSON.stringify(v) ?? typeof v;
+  const text = preview(v, 2);
   return text.length > 40 ? text.slice(0, 37) + "..." : text;
+}
+
+/** JSON text of `v`, with containers deeper than `depth` shown as `[...]` / `{...}`. */
+function preview(v: unknown, depth: number): string {
+  if (Array.isArray(v)) {
+    if (depth === 0) return v.length ? "[...]" : "[]";
+    return `[${v
+      .slice(0, 8)
+      .map((x: unknown) => preview(x, depth - 1))
+      .join(",")}${v.length > 8 ? ",..." : ""}]`;
+  }
+  if (v !== null && typeof v === "object") {
+    const entries = Object.entries(v);
+    if (depth === 0) return entries.length ? "{...}" : "{}";
+    return `{${entries
+      .slice(0, 8)
+      .map(([k, x]) => `${JSON.stringify(k)}:${preview(x, depth - 1)}`)
+      .join(",")}${entries.length > 8 ? ",..." : ""}}`;
+  }
+  // JSON.stringify gives undefined only for functions and symbols, which JSON never holds.
+  return JSON.stringify(v) ?? typeof v;
 }
 
 const DECIMAL = /^[0-9]+$/;
