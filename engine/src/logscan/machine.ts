@@ -16,7 +16,7 @@
 // only takes lines with its own quote depth and device prefix. Memory is bounded: only records in
 // progress are kept (at most MAX_PENDING, each a few numbers and its dwords), never whole lines.
 
-import { parseLogLinePrefix } from "./prefix";
+import { PREFIX_DEPTH_UNIT, packedLogLinePrefix } from "./prefix";
 import { LogRecord } from "./record";
 import type {
   CmdqErrorInfo,
@@ -146,15 +146,14 @@ export class LogLineMachine {
 
   /** Feeds one line (no line break; at most LOG_SCAN_MAX_LINE characters). */
   line(text: string, lineNo: number): void {
-    const prefix = parseLogLinePrefix(text);
-    const depth = prefix.quoteDepth;
-    const bodyStart = prefix.bodyStart;
-    const body = bodyStart === 0 ? text : text.slice(bodyStart);
+    const prefix = packedLogLinePrefix(text);
+    const depth = Math.floor(prefix / PREFIX_DEPTH_UNIT);
+    const bodyStart = prefix % PREFIX_DEPTH_UNIT;
     let consumed = false;
     if (this.pending.length !== 0) {
       for (let i = 0; i < this.pending.length; i++) {
         const p = this.pending[i]!;
-        if (consumed || p.quoteDepth !== depth || !startsWithSource(body, p.source)) {
+        if (consumed || p.quoteDepth !== depth || !startsWithSourceAt(text, bodyStart, p.source)) {
           p.idle++;
           continue;
         }
@@ -175,7 +174,7 @@ export class LogLineMachine {
       }
       this.expire(lineNo);
     }
-    if (!consumed) this.detect(text, body, bodyStart, depth, lineNo);
+    if (!consumed) this.detect(text, bodyStart === 0 ? text : text.slice(bodyStart), bodyStart, depth, lineNo);
     if (this.ready.length !== 0) this.flushReady();
   }
 
@@ -207,8 +206,12 @@ export class LogLineMachine {
     switch (p.phase) {
       case "dwords":
       case "vertical": {
-        const token = singleToken(text, restStart);
-        if (token && this.takeDword(p, text, token.start, token.end, lineNo, p.phase === "vertical")) return true;
+        if (
+          singleTokenAt(text, restStart) &&
+          this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")
+        ) {
+          return true;
+        }
         if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
           // The decoded lines came before all four dwords: the raw part is cut.
           this.noteMissing(p, lineNo, "before the kernel's decoded lines");
@@ -797,10 +800,11 @@ function isListSeparator(c: number): boolean {
   );
 }
 
-function startsWithSource(body: string, source: string): boolean {
+function startsWithSourceAt(text: string, at: number, source: string): boolean {
   if (source.length === 0) return true;
-  if (!body.startsWith(source)) return false;
-  return body.length === source.length || isBlankCode(body.charCodeAt(source.length));
+  if (!text.startsWith(source, at)) return false;
+  const after = at + source.length;
+  return after === text.length || isBlankCode(text.charCodeAt(after));
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {
@@ -809,8 +813,14 @@ function restStartsWith(text: string, from: number, what: string): boolean {
   return text.startsWith(what, i);
 }
 
-/** The one whitespace-free token in text[from..], or undefined when there are none or several. */
-function singleToken(text: string, from: number): { start: number; end: number } | undefined {
+let tokenStart = 0;
+let tokenEnd = 0;
+
+/**
+ * True when text[from..] holds exactly one whitespace-free token, left in tokenStart/tokenEnd
+ * (module state instead of a result object: this runs for every line of a record).
+ */
+function singleTokenAt(text: string, from: number): boolean {
   let i = from;
   const n = text.length;
   while (i < n && isBlankCode(text.charCodeAt(i))) i++;
@@ -818,7 +828,9 @@ function singleToken(text: string, from: number): { start: number; end: number }
   while (i < n && !isBlankCode(text.charCodeAt(i))) i++;
   const end = i;
   while (i < n && isBlankCode(text.charCodeAt(i))) i++;
-  return end > start && i === n ? { start, end } : undefined;
+  tokenStart = start;
+  tokenEnd = end;
+  return end > start && i === n;
 }
 
 /** The last whitespace-free token ending at `end`. */
