@@ -52,3 +52,4 @@ export { runExpectations, translateInDescription, translationSetupFor } from "./
 export type { LangExpectationResult } from "./expect";
 export { legalityOfStructure, steLegality, cdLegality, steOfCd } from "./legality";
 export type { LangLegalityFinding } from "./legality";
+export { formatDescription } from "./format";
