@@ -6,20 +6,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../src/main";
 import type { CliIo } from "../src/io";
 
-function sharedWalkVectors(): string {
+function repoRoot(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, "tsconfig.base.json"))) {
     const parent = dirname(dir);
     if (parent === dir) throw new Error("no repository root above " + __dirname);
     dir = parent;
   }
-  return join(process.env["IOMMU_LENS_SHARED"] ?? join(dir, "..", "shared"), "vectors", "walks");
+  return dir;
+}
+
+function sharedWalkVectors(): string {
+  return join(process.env["IOMMU_LENS_SHARED"] ?? join(repoRoot(), "..", "shared"), "vectors", "walks");
 }
 
 interface Vector {
@@ -182,10 +187,40 @@ test("exit 2 with located messages: invalid scenario, syntax error, missing file
   assert.equal(missing.code, 2);
   assert.equal(missing.err, "iommu-lens walk: cannot read does-not-exist.json: no such file\n");
 
+  const dir = await run(["--scenario", "."]);
+  assert.equal(dir.code, 2);
+  assert.equal(dir.err, "iommu-lens walk: cannot read .: is a directory\n");
+
   const usage = await run([]);
   assert.equal(usage.code, 2);
   assert.match(usage.err, /--scenario FILE is required/);
   const unknown = await run(["--scenario", "x.json", "--fast"]);
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /unknown option --fast/);
+});
+
+test("the bundled dist/cli.js walks a scenario file (built by scripts/build.mjs when missing or stale)", () => {
+  const root = repoRoot();
+  const cli = join(root, "dist/cli.js");
+  const help = existsSync(cli) ? spawnSync(process.execPath, [cli, "--help"], { encoding: "utf8" }).stdout : "";
+  if (!help.includes("walk")) {
+    const build = spawnSync(process.execPath, [join(root, "scripts/build.mjs")], { cwd: root, encoding: "utf8" });
+    assert.equal(build.status, 0, `scripts/build.mjs failed:\n${build.stderr}`);
+  }
+  const file = join(tmpDir, "bundled.jsonl");
+  writeFileSync(file, sample.map((v) => JSON.stringify(v.scenario)).join("\n"));
+  const r = spawnSync(process.execPath, [cli, "walk", "--scenario", file, "--json"], { encoding: "utf8" });
+  assert.equal(r.stderr, "");
+  assert.equal(r.status, 0);
+  const results = r.stdout
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    results.map((o, i) => subset(o, sample[i]!.expected)),
+    sample.map((v) => v.expected),
+  );
+  const bad = spawnSync(process.execPath, [cli, "walk", "--scenario", join(tmpDir, "nope.json")], { encoding: "utf8" });
+  assert.equal(bad.status, 2);
+  assert.doesNotMatch(bad.stderr, /\n\s+at /);
 });

@@ -91,7 +91,10 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
 export const WALK_VERB: VerbEntry = { summary: WALK_SUMMARY, usage: WALK_USAGE, run: walkVerb };
 
 function describeError(e: unknown): string {
-  if (e && typeof e === "object" && "code" in e && e.code === "ENOENT") return "no such file";
+  const code = e && typeof e === "object" && "code" in e ? e.code : undefined;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "EACCES") return "permission denied";
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -136,7 +139,9 @@ export function formatResult(
     if (f.fetchAddr !== undefined) addrs.push(`FetchAddr ${f.fetchAddr}`);
     lines.push(`  address   ${addrs.join("  ")}`);
     lines.push(`  why       ${f.reason}`);
-    lines.push(`  record    ${f.record ? f.record.join(" ") : "not recorded"}`);
+    lines.push(
+      `  record    ${f.record ? f.record.join(" ") : "not recorded (recording suppressed: CD.R / STE.S2R 0, or a silent termination)"}`,
+    );
     if (eventSummary !== undefined) lines.push(`  decoded   ${eventSummary}`);
   } else {
     lines.push(`  outcome   ${out.outcome}`);
