@@ -2,7 +2,7 @@
 // located to the character, decoded through the SMMUv3 record tables.
 
 export * from "./types";
-export { scanLog, LogScanner, type LogScannerOptions } from "./scan";
+export { scanLog, LogScanner, findLogRecordAt, type LogRecordHit, type LogScannerOptions } from "./scan";
 export { decodeLogRecord } from "./decode";
 export { parseLogLinePrefix, type LogLinePrefix } from "./prefix";
 export { LOG_SCAN_MAX_LINE } from "./machine";

@@ -72,3 +72,41 @@ export function scanLog(text: string, file?: string): LogScanResult {
   scanner.end();
   return { records, problems, lineCount: scanner.lineCount };
 }
+
+/** What is at a position of a scanned document: a record, and the dword under it if any. */
+export interface LogRecordHit {
+  readonly record: DecodedLogRecord;
+  /** Index of the dword whose text contains the position; undefined elsewhere in the record. */
+  readonly dword: number | undefined;
+}
+
+/**
+ * The record covering a zero-based position (the language server's hover), preferring the dword
+ * whose hex text contains it. Records are in line order, so this is a binary search.
+ */
+export function findLogRecordAt(
+  records: readonly DecodedLogRecord[],
+  line: number,
+  character: number,
+): LogRecordHit | undefined {
+  let lo = 0;
+  let hi = records.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (records[mid]!.startLine <= line) lo = mid + 1;
+    else hi = mid;
+  }
+  // Records may overlap (interleaved sources): look back over those that start at or before line.
+  let covering: DecodedLogRecord | undefined;
+  for (let i = lo - 1; i >= 0; i--) {
+    const r = records[i]!;
+    if (r.endLine < line) continue;
+    const dword = r.wordRanges.findIndex(
+      (w) => w !== undefined && w.line === line && character >= w.start && character <= w.end,
+    );
+    if (dword >= 0) return { record: r, dword };
+    covering ??= r;
+    if (lo - 1 - i > 16) break;
+  }
+  return covering ? { record: covering, dword: undefined } : undefined;
+}

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { scanLog, type DecodedLogRecord } from "../../src/index";
+import { findLogRecordAt, scanLog, type DecodedLogRecord } from "../../src/index";
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -206,4 +206,32 @@ test("a CMDQ error: the command in error decoded, CONS.ERR named; an abort names
   assert.deepEqual([abt.name, abt.id, abt.startLine, abt.endLine, abt.complete], ["CERROR_ABT", "", 4, 5, false]);
   assert.match(abt.summary, /the kernel retries the fetch/);
   assert.deepEqual(abt.problems, []);
+});
+
+test("findLogRecordAt: the record at a position, and the dword under it (hover)", () => {
+  const text = [
+    "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
+    "arm-smmu-v3 arm-smmu-v3.1.auto: event 0x0a received:",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000100000004",
+    "arm-smmu-v3 arm-smmu-v3.1.auto: 0x000000020000000a",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+    "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+    "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: 0x0000000000000000",
+    "arm-smmu-v3 arm-smmu-v3.1.auto: 0x0000000000000000",
+    "unrelated",
+  ].join("\n");
+  const { records } = scanLog(text);
+  const at = (line: number, character: number): [string, number | undefined] | undefined => {
+    const hit = findLogRecordAt(records, line, character);
+    return hit ? [hit.record.name, hit.dword] : undefined;
+  };
+  assert.deepEqual(at(3, 40), ["C_BAD_CD", 0]);
+  assert.deepEqual(at(2, 32), ["C_BAD_STE", 0]);
+  assert.deepEqual(at(8, 50), ["C_BAD_STE", 3]);
+  assert.deepEqual(at(9, 49), ["C_BAD_CD", 3]);
+  assert.deepEqual(at(0, 3), ["C_BAD_STE", undefined]);
+  assert.deepEqual(at(1, 40), ["C_BAD_CD", undefined]);
+  assert.equal(at(10, 0), undefined);
 });
