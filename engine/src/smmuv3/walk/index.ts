@@ -3,3 +3,4 @@
 
 export * from "./types";
 export { translate } from "./translate";
+export { enumerateAddressSpace } from "./enumerate";

@@ -55,7 +55,19 @@ function faultResult(w: Walk): WalkResult {
   };
 }
 
-function run(w: Walk): WalkResult {
+/** What the configuration phase decided: which stages translate, and for stage 1 the CD. */
+export interface Configured {
+  /** "s1": stage 1 translates (maybe nested); "s1-bypassed": stage 1 bypassed (stage 2 or none). */
+  readonly kind: "s1" | "s1-bypassed";
+  readonly s2On: boolean;
+  readonly singlePrivilege: boolean;
+}
+
+/**
+ * Everything before the stage-1 walk (§1.4 steps 1-9): StreamID, STE, SubstreamID, CD. Returns
+ * the configuration, or the result when the transaction ends here (fault, abort).
+ */
+export function configure(w: Walk): Configured | WalkResult {
   const profile = w.profile;
   if (!Number.isInteger(w.sid) || w.sid < 0 || w.sid > 0xffff_ffff) {
     w.raise("C_BAD_STREAMID", `StreamID ${String(w.sid)} is not a 32-bit unsigned integer`, { recorded: false });
@@ -117,7 +129,7 @@ function run(w: Walk): WalkResult {
     return faultResult(w);
   }
   if (s2On && !setupStage2(w, ste)) return faultResult(w);
-  if (!s1On) return stage1Bypassed(w, s2On);
+  if (!s1On) return { kind: "s1-bypassed", s2On, singlePrivilege: false };
 
   const cdMax = profile.SSIDSIZE === 0 ? 0 : small(ste, STE_F.S1CDMax);
   let cdIndex = 0;
@@ -144,7 +156,7 @@ function run(w: Walk): WalkResult {
     cdIndex = w.ssid;
   } else if (cdMax !== 0) {
     const dss = small(ste, STE_F.S1DSS);
-    if (dss === 1) return stage1Bypassed(w, s2On);
+    if (dss === 1) return { kind: "s1-bypassed", s2On, singlePrivilege: false };
     if (dss !== 2) {
       w.raise(
         "F_STREAM_DISABLED",
@@ -164,6 +176,15 @@ function run(w: Walk): WalkResult {
     w.raise("C_BAD_CD", cdProblem, { recorded: true });
     return faultResult(w);
   }
+  return { kind: "s1", s2On, singlePrivilege };
+}
+
+function run(w: Walk): WalkResult {
+  const c = configure(w);
+  if ("outcome" in c) return c;
+  if (c.kind === "s1-bypassed") return stage1Bypassed(w, c.s2On);
+  const { s2On, singlePrivilege } = c;
+  const cd = w.cdWords!;
   if (!setupStage1(w, cd, singlePrivilege)) return faultResult(w);
   const leaf = stage1Walk(w);
   if (!leaf) return faultResult(w);
@@ -496,8 +517,24 @@ function setupStage1(w: Walk, cd: Uint32Array, singlePrivilege: boolean): boolea
   if (profile.E0PD === 1 && !w.privileged && !singlePrivilege && small(cd, useTtb1 ? CD_F.E0PD1 : CD_F.E0PD0) === 1) {
     return fault(`unprivileged access to the TTB${which} region with E0PD${which} 1`);
   }
+  const regime = stage1RegimeFor(w, cd, which, singlePrivilege);
+  if (typeof regime === "string") return fault(regime);
+  w.s1 = regime;
+  return true;
+}
+
+/** The stage-1 regime of one TTB of a CD, or why that half cannot be walked. */
+export function stage1RegimeFor(
+  w: Walk,
+  cd: Uint32Array,
+  which: 0 | 1,
+  singlePrivilege: boolean,
+): Stage1Regime | string {
+  const profile = w.profile;
+  const useTtb1 = which === 1;
+  const txsz = small(cd, useTtb1 ? CD_F.T1SZ : CD_F.T0SZ);
   const granule = useTtb1 ? granuleFromTg1(small(cd, CD_F.TG1)) : granuleFromTg0(small(cd, CD_F.TG0));
-  if (!granule) return fault(`TG${which} selects a Reserved granule`);
+  if (!granule) return `TG${which} selects a Reserved granule`;
   const ds = profile.DS === 1 && small(cd, CD_F.DS) === 1;
   const geo = stage1Geometry(granule, txsz);
   const oaBits = effectivePaBits(small(cd, CD_F.IPS), profile);
@@ -505,7 +542,7 @@ function setupStage1(w: Walk, cd: Uint32Array, singlePrivilege: boolean): boolea
   const tableBytes = Math.max(2 ** (geo.startBits + 3), oaBits >= 52 ? 64 : 8);
   const ttb = address(cd, useTtb1 ? CD_F.TTB1 : CD_F.TTB0);
   const ha = profile.HTTU !== "none" && small(cd, CD_F.HA) === 1;
-  const regime: Stage1Regime = {
+  return {
     ttbName: useTtb1 ? "TTB1" : "TTB0",
     geo,
     base: ttb - (ttb % tableBytes),
@@ -519,14 +556,12 @@ function setupStage1(w: Walk, cd: Uint32Array, singlePrivilege: boolean): boolea
     pan: !singlePrivilege && small(cd, CD_F.PAN) === 1,
     epan: profile.EPAN === 1 && small(cd, CD_F.EPAN) === 1,
     singlePrivilege,
-    record,
-    stall,
+    record: small(cd, CD_F.R) === 1,
+    stall: small(cd, CD_F.S) === 1 && profile.STALL_MODEL !== 1,
     layout: descriptorLayout(1, granule, wide, ds),
     asid: small(cd, CD_F.ASID),
     mair0: CD_F.MAIR0,
   };
-  w.s1 = regime;
-  return true;
 }
 
 /** True when bits [from:to] of the 64-bit value (lo, hi) are all `ones` (from <= to <= 63). */
