@@ -41,7 +41,42 @@ interface FieldPlan {
   readonly maskHi: number;
   readonly values: Readonly<Record<number, string>> | undefined;
   readonly reservedValues: readonly number[] | undefined;
+  /** Mask of a narrow field's width. */
+  readonly mask: number;
+  /** For narrow address fields: 2^shift (the value is raw * mul). */
+  readonly mul: number;
 }
+
+/** Fields the summary reads, by index into the decoded fields (-1: the type does not define it). */
+interface SummaryIndex {
+  readonly StreamID: number;
+  readonly SubstreamID: number;
+  readonly SSV: number;
+  readonly RnW: number;
+  readonly S2: number;
+  readonly CLASS: number;
+  readonly InputAddr: number;
+  readonly IPA: number;
+  readonly FetchAddr: number;
+  readonly Stall: number;
+  readonly STAG: number;
+  readonly TTRnW: number;
+}
+
+const SUMMARY_KEYS = [
+  "StreamID",
+  "SubstreamID",
+  "SSV",
+  "RnW",
+  "S2",
+  "CLASS",
+  "InputAddr",
+  "IPA",
+  "FetchAddr",
+  "Stall",
+  "STAG",
+  "TTRnW",
+] as const;
 
 interface TypePlan {
   readonly type: EventType;
@@ -49,6 +84,7 @@ interface TypePlan {
   readonly reservedMask: Uint32Array;
   /** Per dword: true when the type defines no field there. */
   readonly undefinedDword: readonly boolean[];
+  readonly index: SummaryIndex;
 }
 
 function planField(spec: FieldSpec): FieldPlan {
@@ -77,43 +113,31 @@ function planField(spec: FieldSpec): FieldPlan {
     maskHi: maskHi >>> 0,
     values: spec.values,
     reservedValues: spec.reservedValues,
+    mask: mask32(Math.min(spec.width, 32)),
+    mul: 2 ** spec.shift,
   };
 }
+
+// Flags and small enumerations dominate records: their raw values and hex strings are shared,
+// frozen objects rather than new allocations per decoded field.
+const SMALL = 256;
+const SMALL_RAW: readonly U64[] = Array.from({ length: SMALL }, (_, i) => Object.freeze({ lo: i, hi: 0 }));
+const SMALL_HEX: readonly string[] = Array.from({ length: SMALL }, (_, i) => "0x" + i.toString(16));
 
 const PLANS: (TypePlan | undefined)[] = new Array<TypePlan | undefined>(256).fill(undefined);
 for (const type of EVENT_TYPES) {
   const fields = type.struct.fields.filter((f) => f.name !== "Type").map(planField);
   const undefinedDword: boolean[] = [];
   for (let d = 0; d < 4; d++) undefinedDword.push(!type.struct.fields.some((f) => Math.floor(f.lsb / 64) === d));
-  PLANS[type.id] = { type, fields, reservedMask: type.struct.reservedMask, undefinedDword };
+  const index = Object.fromEntries(
+    SUMMARY_KEYS.map((k) => [k, fields.findIndex((f) => f.name === k)]),
+  ) as unknown as SummaryIndex;
+  PLANS[type.id] = { type, fields, reservedMask: type.struct.reservedMask, undefinedDword, index };
 }
 
 function word(words: ArrayLike<number>, i: number): number {
   const v = words[i];
   return v === undefined ? 0 : v >>> 0;
-}
-
-function readField(words: ArrayLike<number>, p: FieldPlan): { raw: U64; value: string; small: number } {
-  if (!p.wide) {
-    const v = ((word(words, p.index) >>> p.shiftInWord) & mask32(p.width)) >>> 0;
-    if (p.spec.kind === "address" && p.spec.shift) {
-      // small address field (not used by event tables today): compute the shifted value exactly
-      const n = v * 2 ** p.spec.shift;
-      return { raw: { lo: v, hi: 0 }, value: "0x" + n.toString(16), small: v };
-    }
-    return { raw: { lo: v, hi: 0 }, value: "0x" + v.toString(16), small: v };
-  }
-  // 33..64-bit field, or one crossing a 32-bit half
-  const lo32 = p.shiftInWord === 0 ? word(words, p.index) : readCross(words, p.index, p.shiftInWord, 32);
-  const hiWidth = p.width - 32;
-  const hi32 = hiWidth > 0 ? readCross(words, p.index + 1, p.shiftInWord, hiWidth) : 0;
-  const raw: U64 = hiWidth > 0 ? { lo: lo32, hi: hi32 } : { lo: lo32 & mask32(p.width), hi: 0 };
-  if (p.inPlace) {
-    const lo = (word(words, 2 * p.dword) & p.maskLo) >>> 0;
-    const hi = (word(words, 2 * p.dword + 1) & p.maskHi) >>> 0;
-    return { raw, value: hexHalves(lo, hi), small: lo };
-  }
-  return { raw, value: hexHalves(raw.lo, raw.hi), small: raw.lo };
 }
 
 function readCross(words: ArrayLike<number>, index: number, shift: number, width: number): number {
@@ -194,19 +218,39 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
   const fields: DecodedField[] = new Array<DecodedField>(plan.fields.length);
   for (let i = 0; i < plan.fields.length; i++) {
     const p = plan.fields[i]!;
-    const r = readField(words, p);
+    let lo: number;
+    let hi: number;
+    let value: string;
+    if (!p.wide) {
+      lo = ((word(words, p.index) >>> p.shiftInWord) & p.mask) >>> 0;
+      hi = 0;
+      value = p.mul === 1 && lo < SMALL ? SMALL_HEX[lo]! : "0x" + (lo * p.mul).toString(16);
+    } else {
+      // 33..64-bit field, or one crossing a 32-bit half
+      lo = p.shiftInWord === 0 ? word(words, p.index) : readCross(words, p.index, p.shiftInWord, 32);
+      if (p.width > 32) hi = readCross(words, p.index + 1, p.shiftInWord, p.width - 32);
+      else {
+        lo = (lo & p.mask) >>> 0;
+        hi = 0;
+      }
+      value = p.inPlace
+        ? hexHalves((word(words, 2 * p.dword) & p.maskLo) >>> 0, (word(words, 2 * p.dword + 1) & p.maskHi) >>> 0)
+        : hexHalves(lo, hi);
+    }
     let meaning = "";
     let reservedValue = false;
-    if (p.values !== undefined && r.raw.hi === 0) meaning = p.values[r.raw.lo] ?? "";
-    if (p.reservedValues !== undefined && r.raw.hi === 0 && p.reservedValues.includes(r.raw.lo)) {
-      reservedValue = true;
-      problems.push(`${p.name} ${r.value} is a Reserved encoding`);
+    if (hi === 0) {
+      if (p.values !== undefined) meaning = p.values[lo] ?? "";
+      if (p.reservedValues !== undefined && p.reservedValues.includes(lo)) {
+        reservedValue = true;
+        problems.push(`${p.name} ${value} is a Reserved encoding`);
+      }
     }
     fields[i] = {
       field: p.name,
       bits: p.bits,
-      value: r.value,
-      raw: r.raw,
+      value,
+      raw: hi === 0 && lo < SMALL ? SMALL_RAW[lo]! : { lo, hi },
       meaning,
       doc: p.spec.doc,
       section: p.spec.section,
@@ -233,17 +277,7 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
       `${dwordList(undefinedSet)} ${many ? "are" : "is"} not defined for ${type.name} and ${many ? "are" : "is"} not zero`,
     );
   }
-  return { id, name: type.name, type, fields, problems, summary: summarise(type, fields) };
-}
-
-function valueOf(fields: readonly DecodedField[], name: string): string | undefined {
-  for (const f of fields) if (f.field === name) return f.value;
-  return undefined;
-}
-
-function meaningOf(fields: readonly DecodedField[], name: string): string | undefined {
-  for (const f of fields) if (f.field === name) return f.meaning;
-  return undefined;
+  return { id, name: type.name, type, fields, problems, summary: summarise(type, fields, plan.index) };
 }
 
 const CLASS_PHRASE: Readonly<Record<string, string>> = {
@@ -254,30 +288,32 @@ const CLASS_PHRASE: Readonly<Record<string, string>> = {
 };
 
 /** "StreamID 0x7d11[, SubstreamID 0x5]: <short>[; details]" */
-function summarise(type: EventType, fields: readonly DecodedField[]): string {
-  let head = "";
-  const sid = valueOf(fields, "StreamID");
-  if (sid !== undefined) head = `StreamID ${sid}`;
-  const ssid = valueOf(fields, "SubstreamID");
-  const ssv = valueOf(fields, "SSV");
-  if (ssid !== undefined && (ssv === undefined || ssv === "0x1")) head += `, SubstreamID ${ssid}`;
-  let text = `${head}: ${type.short}`;
-  const rnw = meaningOf(fields, "RnW");
-  const s2 = valueOf(fields, "S2");
-  const cls = meaningOf(fields, "CLASS");
-  const input = valueOf(fields, "InputAddr");
-  if (s2 !== undefined && cls !== undefined) {
-    text += `; stage ${s2 === "0x1" ? 2 : 1} ${CLASS_PHRASE[cls] ?? ""}`;
-    if (input !== undefined) text += `, ${rnw ?? "access"} of ${input}`;
-    const ipa = valueOf(fields, "IPA");
-    if (s2 === "0x1" && ipa !== undefined) text += `, IPA page ${ipa}`;
-    if (type.id === 0x13 && cls === "TT") text += `, ${meaningOf(fields, "TTRnW")}`;
-    if (valueOf(fields, "Stall") === "0x1") text += `, stalled (STAG ${valueOf(fields, "STAG")})`;
-  } else if (input !== undefined) {
-    text += `; ${rnw ?? "address"} ${input}`;
+function summarise(type: EventType, fields: readonly DecodedField[], x: SummaryIndex): string {
+  const at = (i: number): DecodedField | undefined => (i < 0 ? undefined : fields[i]);
+  let text = x.StreamID >= 0 ? `StreamID ${fields[x.StreamID]!.value}` : "";
+  const ssid = at(x.SubstreamID);
+  const ssv = at(x.SSV);
+  if (ssid && (!ssv || ssv.value === "0x1")) text += `, SubstreamID ${ssid.value}`;
+  text += `: ${type.short}`;
+  const rnw = at(x.RnW)?.meaning;
+  const s2 = at(x.S2);
+  const cls = at(x.CLASS);
+  const input = at(x.InputAddr);
+  if (s2 && cls) {
+    const stage2 = s2.value === "0x1";
+    text += `; stage ${stage2 ? 2 : 1} ${CLASS_PHRASE[cls.meaning] ?? ""}`;
+    if (input) text += `, ${rnw ?? "access"} of ${input.value}`;
+    const ipa = at(x.IPA);
+    if (stage2 && ipa) text += `, IPA page ${ipa.value}`;
+    const ttrnw = at(x.TTRnW);
+    if (ttrnw && cls.meaning === "TT") text += `, ${ttrnw.meaning}`;
+    const stall = at(x.Stall);
+    if (stall && stall.value === "0x1") text += `, stalled (STAG ${at(x.STAG)?.value ?? "?"})`;
+  } else if (input) {
+    text += `; ${rnw ?? "address"} ${input.value}`;
   }
-  const fetch = valueOf(fields, "FetchAddr");
-  if (fetch !== undefined) text += `; fetch address ${fetch}`;
+  const fetch = at(x.FetchAddr);
+  if (fetch) text += `; fetch address ${fetch.value}`;
   return text;
 }
 

@@ -13,3 +13,4 @@ export * from "./legality-rules";
 export * from "./ste-legality";
 export * from "./cd-legality";
 export * from "./nested-vste";
+export * from "./explain";
