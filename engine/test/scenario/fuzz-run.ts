@@ -78,6 +78,21 @@ export function checkCase(c: FuzzCase): string {
       if (input !== undefined && input !== hex64(f.inputAddr)) {
         throw new Error(`${f.event}: record InputAddr ${input}, fault inputAddr ${hex64(f.inputAddr)}`);
       }
+      // The record's S2/CLASS/IPA say what the fault says (reference §1.3; IPA holds [..:12]).
+      const s2 = field(d, "S2");
+      if (s2 !== undefined && f.stage !== undefined && s2 !== (f.stage === 2 ? "0x1" : "0x0")) {
+        throw new Error(`${f.event}: record S2 ${s2}, fault stage ${f.stage}`);
+      }
+      const cls = d.fields.find((x) => x.field === "CLASS")?.meaning;
+      if (cls !== undefined && f.class !== undefined && cls !== f.class) {
+        throw new Error(`${f.event}: record CLASS ${cls}, fault class ${f.class}`);
+      }
+      const ipa = field(d, "IPA");
+      if (ipa !== undefined && f.stage === 2 && f.ipa !== undefined) {
+        const page = hexNumber(Math.floor(f.ipa / 0x1000) * 0x1000);
+        if (ipa !== page)
+          throw new Error(`${f.event}: record IPA ${ipa}, fault ipa ${hexNumber(f.ipa)} (page ${page})`);
+      }
       const ssv = field(d, "SSV");
       if (ssv !== undefined && c.request.ssid !== undefined && f.event !== "C_BAD_STREAMID") {
         if (ssv !== "0x1" || field(d, "SubstreamID") !== hexNumber(c.request.ssid)) {
