@@ -37,6 +37,8 @@ export interface LogScanSink {
 /** Lines longer than this are scanned in their first LOG_SCAN_MAX_LINE characters only. */
 export const LOG_SCAN_MAX_LINE = 65536;
 const MAX_PENDING = 8;
+/** Longest line the regular-expression recognisers look at (bounds their worst case). */
+const MAX_PATTERN_LINE = 4096;
 /** Lines of other sources tolerated between two lines of one record. */
 const DWORD_PATIENCE = 32;
 /** Lines waited for the optional decoded lines after the raw dwords. */
@@ -327,7 +329,7 @@ export class LogLineMachine {
   private takeDecoded(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
     if (!restStartsWith(text, restStart, "event: ")) return false;
     const rest = text.slice(restStart).trim();
-    const m = DECODED_EVENT.exec(rest);
+    const m = rest.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(rest) : null;
     const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
     p.decoded = d;
     if (!m) {
@@ -363,7 +365,7 @@ export class LogLineMachine {
 
   private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
     const rest = text.slice(restStart).trim();
-    const m = DECODED_FLAGS.exec(rest);
+    const m = rest.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(rest) : null;
     if (!m) return false;
     const d = p.decoded!;
     d.lines.push(lineNo);
@@ -479,6 +481,12 @@ export class LogLineMachine {
 
   private detect(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
     if (body.length === 0) return;
+    // Kernel and QEMU lines are short (printk: 1024 bytes); longer ones only get the linear list
+    // scan, so no regular expression ever runs on a long adversarial line.
+    if (body.length > MAX_PATTERN_LINE) {
+      this.detectList(text, bodyStart, depth, lineNo);
+      return;
+    }
     const hasHexPrefix = body.includes("0x");
     if (hasHexPrefix && body.includes("event 0x")) {
       const m = HEADER.exec(body);

@@ -207,3 +207,24 @@ test("records handed out undecoded (decode: false) decode later to the same resu
   s.end();
   assert.deepEqual(later, whole(MIXED).records);
 });
+
+test("adversarial long lines (repeated pattern fragments) are scanned in bounded time", () => {
+  const fragments = [
+    " sid: ",
+    "event: x client: ",
+    "event 0x",
+    " received",
+    "CMDQ error (cons 0x1): ",
+    "0x1 ",
+    "> ",
+    "\t",
+  ];
+  for (const f of fragments) {
+    for (const head of ["", "event: x client: ", "arm-smmu-v3: CMDQ error (cons 0x1): ", "smmuv3_record_event "]) {
+      const line = head + f.repeat(Math.ceil(60000 / f.length));
+      const started = Date.now();
+      scanLog(`event 0x04 received:\n${line}\n${line}\n`);
+      assert.ok(Date.now() - started < 1000, JSON.stringify([head, f]));
+    }
+  }
+});
