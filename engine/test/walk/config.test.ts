@@ -349,3 +349,17 @@ test("a bad request never throws: huge StreamID, negative SubstreamID", () => {
   fault(translate(setup, request(VA, "read", { ssid: -1 })), "C_BAD_SUBSTREAMID");
   assert.equal(translate(setup, request(u64(0xffff_ffff, 0xffff_ffff))).fault?.event, "F_TRANSLATION");
 });
+
+test("R1's legality findings ride on the result; the first ILLEGAL one names the C_BAD_STE / C_BAD_CD", () => {
+  const { setup } = stage1Stream({ S1CDMax: 9 }, { SSIDSIZE: 8 });
+  const r = translate(setup, request(VA));
+  const illegal = r.findings?.find((f) => f.illegal && f.event === "C_BAD_STE");
+  assert.ok(illegal, JSON.stringify(r.findings));
+  assert.ok(r.fault?.reason.startsWith(illegal.code), r.fault?.reason);
+  const cd = stage1Stream({}, {}, { T0SZ: 15 });
+  const c = translate(cd.setup, request(VA));
+  const bad = c.findings?.find((f) => f.illegal && f.event === "C_BAD_CD");
+  assert.ok(bad);
+  assert.equal(c.fault?.event, "C_BAD_CD");
+  assert.ok(c.fault?.reason.startsWith(bad.code));
+});

@@ -7,6 +7,7 @@ import type { U64 } from "../../bits/u64";
 import type { StructSpec } from "../../bits/fields";
 import type { MemoryImage, Provenance } from "../../memory/image";
 import type { SmmuProfile } from "../profile";
+import type { LegalityFinding } from "../records";
 
 /** Where the STE (and optionally the CD) come from, and the memory the SMMU reads. */
 export interface TranslationSetup {
@@ -113,16 +114,8 @@ export interface TraceStep {
   readonly note?: string;
 }
 
-/** A legality finding (R1's shape). */
-export interface WalkLegalityFinding {
-  readonly code: string;
-  readonly severity: "error" | "warning";
-  readonly illegal: boolean;
-  readonly fields: string[];
-  readonly message: string;
-  readonly section: string;
-  readonly event?: string;
-}
+/** A legality finding: R1's `LegalityFinding` (records/legality-rules.ts). */
+export type WalkLegalityFinding = LegalityFinding;
 
 export type WalkOutcome = "translated" | "fault" | "bypass" | "abort";
 
