@@ -52,6 +52,33 @@ function decodeEventRecord(record: LogRecord): void {
   record.summary = event.summary;
   record.decodeProblems = event.problems;
   record.event = event;
+  if (!record.complete) keepKnownFields(record, event);
+}
+
+/**
+ * A record with missing or unreadable dwords: the fields read from them would show zeros that
+ * the text never said, so they are left out and the summary says what is unknown. A QEMU trace
+ * line gives the StreamID only.
+ */
+function keepKnownFields(record: LogRecord, event: DecodedEvent): void {
+  const spec = event.type?.struct;
+  if (!spec) return;
+  const fromTrace = record.form === "qemu-trace";
+  const known = (f: DecodedField): boolean => {
+    if (fromTrace) return f.field === "StreamID";
+    const lsb = spec.byName.get(f.field)?.lsb ?? 0;
+    return record.wordRanges[Math.floor(lsb / 64)] !== undefined;
+  };
+  const kept = event.fields.filter(known);
+  if (kept.length === event.fields.length) return;
+  record.fields = kept;
+  const sid = kept.find((f) => f.field === "StreamID");
+  const missing = record.wordRanges.flatMap((r, i) => (r === undefined ? [i] : []));
+  record.summary =
+    `${sid ? `StreamID ${sid.value}: ` : ""}${event.type?.short ?? event.name}` +
+    (fromTrace
+      ? " (from a QEMU trace: only the type and StreamID are known)"
+      : ` (incomplete record: dword${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing, their fields unknown)`);
 }
 
 /** A QEMU `smmuv3_record_event TYPE sid=..` line: the record with its Type and StreamID only. */

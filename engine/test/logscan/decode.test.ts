@@ -235,3 +235,22 @@ test("findLogRecordAt: the record at a position, and the dword under it (hover)"
   assert.deepEqual(at(1, 40), ["C_BAD_CD", undefined]);
   assert.equal(at(10, 0), undefined);
 });
+
+test("fields of missing dwords are left out, and the summary says so; a QEMU trace keeps the StreamID only", () => {
+  const cut = scanLog("event 0x10 received:\n\t0x0000001100000010\n\t0x0000020800000000\n").records[0]!;
+  assert.deepEqual(
+    cut.fields.map((f) => f.field),
+    ["SSV", "SubstreamID", "StreamID", "STAG", "Stall", "PnU", "InD", "RnW", "S2", "CLASS"],
+  );
+  assert.match(cut.summary, /^StreamID 0x11: .* \(incomplete record: dwords 2, 3 missing, their fields unknown\)$/);
+  const damaged = scanLog("0x1100000010 0x2080000000g 0x34bce504e21 0x0").records[0]!;
+  assert.equal(damaged.complete, false);
+  assert.ok(!damaged.fields.some((f) => ["RnW", "CLASS", "S2"].includes(f.field)));
+  assert.ok(damaged.fields.some((f) => f.field === "InputAddr"));
+  const trace = scanLog("smmuv3_record_event F_PERMISSION sid=0x20").records[0]!;
+  assert.deepEqual(
+    trace.fields.map((f) => [f.field, f.value]),
+    [["StreamID", "0x20"]],
+  );
+  assert.match(trace.summary, /^StreamID 0x20: .*\(from a QEMU trace: only the type and StreamID are known\)$/);
+});
