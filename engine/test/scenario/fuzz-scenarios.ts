@@ -257,6 +257,8 @@ export interface MappedCase extends FuzzCase {
 const GRANULE_SHIFT: Readonly<Record<Granule, number>> = { "4K": 12, "16K": 14, "64K": 16 };
 /** CD.TG0 / STE.S2TG encodings (reference §2.1, §4.1). */
 const TG_ENCODING: Readonly<Record<Granule, number>> = { "4K": 0, "64K": 1, "16K": 2 };
+/** CD.TG1 has its own encoding (reference §4.1). */
+const TG1_ENCODING: Readonly<Record<Granule, number>> = { "16K": 1, "4K": 2, "64K": 3 };
 
 /**
  * Builds a legal STE (stage 1 only, stage 2 only, or nested), its CD and translation tables that
@@ -310,7 +312,19 @@ export function mappedCase(seed: number): MappedCase {
   );
   const leafShift = g + (3 - leafLevel) * stride;
   const iovaLow = int(2 ** Math.min(ia, 52));
-  const iova: U64 = { lo: iovaLow >>> 0, hi: Math.floor(iovaLow / 0x1_0000_0000) };
+  // Stage 1 may map through TTB1: the IOVA's bits [63:ia] are all ones (with TBI1, [55:ia], and
+  // the top byte is anything) (reference §5.2).
+  const ttb1 = stage1 && rnd() < 0.3;
+  const tbi = ttb1 && rnd() < 0.5;
+  const privileged = rnd() < 0.7;
+  let iova: U64 = { lo: iovaLow >>> 0, hi: Math.floor(iovaLow / 0x1_0000_0000) };
+  if (ttb1) {
+    const ones = 2 ** 64 - 2 ** ia; // bits [63:ia] (exact: a multiple of 2^ia below 2^64)
+    const hiOnes = Math.floor(ones / 0x1_0000_0000) >>> 0;
+    const loOnes = ia >= 32 ? 0 : (ones % 0x1_0000_0000) >>> 0;
+    iova = { lo: (iova.lo | loOnes) >>> 0, hi: (iova.hi | hiOnes) >>> 0 };
+    if (tbi) iova = { lo: iova.lo, hi: ((iova.hi & 0x00ff_ffff) | (int(256) << 24)) >>> 0 };
+  }
   const outLimit = config === 7 ? 40 : 48;
   const out = Math.floor(rnd() * 2 ** (outLimit - leafShift)) * 2 ** leafShift;
   const stage: 1 | 2 = stage1 ? 1 : 2;
@@ -328,7 +342,14 @@ export function mappedCase(seed: number): MappedCase {
       const spec = descriptorSpec(stage, kind, granule, false, level);
       const values: Record<string, U64> =
         stage === 1
-          ? { Type: n(level === 3 ? 3 : 1), AttrIndx: n(0), AP: n(0), SH: n(3), AF: n(1), OutputAddress: n(out) }
+          ? {
+              Type: n(level === 3 ? 3 : 1),
+              AttrIndx: n(0),
+              AP: n(privileged ? 0 : 1),
+              SH: n(3),
+              AF: n(1),
+              OutputAddress: n(out),
+            }
           : { Type: n(level === 3 ? 3 : 1), MemAttr: n(0xf), S2AP: n(3), SH: n(3), AF: n(1), OutputAddress: n(out) };
       put(at, encodeStruct(spec, values).words, `S${stage} L${level} ${kind}`);
     } else {
@@ -396,20 +417,19 @@ export function mappedCase(seed: number): MappedCase {
   if (stage1) {
     const cd = encodeStruct(CD, {
       V: n(1),
-      T0SZ: n(txsz),
-      TG0: n(TG_ENCODING[granule]),
-      EPD1: n(1),
+      ...(ttb1
+        ? { T1SZ: n(txsz), TG1: n(TG1_ENCODING[granule]), EPD0: n(1), TBI1: n(tbi ? 1 : 0), TTB1: n(base) }
+        : { T0SZ: n(txsz), TG0: n(TG_ENCODING[granule]), EPD1: n(1), TTB0: n(base) }),
       IPS: n(config === 7 ? 2 : 5),
       AA64: n(1),
       R: n(1),
       A: n(1),
       ASID: n(1),
-      TTB0: n(base),
     }).words;
     put(cdAddr, cd, "CD");
   }
 
-  const request: TranslationRequest = { sid, iova, access: pick(["read", "write"] as const), privileged: true };
+  const request: TranslationRequest = { sid, iova, access: pick(["read", "write"] as const), privileged };
   const setup: TranslationSetup = {
     profile,
     memory,
