@@ -1,7 +1,7 @@
 // Event explanations: the type's cause and next steps made specific with the record's values.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EVENT_TYPES, decodeEvent, encodeEvent, explainEvent } from "../../src/smmuv3/records";
+import { EVENT_TYPES, decodeEvent, encodeEvent, explainEvent, readNonArchitectural } from "../../src/smmuv3/records";
 
 test("every event type carries a cause, next steps and a short summary clause", () => {
   for (const t of EVENT_TYPES) {
@@ -61,4 +61,37 @@ test("configuration events name the structure to read; record problems are repea
   );
   const unknown = explainEvent(decodeEvent([0x42]));
   assert.match(unknown.cause, /^UNKNOWN_0x42: event number 0x42 is Reserved/);
+});
+
+test("non-architectural content of the seed C_BAD_STE is read with the other layouts (reference §9.1)", () => {
+  const readings = readNonArchitectural([4, 0x7d11, 0x80, 0x1008, 0xfe040000, 0, 0x7e04c440, 0]);
+  assert.deepEqual(
+    readings.map((r) => [r.layout, r.fields.map((f) => [f.field, f.value])]),
+    [
+      [
+        "F_TRANSLATION layout",
+        [
+          ["STAG", "0x80"],
+          ["RnW", "0x1"],
+          ["InputAddr", "0xfe040000"],
+          ["IPA", "0x7e04c000"],
+        ],
+      ],
+      [
+        "F_STE_FETCH layout",
+        [
+          ["Reason", "0x80"],
+          ["FetchAddr", "0x7e04c440"],
+        ],
+      ],
+    ],
+  );
+  assert.match(readings[0]!.note, /^Not architectural for C_BAD_STE/);
+  assert.deepEqual(
+    readNonArchitectural([4, 0x7d11, 0, 0, 0, 0, 0, 0]),
+    [],
+    "nothing to read when the undefined dwords are zero",
+  );
+  assert.deepEqual(readNonArchitectural([0x10, 0x11, 0, 0, 1, 0, 0, 0]), [], "F_TRANSLATION defines all its dwords");
+  assert.deepEqual(readNonArchitectural([0x42, 0, 1, 1, 1, 1, 1, 1]), [], "unknown type");
 });

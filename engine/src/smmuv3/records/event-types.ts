@@ -64,6 +64,14 @@ const f = {
     field("InD", 1, 34, 34, "Instruction or data transaction (after STE.INSTCFG).", {
       values: { 0: "data", 1: "instruction" },
     }),
+  PnUIncoming: (): F =>
+    field("PnU", 1, 33, 33, "Privileged or unprivileged, as the transaction arrived (before STE.PRIVCFG).", {
+      values: { 0: "unprivileged", 1: "privileged" },
+    }),
+  InDIncoming: (): F =>
+    field("InD", 1, 34, 34, "Instruction or data, as the transaction arrived (before STE.INSTCFG).", {
+      values: { 0: "data", 1: "instruction" },
+    }),
   RnW: (): F => field("RnW", 1, 35, 35, "Read or write transaction.", { values: { 0: "write", 1: "read" } }),
   S2: (): F => field("S2", 1, 39, 39, "Stage that faulted.", { values: { 0: "stage 1", 1: "stage 2" } }),
   CLASS: (): F =>
@@ -143,7 +151,17 @@ const DEFS: Def[] = [
       "Check the device's use of atomics, cache-maintenance or other special transactions.",
       "Check the interconnect/SMMU integration (which transaction types are forwarded).",
     ],
-    fields: [f.Type(), f.SSV(), f.SubstreamID(), f.StreamID(), f.Reason(), f.PnU(), f.InD(), f.RnW(), f.InputAddr()],
+    fields: [
+      f.Type(),
+      f.SSV(),
+      f.SubstreamID(),
+      f.StreamID(),
+      f.Reason(),
+      f.PnUIncoming(),
+      f.InDIncoming(),
+      f.RnW(),
+      f.InputAddr(),
+    ],
   },
   {
     id: 0x02,

@@ -14,3 +14,4 @@ export * from "./ste-legality";
 export * from "./cd-legality";
 export * from "./nested-vste";
 export * from "./explain";
+export * from "./non-architectural";
