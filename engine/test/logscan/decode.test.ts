@@ -243,7 +243,9 @@ test("fields of missing dwords are left out, and the summary says so; a QEMU tra
     ["SSV", "SubstreamID", "StreamID", "STAG", "Stall", "PnU", "InD", "RnW", "S2", "CLASS"],
   );
   assert.match(cut.summary, /^StreamID 0x11: .* \(incomplete record: dwords 2, 3 missing, their fields unknown\)$/);
-  const damaged = scanLog("0x1100000010 0x2080000000g 0x34bce504e21 0x0").records[0]!;
+  const damaged = scanLog(
+    "event 0x10 received:\n\t0x0000001100000010\n\t0x00000208000000zz\n\t0x0000034bce504e21\n\t0x0000000000000000",
+  ).records[0]!;
   assert.equal(damaged.complete, false);
   assert.ok(!damaged.fields.some((f) => ["RnW", "CLASS", "S2"].includes(f.field)));
   assert.ok(damaged.fields.some((f) => f.field === "InputAddr"));
