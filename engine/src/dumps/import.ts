@@ -54,7 +54,7 @@ export function importDump(text: string, options: DumpImportOptions): DumpImport
     sink.checkConflicts();
     sink.finishProblems();
     problems.push(...sink.problems);
-    if (sink.count === 0 && !problems.some((p) => p.severity === "error" || p.code === DUMP_CODES.partialWord))
+    if (sink.count === 0 && !problems.some((p) => p.severity !== "information"))
       problems.push({
         code: DUMP_CODES.empty,
         severity: "error",
@@ -123,7 +123,7 @@ export function detectDumpFormat(
   if (
     second !== undefined &&
     secondScore > 0 &&
-    secondScore >= bestScore * 0.75 &&
+    secondScore >= bestScore * 0.5 &&
     !sameWords(parsers.get(best)!.sink, parsers.get(second)!.sink)
   )
     return {

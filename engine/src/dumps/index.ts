@@ -9,3 +9,4 @@ export type {
 } from "./types";
 export { DUMP_FORMATS, DUMP_CODES } from "./types";
 export { importDump, importBinary, detectDumpFormat, dumpFormatUsesBase } from "./import";
+export { renderDump, type RenderDumpOptions } from "./render";

@@ -95,6 +95,7 @@ export class DumpParser {
   private eightDigitValues = 0;
   private otherValues = 0;
   private ambiguityLine = -1;
+  private lastDigits = 0;
 
   constructor(
     readonly format: DumpTextFormat,
@@ -968,6 +969,7 @@ export class DumpParser {
     // the values
     const width = this.options.plainWidth;
     const maxDigits = width / 4;
+    let uniformDigits = -1;
     this.n = 0;
     for (;;) {
       while (j < end) {
@@ -989,9 +991,14 @@ export class DumpParser {
         return this.bad(j, t, ok);
       }
       if (this.n === MAX_TOKENS) return this.bad(j, t, "too many values on one line");
+      if (this.n === 0) uniformDigits = this.lastDigits;
+      else if (uniformDigits !== this.lastDigits) uniformDigits = -1;
       this.pushToken(j, t);
       j = t;
     }
+    // values zero-padded to a byte/halfword/word width look like a debugger's sub-qword dump
+    if (this.n >= 2 && width === 64 && (uniformDigits === 2 || uniformDigits === 4 || uniformDigits === 8))
+      this.stats.shapeMismatch++;
     if (this.n === 0) {
       if (addr >= 0) return this.bad(addrStart, addrEnd, "an address with no values after it");
       return "other";
@@ -1055,6 +1062,7 @@ export class DumpParser {
       lo = ((lo << 4) | d) >>> 0;
     }
     if (digits === 0 || prevSep) return `"${s.slice(j, t)}" is not a hex value`;
+    this.lastDigits = digits;
     if (digits === 8) this.eightDigitValues++;
     else this.otherValues++;
     hexOut.lo = lo;
