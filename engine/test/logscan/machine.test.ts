@@ -284,7 +284,7 @@ const CASES: Case[] = [
         startLine: 0,
         endLine: 0,
         complete: false,
-        problems: [/only the event type and StreamID/],
+        problems: [],
       },
       { kind: "trace", form: "qemu-trace", startLine: 1, endLine: 1, words: ["0x0"], wordLines: [1], complete: true },
     ],
