@@ -128,6 +128,25 @@ export function checkMappedCase(c: MappedCase): string {
     }
     return `mapped ${label}`;
   }
+  if (c.expectedFault) {
+    const r = translate(c.setup, c.request);
+    const f = r.fault;
+    const got = {
+      outcome: r.outcome,
+      event: f?.event,
+      stage: f?.stage,
+      level: f?.level,
+      class: f?.class,
+      recorded: f?.recorded,
+    };
+    const want = { outcome: "fault", ...c.expectedFault, recorded: true };
+    if (JSON.stringify(got) !== JSON.stringify(want)) {
+      throw new Error(
+        `targeted ${c.mutation ?? ""}: expected ${JSON.stringify(want)} got ${JSON.stringify(got)}${f ? ` (${f.reason})` : ""}`,
+      );
+    }
+    return `targeted ${label}`;
+  }
   return `mutated ${label}`;
 }
 

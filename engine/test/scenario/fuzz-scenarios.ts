@@ -7,7 +7,7 @@
 // from its seed alone.
 
 import { type U64 } from "../../src/bits/u64";
-import { encodeStruct } from "../../src/bits/fields";
+import { type StructSpec, encodeStruct } from "../../src/bits/fields";
 import { MemoryImage } from "../../src/memory/image";
 import { type Granule, profileFromJson } from "../../src/smmuv3/profile";
 import { CD, L1CD, L1STD, STE, blockShift, descriptorSpec } from "../../src/smmuv3/records";
@@ -252,6 +252,13 @@ export interface MappedCase extends FuzzCase {
   readonly expected?: { readonly pa: number; readonly size: number };
   /** What was corrupted, for messages. */
   readonly mutation?: string;
+  /** For targeted corruptions: the fault the architecture requires. */
+  readonly expectedFault?: {
+    readonly event: string;
+    readonly stage: 1 | 2;
+    readonly level: number;
+    readonly class: string;
+  };
 }
 
 const GRANULE_SHIFT: Readonly<Record<Granule, number>> = { "4K": 12, "16K": 14, "64K": 16 };
@@ -325,10 +332,13 @@ export function mappedCase(seed: number): MappedCase {
     iova = { lo: (iova.lo | loOnes) >>> 0, hi: (iova.hi | hiOnes) >>> 0 };
     if (tbi) iova = { lo: iova.lo, hi: ((iova.hi & 0x00ff_ffff) | (int(256) << 24)) >>> 0 };
   }
-  const outLimit = config === 7 ? 40 : 48;
+  // Every output stays below 2^40: CD.IPS and STE.S2PS are 40 bits, so a set bit 44 is an
+  // address-size fault (targeted mutations below).
+  const outLimit = 40;
   const out = Math.floor(rnd() * 2 ** (outLimit - leafShift)) * 2 ** leafShift;
   const stage: 1 | 2 = stage1 ? 1 : 2;
 
+  const descriptors: PathDescriptor[] = [];
   const tableBytes = (level: number): number => (level === startLevel ? 2 ** startBits : 2 ** stride) * 8;
   const base = allocate(Math.max(tableBytes(startLevel), 64));
   let table = base;
@@ -352,10 +362,13 @@ export function mappedCase(seed: number): MappedCase {
             }
           : { Type: n(level === 3 ? 3 : 1), MemAttr: n(0xf), S2AP: n(3), SH: n(3), AF: n(1), OutputAddress: n(out) };
       put(at, encodeStruct(spec, values).words, `S${stage} L${level} ${kind}`);
+      descriptors.push({ addr: at, stage, level, kind, spec, values });
     } else {
       const next = allocate(tableBytes(level + 1));
       const spec = descriptorSpec(stage, "table", granule, false);
-      put(at, encodeStruct(spec, { Type: n(3), NextLevelTableAddr: n(next) }).words, `S${stage} L${level} table`);
+      const values = { Type: n(3), NextLevelTableAddr: n(next) };
+      put(at, encodeStruct(spec, values).words, `S${stage} L${level} table`);
+      descriptors.push({ addr: at, stage, level, kind: "table", spec, values });
       table = next;
     }
   }
@@ -388,7 +401,7 @@ export function mappedCase(seed: number): MappedCase {
           S2T0SZ: n(txsz),
           S2SL0: n(sl0Of(granule, startLevel)),
           S2TG: n(TG_ENCODING[granule]),
-          S2PS: n(5),
+          S2PS: n(2),
           S2AA64: n(1),
           S2R: n(1),
           S2TTB: n(base),
@@ -420,7 +433,7 @@ export function mappedCase(seed: number): MappedCase {
       ...(ttb1
         ? { T1SZ: n(txsz), TG1: n(TG1_ENCODING[granule]), EPD0: n(1), TBI1: n(tbi ? 1 : 0), TTB1: n(base) }
         : { T0SZ: n(txsz), TG0: n(TG_ENCODING[granule]), EPD1: n(1), TTB0: n(base) }),
-      IPS: n(config === 7 ? 2 : 5),
+      IPS: n(2),
       AA64: n(1),
       R: n(1),
       A: n(1),
@@ -437,7 +450,9 @@ export function mappedCase(seed: number): MappedCase {
   };
   const size = config === 7 ? Math.min(2 ** leafShift, 2 ** 30) : 2 ** leafShift;
   const offset = iovaLow % 2 ** leafShift;
-  if (rnd() < 0.5) return { setup, request, expected: { pa: out + offset, size } };
+  const mode = rnd();
+  if (mode < 0.4) return { setup, request, expected: { pa: out + offset, size } };
+  if (mode < 0.7) return targetedMutation(setup, request, descriptors, pick);
 
   // Corrupt one word the walk reads: flip 1-3 random bits.
   const target = pick(pathWords);
@@ -451,6 +466,62 @@ export function mappedCase(seed: number): MappedCase {
   }
   memory.store(target.addr, out2[0]!, out2[1]!);
   return { setup, request, mutation: `${target.what} bits${flipped}` };
+}
+
+interface PathDescriptor {
+  readonly addr: number;
+  readonly stage: 1 | 2;
+  readonly level: number;
+  readonly kind: "table" | "block" | "page";
+  readonly spec: StructSpec;
+  readonly values: Readonly<Record<string, U64>>;
+}
+
+/**
+ * One change to one descriptor of the walk's path whose fault the architecture fixes (reference
+ * §5.4-§5.6, DDI 0487 D8): clearing the valid bit is F_TRANSLATION at that level, clearing AF
+ * on the leaf is F_ACCESS, a read-only leaf written is F_PERMISSION, an output or next-level
+ * table address at bit 44 (beyond the 40-bit IPS/S2PS) is F_ADDR_SIZE at that level. Stage 1
+ * in a nested walk still reports stage 1; all are CLASS IN.
+ */
+function targetedMutation(
+  setup: TranslationSetup,
+  request: TranslationRequest,
+  path: readonly PathDescriptor[],
+  pick: <T>(xs: readonly T[]) => T,
+): MappedCase {
+  const d = pick(path);
+  const leaf = d.kind !== "table";
+  const kinds = leaf ? (["invalid", "af", "perm", "oa"] as const) : (["invalid", "ta"] as const);
+  const kind = pick<string>(kinds);
+  const values: Record<string, U64> = { ...d.values };
+  let event = "F_TRANSLATION";
+  let access = request.access;
+  const bit44 = (v: U64): U64 => ({ lo: v.lo, hi: (v.hi | (1 << 12)) >>> 0 });
+  if (kind === "invalid") values["Type"] = n(0);
+  else if (kind === "af") {
+    values["AF"] = n(0);
+    event = "F_ACCESS";
+  } else if (kind === "perm") {
+    // Stage 1 AP 0b11: read-only at every level; stage 2 S2AP 0b01: read-only.
+    values[d.stage === 1 ? "AP" : "S2AP"] = n(d.stage === 1 ? 3 : 1);
+    access = "write";
+    event = "F_PERMISSION";
+  } else if (kind === "oa") {
+    values["OutputAddress"] = bit44(values["OutputAddress"]!);
+    event = "F_ADDR_SIZE";
+  } else {
+    values["NextLevelTableAddr"] = bit44(values["NextLevelTableAddr"]!);
+    event = "F_ADDR_SIZE";
+  }
+  const w = encodeStruct(d.spec, values).words;
+  setup.memory.store(d.addr, w[0]!, w[1]!);
+  return {
+    setup,
+    request: { ...request, access },
+    mutation: `S${d.stage} L${d.level} ${d.kind}: ${kind}`,
+    expectedFault: { event, stage: d.stage, level: d.level, class: "IN" },
+  };
 }
 
 /** STE.S2SL0 for a start level (reference §2.5: 4K 0b00 L2, 0b01 L1, 0b10 L0; 16K/64K 0b00 L3, 0b01 L2, 0b10 L1). */
