@@ -111,7 +111,13 @@ const DECODED_EVENT =
 const DECODED_FLAGS =
   /^(priv|unpriv) (inst|data) (read|write) (s1|s2) "([^"]*)"( ttd_read| ttd_write)?( stall)? stag: (0x[0-9a-fA-F]+|0)\s*$/;
 const STANDALONE_DECODED = /(?:^|\s)event: (\S+) client: .* sid: /;
-const QEMU_TRACE = /^(?:\d+@\d+\.\d+:)?(smmuv3_record_event|smmu_ptw_[a-z_]+)\b[ :]*(.*?)\s*$/;
+/** QEMU hw/arm/trace-events points that carry a record, an address or a descriptor. */
+const QEMU_TRACE =
+  /^(?:\d+@\d+\.\d+:)?(smmuv3_record_event|smmu_ptw_[a-z_]+|smmu_get_pte|smmuv3_get_ste|smmuv3_get_cd|smmuv3_find_ste_2lvl|smmuv3_translate_(?:abort|disable|bypass|success)|smmuv3_cmdq_consume_error)\b[ :]*(.*?)\s*$/;
+/** `STE addr: 0x...` / `CD addr: 0x...` (smmuv3_get_ste / smmuv3_get_cd). */
+const TRACE_STRUCT_ADDRESS = /\b(STE|CD) addr: (0x[0-9a-fA-F]+)/;
+/** `Error on <cmd> command execution: <n>` (smmuv3_cmdq_consume_error). */
+const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
 const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
@@ -581,6 +587,13 @@ export class LogLineMachine {
       args[a[1]!] = a[2]!;
       argRanges[a[1]!] = { line: lineNo, start: valueStart, end: valueStart + a[2]!.length };
     }
+    const structAddress = TRACE_STRUCT_ADDRESS.exec(argsText);
+    if (structAddress) args[`${structAddress[1]} addr`] = structAddress[2]!;
+    const cmdError = TRACE_CMD_ERROR.exec(argsText);
+    if (cmdError) {
+      args["command"] = cmdError[1]!;
+      args["error"] = cmdError[2]!;
+    }
     const address = TRACE_ADDRESS.exec(argsText);
     if (address) args[`${address[1]} address`] = address[2]!;
     const headerRange = { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length };
@@ -616,10 +629,10 @@ export class LogLineMachine {
       );
       return true;
     }
-    // A page-table walk step: the descriptor (pte) is the one dword it carries.
+    // A walk step carries one dword, the descriptor (pte); the other points only addresses.
     const pte = args["pte"];
-    const words = new Uint32Array(2);
-    let complete = false;
+    const words = new Uint32Array(pte !== undefined ? 2 : 0);
+    let complete = pte === undefined;
     if (pte !== undefined) {
       const digits = pte.replace(/^0[xX]/, "").replace(/^0+(?=.)/, "");
       if (/^[0-9a-fA-F]{1,16}$/.test(digits)) {
@@ -639,8 +652,8 @@ export class LogLineMachine {
         depth,
         "",
         words,
-        1,
-        [complete ? argRanges["pte"] : undefined],
+        pte !== undefined ? 1 : 0,
+        pte !== undefined ? [complete ? argRanges["pte"] : undefined] : [],
         complete,
         problems,
         headerRange,

@@ -276,6 +276,9 @@ const CASES: Case[] = [
       "12345@1700000000.000001:smmuv3_record_event F_TRANSLATION sid=0x11",
       "smmu_ptw_invalid_pte stage=1 level=3 base@=0x41003000 pte@=0x41003ff8 offset=511 pte=0x0",
       "smmuv3_translate_success smmuv3-iommu-memory-region-0-0 sid=0x11 iova=0x1000 translated=0x2000 perm=0x3",
+      "smmuv3_get_ste STE addr: 0x10440",
+      "smmuv3_cmdq_consume_error Error on SMMU_CMD_CFGI_STE command execution: 1",
+      "smmuv3_update prod:1 cons:1",
     ].join("\n"),
     records: [
       {
@@ -287,6 +290,9 @@ const CASES: Case[] = [
         problems: [],
       },
       { kind: "trace", form: "qemu-trace", startLine: 1, endLine: 1, words: ["0x0"], wordLines: [1], complete: true },
+      { kind: "trace", form: "qemu-trace", startLine: 2, endLine: 2, words: [], complete: true },
+      { kind: "trace", form: "qemu-trace", startLine: 3, endLine: 3, words: [], complete: true },
+      { kind: "trace", form: "qemu-trace", startLine: 4, endLine: 4, words: [], complete: true },
     ],
   },
   {
@@ -414,6 +420,18 @@ test("each dword's range covers exactly its hex text", () => {
   assert.equal(lines[1]!.slice(r.headerRange.start, r.headerRange.end), "event 0x04 received:");
   assert.equal(r.source, "arm-smmu-v3 arm-smmu-v3.2.auto:");
   assert.equal(r.headerId, 4);
+});
+
+test("QEMU trace arguments are kept by the trace's own names", () => {
+  const c = CASES.find((x) => x.name.startsWith("QEMU trace"))!;
+  const args = scanRaw(c.text).records.map((r) => r.trace?.args);
+  assert.deepEqual(args, [
+    { sid: "0x11", type: "F_TRANSLATION" },
+    { stage: "1", level: "3", "base@": "0x41003000", "pte@": "0x41003ff8", offset: "511", pte: "0x0" },
+    { sid: "0x11", iova: "0x1000", translated: "0x2000", perm: "0x3" },
+    { "STE addr": "0x10440" },
+    { command: "SMMU_CMD_CFGI_STE", error: "1" },
+  ]);
 });
 
 test("the kernel's decoded lines are parsed with the record", () => {
