@@ -11,7 +11,16 @@ import { hex64, type U64 } from "../../bits/u64";
 import type { Granule, SmmuProfile } from "../profile";
 import { scanAccessFlag, type QwordReader } from "./af-scan";
 import { CD } from "./cd";
-import { atOrAbove, lowBits, paSizeBits, s1StartLevel, s1TxszRange, startLevelBits } from "./geometry";
+import {
+  atOrAbove,
+  fieldIsZero,
+  halvesZero,
+  lowBits,
+  paSizeBits,
+  s1StartLevel,
+  s1TxszRange,
+  startLevelBits,
+} from "./geometry";
 import { makeFinding, type LegalityFinding } from "./legality-rules";
 import { STE } from "./ste";
 
@@ -268,8 +277,9 @@ function cdWarnings(
     );
   }
   const res0 = (name: string, why: string): void => {
-    const v = getValue(words, F(name));
-    if (isZero(v)) return;
+    const spec = F(name);
+    if (fieldIsZero(words, spec)) return;
+    const v = getValue(words, spec);
     out.push(
       makeFinding(
         "CD-WARN-RES0-FIELD",
@@ -289,9 +299,11 @@ function cdWarnings(
     for (const n of ["T1SZ", "TG1", "IR1", "OR1", "SH1", "TBI1", "HAD1", "NSCFG1", "TTB1"])
       res0(n, "in the single-range EL2 StreamWorld");
   }
-  for (let p = 0; p < 16; p++) {
-    res0(`PIIU${p}`, "without permission indirection");
-    res0(`PIIP${p}`, "without permission indirection");
+  if (!halvesZero(words, 12, 16)) {
+    for (let p = 0; p < 16; p++) {
+      res0(`PIIU${p}`, "without permission indirection");
+      res0(`PIIP${p}`, "without permission indirection");
+    }
   }
   // Reserved encodings with fallbacks
   if (get("EPD0") === 0 && get("SH0") === 1) {

@@ -84,3 +84,23 @@ export function s1StartLevel(granule: Granule, txsz: number): number {
   const ia = 64 - txsz;
   return 4 - Math.ceil((ia - g) / s);
 }
+
+/** True when every bit of the field is 0 (no allocation: the legality checks test many fields). */
+export function fieldIsZero(words: ArrayLike<number>, f: { readonly lsb: number; readonly width: number }): boolean {
+  let b = f.lsb;
+  let left = f.width;
+  while (left > 0) {
+    const w = Math.min(32, left, 32 - (b & 31));
+    const v = (words[b >>> 5] ?? 0) >>> (b & 31);
+    if ((w === 32 ? v : v & ((1 << w) - 1)) !== 0) return false;
+    b += w;
+    left -= w;
+  }
+  return true;
+}
+
+/** True when halves [from, to) are all zero. */
+export function halvesZero(words: ArrayLike<number>, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if ((words[i] ?? 0) !== 0) return false;
+  return true;
+}

@@ -10,7 +10,16 @@ import { fieldOf, getSmall, getValue, reservedBitsSet, type FieldSpec } from "..
 import { hex64, hexNumber, type U64 } from "../../bits/u64";
 import type { Granule, SmmuProfile } from "../profile";
 import { scanAccessFlag, type QwordReader } from "./af-scan";
-import { atOrAbove, lowBits, paSizeBits, s2StartLevel, s2t0szRange, startLevelBits } from "./geometry";
+import {
+  atOrAbove,
+  fieldIsZero,
+  halvesZero,
+  lowBits,
+  paSizeBits,
+  s2StartLevel,
+  s2t0szRange,
+  startLevelBits,
+} from "./geometry";
 import { makeFinding, type LegalityFinding } from "./legality-rules";
 import { STE } from "./ste";
 
@@ -420,7 +429,7 @@ function steWarnings(
   // Fields that are RES0 on this SMMU (feature absent) or for a Non-secure STE
   const res0 = (name: string, why: string): void => {
     const spec = STE.byName.get(name);
-    if (!spec) return;
+    if (!spec || fieldIsZero(words, spec)) return;
     const v = getValue(words, spec);
     if (v.lo === 0 && v.hi === 0) return;
     out.push(
@@ -445,22 +454,25 @@ function steWarnings(
     if (profile.DS === 0) for (const n of ["S2SL0_2", "S2DS"]) res0(n, "without IDR5.DS");
     for (const n of ["S2NSW", "S2NSA"]) res0(n, "for a Non-secure STE");
   }
-  for (const n of [
-    "S_S2T0SZ",
-    "S_S2SL0",
-    "S_S2TG",
-    "S2SW",
-    "S2SA",
-    "S_S2SL0_2",
-    "S_S2TTB",
-    "S_S2SKL",
-    "MPAM_NS",
-    "MECID",
-  ]) {
-    res0(n, "for a Non-secure STE");
+  // Dwords 4-7 hold only Secure, MPAM, hardening and overlay fields: skip them when all zero.
+  if (!halvesZero(words, 8, 16)) {
+    for (const n of [
+      "S_S2T0SZ",
+      "S_S2SL0",
+      "S_S2TG",
+      "S2SW",
+      "S2SA",
+      "S_S2SL0_2",
+      "S_S2TTB",
+      "S_S2SKL",
+      "MPAM_NS",
+      "MECID",
+    ]) {
+      res0(n, "for a Non-secure STE");
+    }
+    for (const n of ["AssuredOnly", "TL0", "TL1"]) res0(n, "without translation hardening (IDR3.THE)");
+    for (let p = 0; p < 16; p++) res0(`S2POI${p}`, "without stage-2 permission overlays (IDR3.S2PO)");
   }
-  for (const n of ["AssuredOnly", "TL0", "TL1"]) res0(n, "without translation hardening (IDR3.THE)");
-  for (let p = 0; p < 16; p++) res0(`S2POI${p}`, "without stage-2 permission overlays (IDR3.S2PO)");
 
   // Reserved encodings with a fallback
   const reserved = (field: string, text: string): void =>
