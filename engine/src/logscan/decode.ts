@@ -25,9 +25,17 @@ const CERROR_NAMES = ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV
  */
 export function decodeLogRecord(found: FoundRecord): DecodedLogRecord {
   const record = LogRecord.from(found);
-  if (record.kind === "event" || record.kind === "dwords") decodeEventRecord(record);
-  else if (record.kind === "cmdq-error") decodeCmdqRecord(record);
-  else decodeTraceRecord(record);
+  try {
+    if (record.kind === "event" || record.kind === "dwords") decodeEventRecord(record);
+    else if (record.kind === "cmdq-error") decodeCmdqRecord(record);
+    else decodeTraceRecord(record);
+  } catch (e: unknown) {
+    // The decoders never throw by contract; should one ever do, the record still comes out.
+    record.decodeProblems = [
+      ...record.decodeProblems,
+      `internal error while decoding: ${e instanceof Error ? e.message : String(e)}`,
+    ];
+  }
   return record;
 }
 
