@@ -266,6 +266,18 @@ test("descriptor tables: reserved bits and layouts that differ by granule", () =
   assert.equal(descriptorSpec(2, "page", "4K").byName.has("AP"), false);
   assert.equal(descriptorSpec(2, "table", "4K").byName.has("APTable"), false);
   assert.equal(descriptorSpec(1, "page", "4K"), descriptorSpec(1, "page", "4K"), "tables are cached");
+  const typeMeaning = (kind: DescriptorKind, d: string): string =>
+    decodeStruct(descriptorSpec(1, kind, "4K"), w(d)).fields.find((f) => f.field === "Type")!.meaning;
+  assert.deepEqual(
+    [
+      typeMeaning("page", "0x3"),
+      typeMeaning("page", "0x1"),
+      typeMeaning("block", "0x1"),
+      typeMeaning("table", "0x3"),
+      typeMeaning("table", "0x2"),
+    ],
+    ["page", "Reserved (invalid at level 3)", "block", "table", "invalid"],
+  );
   assert.equal(
     getValue(w("0x0000000080210401"), fieldOf(descriptorSpec(1, "block", "4K", false, 2), "OutputAddress")).lo,
     0x80200000,
