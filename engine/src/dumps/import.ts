@@ -10,6 +10,7 @@ import { DumpSink, SPACE_OFFSET } from "./sink";
 import {
   DUMP_CODES,
   DUMP_FORMATS,
+  dumpFormatByName,
   type DumpFormat,
   type DumpImportOptions,
   type DumpImportResult,
@@ -26,14 +27,23 @@ const DETECT_LINES = 400;
  */
 export function importDump(text: string, options: DumpImportOptions): DumpImportResult {
   const problems: EngineDiagnostic[] = [];
-  let format: DumpTextFormat = options.format === undefined || options.format === "binary" ? "plain" : options.format;
+  // callers may pass a user's name (`qemu-xp`, `hexdump-C`): resolve it, refuse unknown ones
+  const given = typeof options.format === "string" ? dumpFormatByName(options.format) : undefined;
+  const requested: DumpTextFormat | undefined = given === "binary" ? undefined : given;
+  let format: DumpTextFormat = requested ?? "plain";
   try {
     const base = checkBase(options.base, options.file, problems);
-    if (options.format === "binary")
+    if (given === "binary")
       problems.push({
         code: DUMP_CODES.badOption,
         severity: "error",
         message: "`binary` is not a text format: use importBinary",
+      });
+    else if (options.format !== undefined && given === undefined)
+      problems.push({
+        code: DUMP_CODES.badOption,
+        severity: "error",
+        message: `unknown dump format "${String(options.format)}" (known: ${DUMP_FORMATS.join(", ")}); the format was detected instead`,
       });
     const parserOptions: ParserOptions = {
       file: options.file,
@@ -43,7 +53,7 @@ export function importDump(text: string, options: DumpImportOptions): DumpImport
       xxdLittleEndian: options.xxdLittleEndian,
       maxElisionBytes: options.maxElisionBytes ?? DEFAULT_MAX_ELISION,
     };
-    if (options.format === undefined || options.format === "binary") {
+    if (requested === undefined) {
       const detection = detectDumpFormat(text, parserOptions);
       format = detection.format;
       if (detection.note) problems.push(detection.note);

@@ -7,6 +7,6 @@ export type {
   DumpImportResult,
   DumpAddressSpace,
 } from "./types";
-export { DUMP_FORMATS, DUMP_CODES } from "./types";
+export { DUMP_FORMATS, DUMP_CODES, dumpFormatByName } from "./types";
 export { importDump, importBinary, detectDumpFormat, dumpFormatUsesBase } from "./import";
 export { renderDump, type RenderDumpOptions } from "./render";

@@ -681,7 +681,12 @@ export class DumpParser {
       if (this.n === 0) {
         width = digits;
         // a right-aligned partial group alone on a short `-e` line
-        if (colonGap > 1 && this.xxdWidth > digits && this.isXxdLE(this.xxdWidth)) {
+        if (
+          colonGap > 1 &&
+          this.xxdWidth > digits &&
+          this.isXxdLE(this.xxdWidth) &&
+          (t - (b + 2)) % (this.xxdWidth + 1) === this.xxdWidth
+        ) {
           width = this.xxdWidth;
           partialLE = true;
         }
@@ -704,6 +709,8 @@ export class DumpParser {
           u - next < width &&
           (u - next) % 2 === 0 &&
           scanHex(s, next, u) === u &&
+          // right-aligned: it ends where a full group would
+          (u - (b + 2)) % (width + 1) === width &&
           after - u >= 2 &&
           after < end
         ) {
@@ -1082,7 +1089,7 @@ export class DumpParser {
     let mem = 0;
     let sixteen = false;
     let lines = 0;
-    const re = /^[\s>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*) {2,}(.*)$/gm;
+    const re = /^[\s>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*)  (.*)$/gm;
     let m: RegExpExecArray | null;
     let commandLE: boolean | undefined;
     const cmd = /xxd\b[^\n]*/.exec(text);
@@ -1091,6 +1098,8 @@ export class DumpParser {
       lines++;
       const groups = m[2]!.split(" ");
       const ascii = m[3]!;
+      // only full lines: a short line's padding would shift the ASCII column
+      if (groups.reduce((acc, g) => acc + g.length / 2, 0) !== 16) continue;
       let pos = 0;
       for (const g of groups) {
         if (g.length === 16) sixteen = true;

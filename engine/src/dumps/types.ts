@@ -23,6 +23,39 @@ export type DumpTextFormat = "qemu" | "gdb" | "crash" | "xxd" | "hexdump-c" | "h
 /** A text format, or `binary` for `importBinary`'s raw little-endian files. */
 export type DumpFormat = DumpTextFormat | "binary";
 
+const FORMAT_ALIASES: Readonly<Record<string, DumpFormat>> = {
+  qemu: "qemu",
+  "qemu-xp": "qemu",
+  "qemu-x": "qemu",
+  xp: "qemu",
+  hmp: "qemu",
+  monitor: "qemu",
+  gdb: "gdb",
+  "gdb-x": "gdb",
+  crash: "crash",
+  rd: "crash",
+  "crash-rd": "crash",
+  xxd: "xxd",
+  "hexdump-c": "hexdump-c",
+  hd: "hexdump-c",
+  hexdump: "hexdump",
+  od: "od",
+  plain: "plain",
+  qwords: "plain",
+  list: "plain",
+  binary: "binary",
+  bin: "binary",
+  raw: "binary",
+};
+
+/**
+ * The format a user-facing name means (`qemu-xp`, `rd`, `hexdump-C`, `raw`, ...; any case), or
+ * undefined. Lets `include dump ... format <name>` and CLI flags accept the tools' own names.
+ */
+export function dumpFormatByName(name: string): DumpFormat | undefined {
+  return FORMAT_ALIASES[name.trim().toLowerCase()];
+}
+
 /** The text formats in auto-detection's order of preference on a tie. */
 export const DUMP_FORMATS: readonly DumpTextFormat[] = [
   "qemu",

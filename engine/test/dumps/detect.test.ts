@@ -114,3 +114,15 @@ test("text with no dump in it: an empty result with DUMP-EMPTY, the plain format
   assert.deepEqual(r.words, []);
   assert.deepEqual(problemsOf(r), ["DUMP-EMPTY@0:0-0"]);
 });
+
+test("format names as users write them resolve; unknown names are refused and detection runs", () => {
+  const text = "0000000040001000: 0x000000008e4a000b 0x0000000008001000";
+  const named = importDump(text, { file: "p", format: "qemu-xp" as never });
+  assert.equal(named.format, "qemu");
+  assert.deepEqual(problemsOf(named), []);
+  const unknown = importDump(text, { file: "p", format: "trace32" as never });
+  assert.equal(unknown.format, "qemu");
+  assert.deepEqual(wordsOf(unknown), canonical(B, 2));
+  assert.deepEqual(problemsOf(unknown), ["DUMP-BAD-OPTION@-"]);
+  assert.deepEqual(problemsOf(importDump(text, { file: "p", format: "binary" })), ["DUMP-BAD-OPTION@-"]);
+});
