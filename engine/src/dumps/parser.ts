@@ -1089,7 +1089,7 @@ export class DumpParser {
     let mem = 0;
     let sixteen = false;
     let lines = 0;
-    const re = /^[\s>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*)  (.*)$/gm;
+    const re = /^[\s>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*) {2}(.*)$/gm;
     let m: RegExpExecArray | null;
     let commandLE: boolean | undefined;
     const cmd = /xxd\b[^\n]*/.exec(text);
