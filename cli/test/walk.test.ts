@@ -224,3 +224,30 @@ test("the bundled dist/cli.js walks a scenario file (built by scripts/build.mjs 
   assert.equal(bad.status, 2);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
 });
+
+test("walk --check compares with the vector's expected: exit 1 and the differing keys when one fails", async () => {
+  const translated = sample.find((v) => v.expected["outcome"] === "translated")!;
+  const fault = sample.find((v) => v.expected["event"] !== undefined)!;
+  const wrong = { ...translated, expected: { ...translated.expected, pa: "0x1000" } };
+  const file = join(tmpDir, "check.jsonl");
+  writeFileSync(file, [fault, wrong].map((v) => JSON.stringify(v)).join("\n"));
+  const r = await run(["--scenario", file, "--check", "--json"]);
+  assert.equal(r.code, 1);
+  const [first, second] = r.out
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { check: { pass: boolean; differences: string[] } });
+  assert.deepEqual(first!.check, { pass: true, differences: [] });
+  const diff = `pa: expected "0x1000" got ${JSON.stringify(translated.expected["pa"])}`;
+  assert.deepEqual(second!.check, { pass: false, differences: [diff] });
+  assert.equal(r.err, `iommu-lens walk: 1/2 expectations hold\n  FAIL ${translated.scenario.id}: ${diff}\n`);
+  const human = await run(["--scenario", file, "--check"]);
+  assert.equal(human.code, 1);
+  assert.match(human.out, /^ {2}check +PASS$/m);
+  assert.match(
+    human.out,
+    new RegExp(`^ {2}check +FAIL: pa: expected "0x1000" got "${String(translated.expected["pa"])}"$`, "m"),
+  );
+  // without --check the expectations are not looked at
+  assert.equal((await run(["--scenario", file])).code, 0);
+});

@@ -13,6 +13,7 @@ import {
   type TranslationRequest,
   type WalkResult,
   decodeEvent,
+  expectedDifferences,
   hex64,
   hexNumber,
   loadScenarios,
@@ -20,25 +21,33 @@ import {
   resultToJson,
   translate,
 } from "../../../engine/src/index";
-import { type CliIo, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
 import type { VerbEntry } from "./index";
 
-export const WALK_USAGE = `usage: iommu-lens walk --scenario FILE.json [--json] [--trace]
+export const WALK_USAGE = `usage: iommu-lens walk --scenario FILE.json [--json] [--trace] [--check]
 
-  --scenario FILE  scenario file: one JSON object, an array, or JSON Lines ('-' reads stdin)
+  --scenario FILE  scenario file: one JSON object, an array, or JSON Lines ('-' reads stdin);
+                   test-vector lines {"scenario", "expected"} are accepted too
   --json           one result-contract JSON object per line
-  --trace          include every memory read of the walk`;
+  --trace          include every memory read of the walk
+  --check          compare each result with the scenario's "expected" (exit 1 if any differs)`;
 
 export const WALK_SUMMARY = "walk scenario(s) through the SMMUv3 translation";
 
 export async function walkVerb(args: readonly string[], io: CliIo): Promise<number> {
-  const { flags, options, positionals } = parseArgs(args, { flags: ["json", "trace"], options: ["scenario"] });
+  const { flags, options, positionals } = parseArgs(args, {
+    flags: ["json", "trace", "check"],
+    options: ["scenario"],
+  });
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument '${positionals[0]!}' (give the file with --scenario)`);
   const file = options.get("scenario");
   if (file === undefined) throw new UsageError("--scenario FILE is required");
   const json = flags.has("json");
   const trace = flags.has("trace");
+  const check = flags.has("check");
+  let checked = 0;
+  const failedChecks: string[] = [];
 
   let text: string;
   try {
@@ -76,7 +85,18 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
       io.err(`iommu-lens walk: ${parsed.id}: internal error in the walk: ${describeError(e)}\n`);
       continue;
     }
-    const out = resultToJson(result, { trace, id: parsed.id });
+    const out: ResultJson & { check?: { pass: boolean; differences: string[] } } = resultToJson(result, {
+      trace,
+      id: parsed.id,
+    });
+    // A vector line carries `expected` beside the scenario; a scenario may carry its own.
+    const expected = scenario.expected ?? (isObject(scenario.json) ? scenario.json["expected"] : undefined);
+    if (check && expected !== undefined) {
+      const differences = expectedDifferences(out, expected);
+      out.check = { pass: differences.length === 0, differences };
+      checked++;
+      if (differences.length > 0) failedChecks.push(`${parsed.id}: ${differences.join(", ")}`);
+    }
     if (json) lines.push(JSON.stringify(out) + "\n");
     else {
       const record = result.fault?.recorded ? result.fault.record : undefined;
@@ -84,7 +104,16 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
     }
   }
   io.out(lines.join(""));
-  return invalid ? EXIT_USAGE : EXIT_OK;
+  if (check) {
+    io.err(`iommu-lens walk: ${checked - failedChecks.length}/${checked} expectations hold\n`);
+    for (const f of failedChecks) io.err(`  FAIL ${f}\n`);
+  }
+  if (invalid) return EXIT_USAGE;
+  return failedChecks.length > 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
 /** The registry entry (cli/src/verbs/index.ts). */
@@ -156,6 +185,10 @@ export function formatResult(
       if (parts.length) lines.push(`  attrs     ${parts.join(", ")}`);
     }
     if (out.reason !== undefined) lines.push(`  why       ${out.reason}`);
+  }
+  const checkResult = (out as { check?: { pass: boolean; differences: string[] } }).check;
+  if (checkResult) {
+    lines.push(`  check     ${checkResult.pass ? "PASS" : "FAIL: " + checkResult.differences.join(", ")}`);
   }
   for (const finding of out.findings ?? []) {
     lines.push(`  ${finding.severity.padEnd(9)} ${finding.code}: ${finding.message} (${finding.section})`);

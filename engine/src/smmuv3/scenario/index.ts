@@ -14,3 +14,4 @@ export {
   type FaultJson,
   type StepJson,
 } from "./result-json";
+export { expectedDifferences } from "./expect";
