@@ -259,6 +259,19 @@ test("stage-2 geometry: legal start levels and concatenation (reference §2.5)",
   }
 });
 
+test("MemAttr is RES0 unless MTCFG == 1 (and IDR1.ATTR_TYPES_OVR)", () => {
+  const p = { ...PROFILE, ATTR_TYPES_OVR: 1 };
+  assert.deepEqual(
+    checkSte(build(STE, { MemAttr: 0xf }, STE_BASE), p).map((f) => [f.code, f.fields]),
+    [["STE-WARN-RES0-FIELD", ["MemAttr"]]],
+  );
+  assert.deepEqual(checkSte(build(STE, { MemAttr: 0xf, MTCFG: 1 }, STE_BASE), p), []);
+  assert.deepEqual(
+    checkSte(build(STE, { MemAttr: 0x8, MTCFG: 1 }, STE_BASE), p).map((f) => f.code),
+    ["STE-WARN-RESERVED-ENC"],
+  );
+});
+
 test("context: a 2-level STE tells checkCd the StreamWorld; a stage-2 32-bit STE makes an AA64 CD illegal", () => {
   const profile = { ...PROFILE, Hyp: 1, ASID16: 0 };
   const el2 = build(STE, { Config: 5, STRW: 2 }, STE_BASE);

@@ -446,6 +446,7 @@ function steWarnings(
   if (profile.PRI === 0 || profile.SSIDSIZE === 0) res0("PPAR", "without PRI and SubstreamIDs");
   if (profile.ATTR_TYPES_OVR === 0)
     for (const n of ["MemAttr", "MTCFG", "ALLOCCFG", "SHCFG"]) res0(n, "without IDR1.ATTR_TYPES_OVR");
+  else if (get(MTCFG) === 0) res0("MemAttr", "while MTCFG == 0 (Arm IHI 0070 §5.2 MemAttr)");
   if (profile.ATTR_PERMS_OVR === 0) for (const n of ["PRIVCFG", "INSTCFG"]) res0(n, "without IDR1.ATTR_PERMS_OVR");
   if (f.s2) {
     if (profile.FWB === 0) res0("S2FWB", "without IDR3.FWB");
