@@ -144,6 +144,14 @@ test("decodeCommand summary names the target", () => {
   assert.equal(decodeCommand([0x46 | (1 << 12), 0, 0, 0]).summary, "CMD_SYNC CS SIG_IRQ");
 });
 
+test("CMD_CFGI_ALL is CMD_CFGI_STE_RANGE with Range 31", () => {
+  const all = encodeCommand("CMD_CFGI_ALL", {});
+  assert.deepEqual([...all.words], [0x4, 0, 31, 0]);
+  assert.equal(commandByName("cfgi_all")?.name, "CMD_CFGI_STE_RANGE");
+  assert.equal(decodeCommand(all.words).summary, "CMD_CFGI_ALL (CMD_CFGI_STE_RANGE Range 31)");
+  assert.equal(decodeCommand([0x4, 0x100, 7, 0]).summary, "CMD_CFGI_STE_RANGE StreamID 0x100, Range 0x7");
+});
+
 test("encodeCommand reports unknown commands and fields", () => {
   assert.deepEqual(encodeCommand("CMD_SYNC", { StreamID: n(1) }).problems, ["CMD_SYNC has no field named StreamID"]);
   const u = encodeCommand(0x0b, {});

@@ -368,8 +368,18 @@ export function commandByOpcode(opcode: number): CommandType | undefined {
   return Number.isInteger(opcode) && opcode >= 0 && opcode < 256 ? BY_OPCODE[opcode] : undefined;
 }
 
+/** CMD_CFGI_ALL is CMD_CFGI_STE_RANGE with Range = 31 (reference §6.1). */
+const CFGI_ALL = "CMD_CFGI_ALL";
+
+function isCfgiAll(name: string): boolean {
+  const n = name.trim().toUpperCase();
+  return n === CFGI_ALL || n === "CFGI_ALL";
+}
+
+/** The command with this name (case-insensitive, `CMD_` optional; CMD_CFGI_ALL gives CMD_CFGI_STE_RANGE). */
 export function commandByName(name: string): CommandType | undefined {
   const n = name.trim().toUpperCase();
+  if (isCfgiAll(n)) return BY_NAME.get("CMD_CFGI_STE_RANGE");
   return BY_NAME.get(n) ?? BY_NAME.get("CMD_" + n);
 }
 
@@ -474,6 +484,8 @@ function profileProblems(type: CommandType, fields: readonly DecodedField[], p: 
 }
 
 function summariseCommand(type: CommandType, fields: readonly DecodedField[]): string {
+  if (type.name === "CMD_CFGI_STE_RANGE" && num(fields, "Range") === 31)
+    return `${CFGI_ALL} (CMD_CFGI_STE_RANGE Range 31)`;
   const parts: string[] = [];
   for (const name of ["StreamID", "SubstreamID", "VMID", "ASID", "Address", "Addr", "STAG", "Range", "Size", "CS"]) {
     const f = get(fields, name);
@@ -516,6 +528,8 @@ export function encodeCommand(
     rest[k] = v;
   }
   rest["Opcode"] = { lo: type.opcode, hi: 0 };
+  if (typeof nameOrOpcode === "string" && isCfgiAll(nameOrOpcode) && rest["Range"] === undefined)
+    rest["Range"] = { lo: 31, hi: 0 };
   const r = encodeStruct(type.struct, rest);
   for (const p of r.problems) {
     problems.push(type.struct.byName.has(p.field) ? p.message : `${type.name} has no field named ${p.field}`);
