@@ -22,13 +22,13 @@ function projectRoot(): string {
 const ROOT = projectRoot();
 const SEED = join(ROOT, "cli/test/decode-fixtures/seed-000-c_bad_ste-thread.txt");
 
-async function run(args: string[], stdin = ""): Promise<{ code: number; out: string; err: string }> {
+async function run(args: string[], stdin: string | Buffer[] = ""): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
   const io: CliIo = {
     out: (t) => (out += t),
     err: (t) => (err += t),
-    stdin: Readable.from([stdin]),
+    stdin: Readable.from(typeof stdin === "string" ? [stdin] : stdin),
     cwd: ROOT,
   };
   const code = await main(args, io);
@@ -204,4 +204,46 @@ test("the bundled dist/cli.js decodes the seed mail (built by scripts/build.mjs 
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+});
+
+test("stdin in byte chunks that split UTF-8 characters and CRLF pairs decodes as one text", async () => {
+  // A device prefix with a 3-byte character on every line: a character broken by a chunk
+  // boundary would change one line's prefix and cut the record.
+  const text = [
+    "[ 1.0] arm-smmu-v3 smmu—0: event 0x04 received:",
+    "[ 1.1] arm-smmu-v3 smmu—0: 0x00007d1100000004",
+    "[ 1.2] arm-smmu-v3 smmu—0: 0x0000100800000080",
+    "[ 1.3] arm-smmu-v3 smmu—0: 0x00000000fe040000",
+    "[ 1.4] arm-smmu-v3 smmu—0: 0x000000007e04c440",
+    "",
+  ].join("\r\n");
+  const bytes = Buffer.from(text, "utf8");
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+  const { code, out } = await run(["decode", "--json", "-"], chunks);
+  assert.equal(code, 0);
+  const o = JSON.parse(out) as Record<string, unknown>;
+  assert.deepEqual(
+    [o["line"], o["endLine"], o["name"], o["problems"]],
+    [1, 5, "C_BAD_STE", ["dword1..3 are not defined for C_BAD_STE and are not zero"]],
+  );
+});
+
+test("several files: each with its own line numbers, in the order given", async () => {
+  const { code, out } = await run(["decode", "--json", SEED, "-"], "0x1100000010 0x20800000000 0x34bce504e21 0x0\n");
+  assert.equal(code, 0);
+  const objs = out
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    objs.map((o) => [o["file"] === SEED ? "seed" : o["file"], o["line"], o["name"]]),
+    [
+      ["seed", 196, "C_BAD_STE"],
+      ["seed", 388, "C_BAD_STE"],
+      ["seed", 965, "C_BAD_STE"],
+      ["seed", 1209, "C_BAD_STE"],
+      ["-", 1, "F_TRANSLATION"],
+    ],
+  );
 });
