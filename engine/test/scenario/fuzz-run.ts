@@ -131,18 +131,12 @@ export function checkMappedCase(c: MappedCase): string {
   if (c.expectedFault) {
     const r = translate(c.setup, c.request);
     const f = r.fault;
-    const got = {
-      outcome: r.outcome,
-      event: f?.event,
-      stage: f?.stage,
-      level: f?.level,
-      class: f?.class,
-      recorded: f?.recorded,
-    };
-    const want = { outcome: "fault", ...c.expectedFault, recorded: true };
-    if (JSON.stringify(got) !== JSON.stringify(want)) {
+    const want: Record<string, unknown> = { outcome: "fault", ...c.expectedFault, recorded: true };
+    const got: Record<string, unknown> = { outcome: r.outcome, ...f };
+    const differs = Object.keys(want).filter((k) => got[k] !== want[k]);
+    if (differs.length > 0) {
       throw new Error(
-        `targeted ${c.mutation ?? ""}: expected ${JSON.stringify(want)} got ${JSON.stringify(got)}${f ? ` (${f.reason})` : ""}`,
+        `targeted ${c.mutation ?? ""}: ${differs.map((k) => `${k} expected ${String(want[k])} got ${String(got[k])}`).join(", ")}${f ? ` (${f.event}: ${f.reason})` : ""}`,
       );
     }
     return `targeted ${label}`;

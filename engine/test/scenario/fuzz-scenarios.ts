@@ -6,7 +6,7 @@
 // Everything comes from one 32-bit seed through a small PRNG, so a failing case is reproduced
 // from its seed alone.
 
-import { type U64 } from "../../src/bits/u64";
+import { type U64, hexNumber } from "../../src/bits/u64";
 import { type StructSpec, encodeStruct } from "../../src/bits/fields";
 import { MemoryImage } from "../../src/memory/image";
 import { type Granule, profileFromJson } from "../../src/smmuv3/profile";
@@ -258,6 +258,8 @@ export interface MappedCase extends FuzzCase {
     readonly stage: 1 | 2;
     readonly level: number;
     readonly class: string;
+    /** The IPA the failing stage-2 walk translated (stage-2 faults). */
+    readonly ipa?: number;
   };
 }
 
@@ -297,6 +299,11 @@ export function mappedCase(seed: number): MappedCase {
   };
   const config = pick([5, 6, 7]);
   const stage1 = config !== 6;
+  // Nested: stage-2 tables and the CD in the first GiB of IPA space, stage-1 tables in the
+  // second, outputs above 2 GiB, so each stage-2 block serves one CLASS (CD, TT or IN).
+  const s2ttb = config === 7 ? 0x20_0000 : 0;
+  const cdAddr = config === 7 ? 0x30_0000 : 0x80_0000;
+  if (config === 7) nextTable = 0x4100_0000;
 
   // The stage that maps the IOVA (stage 1, or stage 2 for Config 6).
   const granule = pick(["4K", "16K", "64K"] as const);
@@ -335,7 +342,8 @@ export function mappedCase(seed: number): MappedCase {
   // Every output stays below 2^40: CD.IPS and STE.S2PS are 40 bits, so a set bit 44 is an
   // address-size fault (targeted mutations below).
   const outLimit = 40;
-  const out = Math.floor(rnd() * 2 ** (outLimit - leafShift)) * 2 ** leafShift;
+  const outFloor = config === 7 ? 2 ** 31 : 0;
+  const out = outFloor + Math.floor(rnd() * 2 ** (outLimit - leafShift - 1)) * 2 ** leafShift;
   const stage: 1 | 2 = stage1 ? 1 : 2;
 
   const descriptors: PathDescriptor[] = [];
@@ -375,9 +383,7 @@ export function mappedCase(seed: number): MappedCase {
 
   // Stage 2 for nested cases: 4K granule, 40-bit IPA, start level 1 with two concatenated
   // tables of 1 GiB identity blocks (S2AP read/write, Normal WB).
-  let s2ttb = 0;
   if (config === 7) {
-    s2ttb = allocate(0x2000);
     const spec = descriptorSpec(2, "block", "4K", false, 1);
     for (let i = 0; i < 1024; i++) {
       const w = encodeStruct(spec, {
@@ -392,7 +398,6 @@ export function mappedCase(seed: number): MappedCase {
     }
   }
 
-  const cdAddr = allocate(64);
   const steValues: Record<string, U64> =
     config === 6
       ? {
@@ -452,6 +457,9 @@ export function mappedCase(seed: number): MappedCase {
   const offset = iovaLow % 2 ** leafShift;
   const mode = rnd();
   if (mode < 0.4) return { setup, request, expected: { pa: out + offset, size } };
+  if (mode < 0.7 && config === 7 && rnd() < 0.5) {
+    return targetedStage2(setup, request, pick, { s2ttb, cd: cdAddr, table: descriptors[0]!.addr, out: out + offset });
+  }
   if (mode < 0.7) return targetedMutation(setup, request, descriptors, pick);
 
   // Corrupt one word the walk reads: flip 1-3 random bits.
@@ -521,6 +529,41 @@ function targetedMutation(
     request: { ...request, access },
     mutation: `S${d.stage} L${d.level} ${d.kind}: ${kind}`,
     expectedFault: { event, stage: d.stage, level: d.level, class: "IN" },
+  };
+}
+
+/**
+ * Nested walks: one change to the stage-2 1 GiB block that serves the CD fetch, the stage-1 table
+ * fetches or the final IPA. The architecture reports it as a stage-2 fault at level 1 with
+ * CLASS CD, TT or IN and the IPA that was being translated (reference §4.2, §5.8, §5.9): invalid
+ * -> F_TRANSLATION, AF clear -> F_ACCESS, S2AP none -> F_PERMISSION.
+ */
+function targetedStage2(
+  setup: TranslationSetup,
+  request: TranslationRequest,
+  pick: <T>(xs: readonly T[]) => T,
+  at: { s2ttb: number; cd: number; table: number; out: number },
+): MappedCase {
+  const target = pick(["CD", "TT", "IN"] as const);
+  const ipa = target === "CD" ? at.cd : target === "TT" ? at.table : at.out;
+  const kind = pick(["invalid", "af", "perm"] as const);
+  const gib = Math.floor(ipa / 2 ** 30);
+  const values: Record<string, U64> = {
+    Type: n(kind === "invalid" ? 0 : 1),
+    MemAttr: n(0xf),
+    S2AP: n(kind === "perm" ? 0 : 3),
+    SH: n(3),
+    AF: n(kind === "af" ? 0 : 1),
+    OutputAddress: n(gib * 2 ** 30),
+  };
+  const w = encodeStruct(descriptorSpec(2, "block", "4K", false, 1), values).words;
+  setup.memory.store(at.s2ttb + gib * 8, w[0]!, w[1]!);
+  const event = kind === "invalid" ? "F_TRANSLATION" : kind === "af" ? "F_ACCESS" : "F_PERMISSION";
+  return {
+    setup,
+    request,
+    mutation: `S2 L1 block for the ${target} IPA ${hexNumber(ipa)}: ${kind}`,
+    expectedFault: { event, stage: 2, level: 1, class: target, ipa },
   };
 }
 
