@@ -218,8 +218,16 @@ test("stdin in byte chunks that split UTF-8 characters and CRLF pairs decodes as
     "",
   ].join("\r\n");
   const bytes = Buffer.from(text, "utf8");
-  const chunks: Buffer[] = [];
-  for (let i = 0; i < bytes.length; i += 7) chunks.push(bytes.subarray(i, i + 7));
+  // Cut inside the "—" of every other line (after its first byte: a per-chunk decoder would give
+  // those lines a different prefix) and between every \r and \n.
+  const cuts: number[] = [];
+  let dash = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0xe2 && dash++ % 2 === 1) cuts.push(i + 1);
+    if (bytes[i] === 13 && bytes[i + 1] === 10) cuts.push(i + 1);
+  }
+  const chunks = [0, ...cuts].map((from, k) => bytes.subarray(from, cuts[k] ?? bytes.length));
+  assert.equal(chunks.length, 8);
   const { code, out } = await run(["decode", "--json", "-"], chunks);
   assert.equal(code, 0);
   const o = JSON.parse(out) as Record<string, unknown>;
