@@ -67,7 +67,7 @@ class ScenarioReader {
     this.problems.push(`${prefix}${path ? path + ": " : ""}${message}`);
   }
 
-  /** Reads a value with `reader`, reporting a failure at `path`. */
+  /** The value of a reader's result, or undefined after reporting its failure at `path`. */
   take<T>(path: string, r: ScenarioValue<T>): T | undefined {
     if (r.ok) return r.value;
     this.problem(path, r.message);
