@@ -15,3 +15,4 @@ export * from "./cd-legality";
 export * from "./nested-vste";
 export * from "./explain";
 export * from "./non-architectural";
+export * from "./ignored";
