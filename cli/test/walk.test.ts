@@ -251,3 +251,35 @@ test("walk --check compares with the vector's expected: exit 1 and the differing
   // without --check the expectations are not looked at
   assert.equal((await run(["--scenario", file])).code, 0);
 });
+
+test("a fault's record given to `decode` gives the same event and fields back (formats.md)", async () => {
+  const faults = all.filter((v) => v.expected["outcome"] === "fault" && v.expected["recorded"] !== false).slice(0, 40);
+  writeFileSync(join(tmpDir, "faults.jsonl"), faults.map((v) => JSON.stringify(v.scenario)).join("\n"));
+  const walked = await run(["--scenario", "faults.jsonl", "--json"]);
+  assert.equal(walked.code, 0, walked.err);
+  const results = walked.out
+    .trimEnd()
+    .split("\n")
+    .map(
+      (l) =>
+        JSON.parse(l) as { id: string; fault: { event: string; id: string; record?: string[]; inputAddr: string } },
+    );
+  const recorded = results.filter((r) => r.fault.record);
+  assert.ok(recorded.length >= 20, `only ${recorded.length} recorded faults`);
+  for (const r of recorded) {
+    let out = "";
+    const stdin = new PassThrough();
+    stdin.end(r.fault.record!.join(" ") + "\n");
+    const code = await main(["decode", "--json", "-"], {
+      out: (t) => (out += t),
+      err: () => undefined,
+      stdin,
+      cwd: tmpDir,
+    });
+    assert.equal(code, 0, r.id);
+    const decoded = JSON.parse(out.split("\n")[0]!) as { name: string; id: string; fields: Record<string, string> };
+    assert.equal(decoded.name, r.fault.event, r.id);
+    assert.equal(decoded.id, r.fault.id, r.id);
+    if (decoded.fields["InputAddr"] !== undefined) assert.equal(decoded.fields["InputAddr"], r.fault.inputAddr, r.id);
+  }
+});
