@@ -14,6 +14,12 @@ export interface LogLinePrefix {
 const SYSLOG_PRIORITY = /^<\d{1,3}>/;
 const JOURNAL = /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
 const HUMAN_TIMESTAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\]/;
+/** Other bracketed stamps: `dmesg -d` deltas `[  +0.000003]`, ISO times, `dmesg -T` short forms. */
+const OTHER_STAMP = /^\[[\s\d.:,+\-T]*\d[\s\d.:,+\-TZ<>]*\]/;
+/** journalctl -o short-iso / short-precise: `2020-03-25T11:35:01+0000 host kernel: `. */
+const ISO_JOURNAL = /^\d{4}-\d\d-\d\dT[\d:.,]+(?:[+-]\d\d:?\d\d|Z)? \S+ kernel: /;
+/** The printk caller id of CONFIG_PRINTK_CALLER kernels: `[    T123]`, `[  C1]`. */
+const CALLER = /^\[\s*[TC]\d+\]/;
 
 function isBlank(code: number): boolean {
   return code === 32 || code === 9;
@@ -77,8 +83,8 @@ export function packedLogLinePrefix(line: string): number {
     }
   }
   const c = rest.charCodeAt(0);
-  if (c >= 65 && c <= 90) {
-    const m = JOURNAL.exec(rest);
+  if ((c >= 65 && c <= 90) || isDigit(c)) {
+    const m = c <= 57 ? ISO_JOURNAL.exec(rest) : JOURNAL.exec(rest);
     if (m) {
       i += m[0].length;
       rest = rest.slice(m[0].length);
@@ -86,10 +92,14 @@ export function packedLogLinePrefix(line: string): number {
   }
   if (rest.charCodeAt(0) === 91 /* [ */) {
     const length = secondsStampLength(line, i);
-    const m = length === 0 ? HUMAN_TIMESTAMP.exec(rest) : undefined;
+    const m = length === 0 ? (HUMAN_TIMESTAMP.exec(rest) ?? OTHER_STAMP.exec(rest)) : undefined;
     const skip = length !== 0 ? length : m ? m[0].length : 0;
     if (skip !== 0) {
       i += skip;
+      if (line.charCodeAt(i) === 91) {
+        const caller = CALLER.exec(line.slice(i));
+        if (caller) i += caller[0].length;
+      }
       while (i < n && isBlank(line.charCodeAt(i))) i++;
     }
   }
