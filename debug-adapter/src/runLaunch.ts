@@ -1,13 +1,14 @@
 // One launch, start to end, as plain data: read the program, parse it, then either replay the
 // `event` given in the launch arguments or translate one transaction through the described tables
-// (translateProgram.ts), as lines for the Debug Console. Never throws for bad input: an unreadable
+// (translateProgram.ts), as lines for the Debug Console. Without streamId and iova the transaction
+// is the file's first `expect translate` line. Never throws for bad input: an unreadable
 // file, syntax errors and bad arguments are all lines with ok = false.
 
-import { decodeEvent, parseDescription } from "../../engine/src/index";
+import { type ExpectTranslateNode, decodeEvent, parseDescription } from "../../engine/src/index";
 import { type IommuLaunchArguments } from "../../protocol/src/index";
 import { formatDiagnostic } from "./diagnostics";
 import { type LaunchOutcome, type ReadFile, fail } from "./outcome";
-import { parseLaunchNumber, readRequest } from "./request";
+import { type LaunchRequest, parseLaunchNumber, readRequest } from "./request";
 import { translateProgram } from "./translateProgram";
 
 const decoder = new TextDecoder("utf-8", { fatal: false });
@@ -32,9 +33,25 @@ export function runLaunch(args: Partial<IommuLaunchArguments>, readFile: ReadFil
 
   if (args.event !== undefined) return replayEvent(args.event);
 
-  const request = readRequest(args);
+  // No transaction in the launch arguments (F5 on a file, no launch.json): the file's first
+  // `expect translate` line says which one is interesting
+  const expectation = parse.nodes.find((n): n is ExpectTranslateNode => n.kind === "expect-translate");
+  const request =
+    args.streamId === undefined && args.iova === undefined && expectation
+      ? requestOfExpectation(expectation)
+      : readRequest(args);
   if (typeof request === "string") return fail(`IOMMU Lens: ${request}`);
   return translateProgram(program, parse, request, readFile);
+}
+
+function requestOfExpectation(n: ExpectTranslateNode): LaunchRequest {
+  return {
+    sid: n.sid.value.lo,
+    ...(n.ssid ? { ssid: n.ssid.value.lo } : {}),
+    iova: n.iova.value,
+    access: n.access,
+    privileged: !n.unprivileged,
+  };
 }
 
 function replayEvent(event: readonly (number | string)[]): LaunchOutcome {

@@ -66,6 +66,14 @@ describe("debug adapter over stdio", () => {
     assert.equal(lines.at(-1), "event record: 0x7d1100000010 0x20a00000000 0x200000 0x0");
   });
 
+  it("translates the file's first `expect translate` request when the launch names none (F5)", async () => {
+    const { output, exitCode } = await session({ program: QUICKSTART });
+    assert.equal(exitCode, 0);
+    const lines = output.trimEnd().split("\n");
+    assert.equal(lines[0], "IOMMU Lens: translate StreamID 0x7d11 IOVA 0x100123 read, privileged (quickstart.iommu)");
+    assert.equal(lines.at(-1), "translated: PA 0x50000123 (0x1000 bytes, read write, Normal-WB inner)");
+  });
+
   it("replays an event record given in the launch arguments", async () => {
     const { output, exitCode } = await session({
       program: QUICKSTART,
@@ -78,12 +86,12 @@ describe("debug adapter over stdio", () => {
 
   const failures: [string, Record<string, unknown>, RegExp][] = [
     ["a missing program", { streamId: 1, iova: 0 }, /has no `program`/],
+    ["an iova without a streamId", { program: QUICKSTART, iova: 0 }, /needs `streamId`/],
     [
       "an unreadable program",
       { program: "/nonexistent/x.iommu", streamId: 1, iova: 0 },
       /cannot read program \/nonexistent\/x\.iommu: ENOENT/,
     ],
-    ["a missing streamId", { program: QUICKSTART, iova: 0 }, /needs `streamId`/],
     ["a bad iova", { program: QUICKSTART, streamId: 1, iova: "0x12g" }, /iova: '0x12g' is not a number/],
     [
       "a bad access",

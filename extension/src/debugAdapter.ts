@@ -12,7 +12,8 @@ export function registerDebugAdapter(context: vscode.ExtensionContext, output: v
       createDebugAdapterDescriptor: () => new vscode.DebugAdapterExecutable(process.execPath, [adapter]),
     }),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, {
-      // F5 on an open .iommu file with no launch.json: debug that file
+      // F5 on an open .iommu file with no launch.json: debug that file (the adapter then runs the
+      // file's first `expect translate` request)
       resolveDebugConfiguration: (_folder, config) => {
         if (!config.type && !config.request && !config.name) {
           const editor = vscode.window.activeTextEditor;

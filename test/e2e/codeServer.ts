@@ -39,7 +39,9 @@ export function missingPrerequisite(): string | undefined {
 
 export interface CodeServerOptions {
   /** Folders copied into the run's workspace (name -> source path). */
-  readonly workspace: Readonly<Record<string, string>>;
+  readonly workspace?: Readonly<Record<string, string>>;
+  /** A folder to open in place (npm start opens the checkout's examples/) instead of a copy. */
+  readonly openFolder?: string;
   /** Extra files written into the workspace (relative path -> content). */
   readonly files?: Readonly<Record<string, string>>;
   /** Fixed port (npm start); default: a free one. */
@@ -53,7 +55,7 @@ export interface RunningCodeServer {
   readonly url: string;
   /** The workspace folder the run opened. */
   readonly workspace: string;
-  /** The URL that opens `folder` (a workspace-relative path or "") in the workbench. */
+  /** The URL that opens `folder` (a path relative to the workspace, or "") in the workbench. */
   folderUrl(folder?: string): string;
   /** Text of the run's output-channel log for `channel` ("" when not written yet). */
   outputChannelLog(channel: string): string;
@@ -91,7 +93,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(join(dirs.ud, "User"), { recursive: true });
   writeFileSync(join(dirs.ud, "User", "settings.json"), JSON.stringify(SETTINGS, null, 2));
-  for (const [name, source] of Object.entries(options.workspace))
+  for (const [name, source] of Object.entries(options.workspace ?? {}))
     cpSync(source, join(dirs.ws, name), { recursive: true });
   for (const [rel, content] of Object.entries(options.files ?? {})) {
     const p = join(dirs.ws, rel);
@@ -117,7 +119,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
       "--disable-proxy",
       "--ignore-last-opened",
       ...common,
-      dirs.ws,
+      options.openFolder ?? dirs.ws,
     ],
     { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
@@ -157,10 +159,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<Runni
     if (!options.keep) rmSync(run, { recursive: true, force: true });
   };
 
+  const workspace = options.openFolder ?? dirs.ws;
   return {
     url,
-    workspace: dirs.ws,
-    folderUrl: (folder = "") => `${url}/?folder=${encodeURIComponent(folder ? join(dirs.ws, folder) : dirs.ws)}`,
+    workspace,
+    folderUrl: (folder = "") => `${url}/?folder=${encodeURIComponent(folder ? join(workspace, folder) : workspace)}`,
     outputChannelLog: (channel) => readOutputChannel(dirs.ud, channel),
     log: () => output,
     stop,

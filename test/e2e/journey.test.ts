@@ -93,9 +93,15 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     await title.waitFor();
     assert.match(await title.innerText(), /^C_BAD_STE/);
     const rows = frame.locator("vscode-table-body vscode-table-row");
-    const streamId = rows.filter({ has: frame.locator("vscode-table-cell", { hasText: /^StreamID$/ }) });
-    const cells = (await streamId.locator("vscode-table-cell").allInnerTexts()).map((s) => s.trim());
-    assert.deepEqual(cells, ["StreamID", "dword0[63:32]", "0x7d11", ""]);
+    await rows.first().waitFor();
+    const table: string[][] = [];
+    for (let i = 0; i < (await rows.count()); i++) {
+      table.push((await rows.nth(i).locator("vscode-table-cell").allInnerTexts()).map((s) => s.trim()));
+    }
+    assert.deepEqual(
+      table.find((cells) => cells[0] === "StreamID"),
+      ["StreamID", "dword0[63:32]", "0x7d11", ""],
+    );
     await wb.screenshot(join(shots, "journey.png"));
   });
 

@@ -166,22 +166,23 @@ export class Walk {
   ): void {
     if (!this.tracing) return;
     const provenance = this.memory.provenanceAt(pa);
-    const step: TraceStep = {
+    const step: { -readonly [K in keyof TraceStep]: TraceStep[K] } = {
       what,
       structure,
       space,
       addr,
       pa,
       value: extra.aborted ? u64(0, 0) : u64(this.scratch[0]!, this.scratch[1]!),
-      ...(extra.stage !== undefined ? { stage: extra.stage } : {}),
-      ...(extra.level !== undefined ? { level: extra.level } : {}),
-      ...(extra.forStage1Level !== undefined ? { forStage1Level: extra.forStage1Level } : {}),
-      ...(extra.indexBits !== undefined ? { index: { bits: extra.indexBits, value: extra.indexValue ?? 0 } } : {}),
-      ...(extra.spec ? { spec: extra.spec } : {}),
-      ...(extra.structWords ? { structWords: extra.structWords } : {}),
-      ...(provenance ? { provenance } : {}),
-      ...(extra.aborted ? { note: "external abort" } : extra.note ? { note: extra.note } : {}),
     };
+    if (extra.stage !== undefined) step.stage = extra.stage;
+    if (extra.level !== undefined) step.level = extra.level;
+    if (extra.forStage1Level !== undefined) step.forStage1Level = extra.forStage1Level;
+    if (extra.indexBits !== undefined) step.index = { bits: extra.indexBits, value: extra.indexValue ?? 0 };
+    if (extra.spec) step.spec = extra.spec;
+    if (extra.structWords) step.structWords = extra.structWords;
+    if (provenance) step.provenance = provenance;
+    if (extra.aborted) step.note = "external abort";
+    else if (extra.note) step.note = extra.note;
     this.steps.push(step);
   }
 

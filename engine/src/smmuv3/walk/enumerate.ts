@@ -21,7 +21,7 @@ import {
 import { type Stage1Regime, Walk } from "./context";
 import { levelShift } from "./geometry";
 import { CD_F, STE_F, address, small } from "./layout";
-import { stage1Permissions } from "./stage1";
+import { PERMISSIONS, UNPRIV_R, UNPRIV_W, UNPRIV_X, stage1PermissionBits } from "./stage1";
 import { configure, stage1RegimeFor } from "./translate";
 import type {
   AddressMapping,
@@ -37,23 +37,51 @@ const DEFAULT_MAX_MAPPINGS = 1_000_000;
 const MAX_PROBLEMS = 50;
 
 /** Interned permission objects, indexed by read | write << 1 | exec << 2 (merging compares identity). */
-const PERMS: readonly WalkPermissions[] = Array.from({ length: 8 }, (_, i) =>
-  Object.freeze({ read: (i & 1) !== 0, write: (i & 2) !== 0, exec: (i & 4) !== 0 }),
-);
+const PERMS = PERMISSIONS;
 
 function permIndex(p: WalkPermissions): number {
   return (p.read ? 1 : 0) | (p.write ? 2 : 0) | (p.exec ? 4 : 0);
 }
 
-/** A merged run under construction. */
-interface Run {
-  va: number;
-  size: number;
-  pa: number;
-  ipa: number;
-  priv: WalkPermissions;
-  unpriv: WalkPermissions;
-  attrs: WalkAttributes;
+/**
+ * Merged runs under construction, as columns (no object per run: a million scattered pages must
+ * not cost a million short-lived objects). Permissions are interned indexes (priv | unpriv << 3).
+ */
+class RunStore {
+  length = 0;
+  va = new Float64Array(1024);
+  size = new Float64Array(1024);
+  pa = new Float64Array(1024);
+  ipa = new Float64Array(1024);
+  perm = new Uint8Array(1024);
+  attrs: WalkAttributes[] = [];
+
+  add(va: number, size: number, pa: number, ipa: number, perm: number, attrs: WalkAttributes): void {
+    if (this.length === this.va.length) this.grow();
+    const i = this.length++;
+    this.va[i] = va;
+    this.size[i] = size;
+    this.pa[i] = pa;
+    this.ipa[i] = ipa;
+    this.perm[i] = perm;
+    this.attrs[i] = attrs;
+  }
+
+  private grow(): void {
+    const n = this.va.length * 2;
+    const more = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(n);
+      b.set(a);
+      return b;
+    };
+    this.va = more(this.va);
+    this.size = more(this.size);
+    this.pa = more(this.pa);
+    this.ipa = more(this.ipa);
+    const perm = new Uint8Array(n);
+    perm.set(this.perm);
+    this.perm = perm;
+  }
 }
 
 /** A stage-2 leaf run: IPA -> PA with its permissions and MemAttr. */
@@ -77,7 +105,7 @@ interface Memo {
 }
 
 class Enumerator {
-  readonly runs: Run[] = [];
+  readonly runs = new RunStore();
   readonly s2Runs: S2Run[] = [];
   readonly problems: string[] = [];
   private readonly counts = new Map<string, number>();
@@ -88,6 +116,7 @@ class Enumerator {
   private readonly maxReads: number;
   private readonly maxMappings: number;
   private readonly attrCache = new Map<string, WalkAttributes>();
+  private readonly s1AttrCache: (WalkAttributes | undefined)[] = new Array<WalkAttributes | undefined>(1 << 13);
   private lastS2 = 0;
 
   constructor(
@@ -313,9 +342,8 @@ class Enumerator {
         this.count("stage-1 leaf with AF 0 (F_ACCESS)");
         continue;
       }
-      const ap = small(scratch, L.ap!);
-      const perms = stage1Permissions(
-        ap,
+      let bits = stage1PermissionBits(
+        small(scratch, L.ap!),
         inherit & 3,
         small(scratch, L.uxn!) === 1,
         !r.singlePrivilege && small(scratch, L.pxn!) === 1,
@@ -325,25 +353,23 @@ class Enumerator {
         r.singlePrivilege,
         r.hd && small(scratch, L.dbm) === 1 && (inherit & 2) === 0,
       );
-      let priv = perms.priv;
-      if (r.pan && (perms.unpriv.read || perms.unpriv.write || (r.epan && perms.unpriv.exec))) {
-        priv = { read: false, write: false, exec: priv.exec };
-      }
+      // PAN: privileged data access to an EL0-accessible page faults (§5.5).
+      if (r.pan && (bits & (UNPRIV_R | UNPRIV_W | (r.epan ? UNPRIV_X : 0))) !== 0) bits &= ~3;
       const attrIndx = small(scratch, L.attrIndx!);
       const sh = L.sh ? small(scratch, L.sh) : 3;
-      const nG = small(scratch, L.nG!) === 1;
+      const nG = small(scratch, L.nG!);
       if (!nested) {
         this.push(
           va,
           blockSize,
           oa,
           oa,
-          PERMS[permIndex(priv)]!,
-          PERMS[permIndex(perms.unpriv)]!,
+          PERMS[bits & 7]!,
+          PERMS[(bits >>> 3) & 7]!,
           this.s1Attrs(r, attrIndx, sh, nG, -1, 0),
         );
       } else {
-        this.throughStage2(r, va, blockSize, oa, priv, perms.unpriv, attrIndx, sh, nG);
+        this.throughStage2(r, va, blockSize, oa, bits, attrIndx, sh, nG);
       }
     }
     memo.set(key, { start, end: this.runs.length, vaBase, span: entries * blockSize });
@@ -355,11 +381,10 @@ class Enumerator {
     va: number,
     size: number,
     ipa: number,
-    priv: WalkPermissions,
-    unpriv: WalkPermissions,
+    bits: number,
     attrIndx: number,
     sh: number,
-    nG: boolean,
+    nG: number,
   ): void {
     const end = ipa + size;
     let i = this.findS2(ipa);
@@ -377,12 +402,9 @@ class Enumerator {
       const from = Math.max(ipa, s.ipa);
       const to = Math.min(end, s.ipa + s.size);
       if (to <= from) continue;
-      const p =
-        PERMS[permIndex({ read: priv.read && s.read, write: priv.write && s.write, exec: priv.exec && s.execPriv })]!;
-      const u =
-        PERMS[
-          permIndex({ read: unpriv.read && s.read, write: unpriv.write && s.write, exec: unpriv.exec && s.execUnpriv })
-        ]!;
+      const s2Bits = (s.read ? 1 : 0) | (s.write ? 2 : 0);
+      const p = PERMS[bits & 7 & (s2Bits | (s.execPriv ? 4 : 0))]!;
+      const u = PERMS[(bits >>> 3) & 7 & (s2Bits | (s.execUnpriv ? 4 : 0))]!;
       this.push(
         va + (from - ipa),
         to - from,
@@ -399,12 +421,13 @@ class Enumerator {
     r: Stage1Regime,
     attrIndx: number,
     sh: number,
-    nG: boolean,
+    nG: number,
     s2MemAttr: number,
     s2Sh: number,
   ): WalkAttributes {
-    const key = `${attrIndx}/${sh}/${nG ? 1 : 0}/${s2MemAttr}/${s2Sh}`;
-    const found = this.attrCache.get(key);
+    // AttrIndx 3 bits, SH 2, nG 1, MemAttr + 1 (0 = no stage 2) 5, stage-2 SH 2: a 13-bit key.
+    const key = attrIndx | (sh << 3) | (nG << 5) | ((s2MemAttr + 1) << 6) | (s2Sh << 11);
+    const found = this.s1AttrCache[key];
     if (found) return found;
     const cd = this.w.cdWords!;
     const mair = readBits32(cd, r.mair0.lsb + 8 * attrIndx, 8);
@@ -412,7 +435,7 @@ class Enumerator {
     const s1Sh = shareabilityName(s1Type, sh);
     let attrs: WalkAttributes;
     if (s2MemAttr < 0) {
-      attrs = attributes(s1Type, s1Sh, { attrIndx, mair, nG, asid: r.asid });
+      attrs = attributes(s1Type, s1Sh, { attrIndx, mair, nG: nG === 1, asid: r.asid });
     } else {
       const s2Type = decodeS2MemAttr(s2MemAttr);
       const type = combineTypes(s1Type, s2Type);
@@ -420,9 +443,9 @@ class Enumerator {
         type.device >= 0 || (type.inner === 0 && type.outer === 0)
           ? "outer"
           : combineShareability(s1Sh, shareabilityName(s2Type, s2Sh));
-      attrs = attributes(type, both, { attrIndx, mair, s2MemAttr, nG, asid: r.asid, vmid: this.w.s2!.vmid });
+      attrs = attributes(type, both, { attrIndx, mair, s2MemAttr, nG: nG === 1, asid: r.asid, vmid: this.w.s2!.vmid });
     }
-    this.attrCache.set(key, attrs);
+    this.s1AttrCache[key] = attrs;
     return attrs;
   }
 
@@ -446,27 +469,29 @@ class Enumerator {
     unpriv: WalkPermissions,
     attrs: WalkAttributes,
   ): void {
-    const last = this.sealed ? undefined : this.runs[this.runs.length - 1];
-    this.sealed = false;
+    const perm = permIndex(priv) | (permIndex(unpriv) << 3);
+    const runs = this.runs;
+    const last = runs.length - 1;
     if (
-      last &&
-      last.va + last.size === va &&
-      last.pa + last.size === pa &&
-      last.ipa + last.size === ipa &&
-      last.priv === priv &&
-      last.unpriv === unpriv &&
-      last.attrs === attrs
+      !this.sealed &&
+      last >= 0 &&
+      runs.va[last]! + runs.size[last]! === va &&
+      runs.pa[last]! + runs.size[last]! === pa &&
+      runs.ipa[last]! + runs.size[last]! === ipa &&
+      runs.perm[last] === perm &&
+      runs.attrs[last] === attrs
     ) {
-      last.size += size;
+      runs.size[last]! += size;
       return;
     }
-    if (this.runs.length >= this.maxMappings) {
+    this.sealed = false;
+    if (runs.length >= this.maxMappings) {
       if (!this.stopped)
         this.problem(`stopped at ${this.maxMappings} mappings (limits.maxMappings): the map is incomplete`);
       this.stopped = true;
       return;
     }
-    this.runs.push({ va, size, pa, ipa, priv, unpriv, attrs });
+    runs.add(va, size, pa, ipa, perm, attrs);
   }
 
   /** Re-emits a table's first-visit output at a new input address (shared subtree). */
@@ -474,12 +499,22 @@ class Enumerator {
     const delta = vaBase - m.vaBase;
     const lo = m.vaBase;
     const hi = m.vaBase + m.span;
+    const runs = this.runs;
     for (let i = m.start; i < m.end && !this.stopped; i++) {
-      const r = this.runs[i]!;
-      const from = Math.max(r.va, lo);
-      const to = Math.min(r.va + r.size, hi);
+      const va = runs.va[i]!;
+      const from = Math.max(va, lo);
+      const to = Math.min(va + runs.size[i]!, hi);
       if (to <= from) continue;
-      this.push(from + delta, to - from, r.pa + (from - r.va), r.ipa + (from - r.va), r.priv, r.unpriv, r.attrs);
+      const perm = runs.perm[i]!;
+      this.push(
+        from + delta,
+        to - from,
+        runs.pa[i]! + (from - va),
+        runs.ipa[i]! + (from - va),
+        PERMS[perm & 7]!,
+        PERMS[perm >>> 3]!,
+        runs.attrs[i]!,
+      );
     }
   }
 }
@@ -554,15 +589,17 @@ function enumerate(w: Walk, limits: AddressSpaceLimits): AddressSpaceMap {
       e.push(s.ipa, Math.min(s.size, limit - s.ipa), s.pa, s.ipa, p, u, e.s2Attrs(s));
     }
     e.summarise();
-    for (const r of e.runs) {
+    const runs = e.runs;
+    for (let i = 0; i < runs.length; i++) {
+      const perm = runs.perm[i]!;
       mappings.push({
-        iova: u64FromNumber(r.va),
-        iovaNumber: r.va,
-        size: r.size,
-        pa: r.pa,
-        priv: r.priv,
-        unpriv: r.unpriv,
-        attrs: r.attrs,
+        iova: u64FromNumber(runs.va[i]!),
+        iovaNumber: runs.va[i]!,
+        size: runs.size[i]!,
+        pa: runs.pa[i]!,
+        priv: PERMS[perm & 7]!,
+        unpriv: PERMS[perm >>> 3]!,
+        attrs: runs.attrs[i]!,
         via: "S2",
       });
     }
@@ -580,19 +617,23 @@ function enumerate(w: Walk, limits: AddressSpaceLimits): AddressSpaceMap {
     const first = e.runs.length;
     e.stage1(regime, regime.ttbName);
     const ia = regime.geo.ia;
-    for (let i = first; i < e.runs.length; i++) {
-      const r = e.runs[i]!;
-      mappings.push({
-        iova: which === 1 ? ttb1Address(r.va, ia) : u64FromNumber(r.va),
-        iovaNumber: r.va,
-        size: r.size,
-        pa: r.pa,
-        ...(c.s2On ? { ipa: r.ipa } : {}),
-        priv: r.priv,
-        unpriv: r.unpriv,
-        attrs: r.attrs,
-        via: regime.ttbName,
-      });
+    const runs = e.runs;
+    const via = regime.ttbName;
+    for (let i = first; i < runs.length; i++) {
+      const va = runs.va[i]!;
+      const iova = which === 1 ? ttb1Address(va, ia) : u64FromNumber(va);
+      const perm = runs.perm[i]!;
+      const priv = PERMS[perm & 7]!;
+      const unpriv = PERMS[perm >>> 3]!;
+      const attrs = runs.attrs[i]!;
+      const size = runs.size[i]!;
+      const pa = runs.pa[i]!;
+      // Two literal shapes (no spread): this loop runs once per range, up to millions of times.
+      mappings.push(
+        c.s2On
+          ? { iova, iovaNumber: va, size, pa, ipa: runs.ipa[i]!, priv, unpriv, attrs, via }
+          : { iova, iovaNumber: va, size, pa, priv, unpriv, attrs, via },
+      );
     }
     // Ranges of the two halves must not merge with each other.
     e.sealed = true;

@@ -2,9 +2,44 @@
 // (ILLEGAL ones and warnings) is kept on the result's `findings`, and the first ILLEGAL finding
 // that raises C_BAD_STE / C_BAD_CD decides the fault. The walker's own guards (legality.ts) run
 // after these and catch anything the walk itself cannot proceed with.
+//
+// A judgment is a pure function of the words and the profile, so the last one of each kind is
+// remembered: repeated walks of one stream (benchmarks, the address-space map, a debugger
+// stepping) do not re-lint identical structures. A linter defect never stops a walk: it becomes
+// a warning finding and the walker's own guards decide.
 
+import type { SmmuProfile } from "../profile";
 import { type LegalityFinding, checkCd, checkSte } from "../records";
 import type { Walk } from "./context";
+
+interface Judged {
+  readonly profile: SmmuProfile;
+  /** STE words (16 halves), then for a CD judgment the CD words (16 more). */
+  readonly words: Uint32Array;
+  readonly findings: readonly LegalityFinding[];
+}
+
+let lastSte: Judged | undefined;
+let lastCd: Judged | undefined;
+
+function same(j: Judged | undefined, profile: SmmuProfile, a: Uint32Array, b?: Uint32Array): j is Judged {
+  if (!j || j.profile !== profile) return false;
+  for (let i = 0; i < 16; i++) if (j.words[i] !== (a[i] ?? 0)) return false;
+  if (b) for (let i = 0; i < 16; i++) if (j.words[16 + i] !== (b[i] ?? 0)) return false;
+  return true;
+}
+
+function snapshot(a: Uint32Array, b?: Uint32Array): Uint32Array {
+  const words = new Uint32Array(b ? 32 : 16);
+  words.set(a.subarray(0, 16));
+  if (b) words.set(b.subarray(0, 16), 16);
+  return words;
+}
+
+function linterFailed(what: string, e: unknown): LegalityFinding[] {
+  const message = `the ${what} linter failed (${e instanceof Error ? e.message : String(e)}); only the walker's own checks were applied`;
+  return [{ code: "WALK-LINTER-FAILED", severity: "warning", illegal: false, fields: [], message, section: "" }];
+}
 
 function keep(w: Walk, findings: readonly LegalityFinding[]): void {
   if (findings.length === 0) return;
@@ -13,7 +48,16 @@ function keep(w: Walk, findings: readonly LegalityFinding[]): void {
 
 /** The reason the STE is ILLEGAL according to R1's linter, or undefined. */
 export function judgeSte(w: Walk, ste: Uint32Array): string | undefined {
-  const findings = checkSte(ste, w.profile);
+  let findings: readonly LegalityFinding[];
+  if (same(lastSte, w.profile, ste)) findings = lastSte.findings;
+  else {
+    try {
+      findings = checkSte(ste, w.profile);
+    } catch (e) {
+      findings = linterFailed("STE", e);
+    }
+    lastSte = { profile: w.profile, words: snapshot(ste), findings };
+  }
   keep(w, findings);
   const bad = findings.find((f) => f.illegal && f.event === "C_BAD_STE");
   return bad ? `${bad.code}: ${bad.message}` : undefined;
@@ -21,7 +65,16 @@ export function judgeSte(w: Walk, ste: Uint32Array): string | undefined {
 
 /** The reason the CD is ILLEGAL according to R1's linter, or undefined. */
 export function judgeCd(w: Walk, cd: Uint32Array, ste: Uint32Array): string | undefined {
-  const findings = checkCd(cd, w.profile, { ste });
+  let findings: readonly LegalityFinding[];
+  if (same(lastCd, w.profile, ste, cd)) findings = lastCd.findings;
+  else {
+    try {
+      findings = checkCd(cd, w.profile, { ste });
+    } catch (e) {
+      findings = linterFailed("CD", e);
+    }
+    lastCd = { profile: w.profile, words: snapshot(ste, cd), findings };
+  }
   keep(w, findings);
   const bad = findings.find((f) => f.illegal && f.event === "C_BAD_CD");
   return bad ? `${bad.code}: ${bad.message}` : undefined;

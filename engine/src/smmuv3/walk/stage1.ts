@@ -26,7 +26,60 @@ export interface Stage1Leaf {
   readonly nG: boolean;
 }
 
-/** Effective stage-1 permissions of a leaf (§5.5 table and hierarchical limits). */
+/** Permission bits: read 1, write 2, exec 4; privileged in bits 0-2, unprivileged in bits 3-5. */
+export const PRIV_R = 1;
+export const PRIV_W = 2;
+export const PRIV_X = 4;
+export const UNPRIV_R = 8;
+export const UNPRIV_W = 16;
+export const UNPRIV_X = 32;
+
+/**
+ * Effective stage-1 permissions of a leaf as bits (§5.5 table and hierarchical limits), without
+ * allocating: the enumerator calls this once per leaf. `apTable` is the OR of every APTable above.
+ */
+export function stage1PermissionBits(
+  ap: number,
+  apTable: number,
+  xnLeaf: boolean,
+  pxnLeaf: boolean,
+  xnTable: boolean,
+  pxnTable: boolean,
+  wxn: boolean,
+  singlePrivilege: boolean,
+  dirtyWritable: boolean,
+): number {
+  // AP[2] (value bit 1) read-only; AP[1] (value bit 0) unprivileged access.
+  let readOnly = (ap & 2) !== 0 && !dirtyWritable;
+  let el0 = singlePrivilege || (ap & 1) !== 0;
+  if (apTable & 2) readOnly = true;
+  if ((apTable & 1) !== 0 && !singlePrivilege) el0 = false;
+  const privWrite = !readOnly;
+  const unprivWrite = el0 && !readOnly;
+  if (singlePrivilege) {
+    // One privilege level: XN in bit 54 (the UXN field), no PXN; both views are the same.
+    const exec = !xnLeaf && !xnTable && !(wxn && privWrite);
+    const bits = PRIV_R | (privWrite ? PRIV_W : 0) | (exec ? PRIV_X : 0);
+    return bits | (bits << 3);
+  }
+  const privExec = !pxnLeaf && !pxnTable && !unprivWrite && !(wxn && privWrite);
+  const unprivExec = !xnLeaf && !xnTable && !(wxn && unprivWrite);
+  return (
+    PRIV_R |
+    (privWrite ? PRIV_W : 0) |
+    (privExec ? PRIV_X : 0) |
+    (el0 ? UNPRIV_R : 0) |
+    (unprivWrite ? UNPRIV_W : 0) |
+    (unprivExec ? UNPRIV_X : 0)
+  );
+}
+
+/** Interned permission objects indexed by read | write << 1 | exec << 2. */
+export const PERMISSIONS: readonly WalkPermissions[] = Array.from({ length: 8 }, (_, i) =>
+  Object.freeze({ read: (i & 1) !== 0, write: (i & 2) !== 0, exec: (i & 4) !== 0 }),
+);
+
+/** Effective stage-1 permissions of a leaf for both privileges (§5.5). */
 export function stage1Permissions(
   ap: number,
   apTable: number,
@@ -38,25 +91,18 @@ export function stage1Permissions(
   singlePrivilege: boolean,
   dirtyWritable: boolean,
 ): { priv: WalkPermissions; unpriv: WalkPermissions } {
-  // AP[2] (value bit 1) read-only; AP[1] (value bit 0) unprivileged access.
-  let readOnly = (ap & 2) !== 0 && !dirtyWritable;
-  let el0 = singlePrivilege || (ap & 1) !== 0;
-  if (apTable & 2) readOnly = true;
-  if ((apTable & 1) !== 0 && !singlePrivilege) el0 = false;
-  const privWrite = !readOnly;
-  const unprivRead = el0;
-  const unprivWrite = el0 && !readOnly;
-  if (singlePrivilege) {
-    const exec = !xnLeaf && !xnTable && !(wxn && privWrite);
-    const p = { read: true, write: privWrite, exec };
-    return { priv: p, unpriv: p };
-  }
-  const privExec = !pxnLeaf && !pxnTable && !unprivWrite && !(wxn && privWrite);
-  const unprivExec = !xnLeaf && !xnTable && !(wxn && unprivWrite);
-  return {
-    priv: { read: true, write: privWrite, exec: privExec },
-    unpriv: { read: unprivRead, write: unprivWrite, exec: unprivExec },
-  };
+  const bits = stage1PermissionBits(
+    ap,
+    apTable,
+    xnLeaf,
+    pxnLeaf,
+    xnTable,
+    pxnTable,
+    wxn,
+    singlePrivilege,
+    dirtyWritable,
+  );
+  return { priv: PERMISSIONS[bits & 7]!, unpriv: PERMISSIONS[(bits >>> 3) & 7]! };
 }
 
 /**

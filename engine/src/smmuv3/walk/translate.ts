@@ -375,11 +375,13 @@ function readStructure(
       words[2 * d] = w.scratch[0]!;
       words[2 * d + 1] = w.scratch[1]!;
     }
-    w.step(`${what} dword ${d}`, what, nested ? "IPA" : "PA", addr + d * 8, pa + d * 8, {
-      spec: what === "STE" ? STE : CD,
-      structWords: words,
-      aborted: !ok,
-    });
+    if (w.tracing) {
+      w.step(`${what} dword ${d}`, what, nested ? "IPA" : "PA", addr + d * 8, pa + d * 8, {
+        spec: what === "STE" ? STE : CD,
+        structWords: words,
+        aborted: !ok,
+      });
+    }
     if (!ok) {
       w.raise(abortEvent, `external abort reading the ${what} at PA 0x${pa.toString(16)}`, {
         fetchAddr: pa,
