@@ -9,7 +9,7 @@ export * from "./event-types";
 export * from "./event-codec";
 export * from "./commands";
 export * from "./registers";
-export * from "./legality-rules";
+export { LEGALITY_RULES, legalityRule, type LegalityFinding, type LegalityRule } from "./legality-rules";
 export * from "./ste-legality";
 export * from "./cd-legality";
 export * from "./nested-vste";
