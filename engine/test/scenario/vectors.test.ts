@@ -58,6 +58,24 @@ function subsetOf(result: ResultJson, expected: Readonly<Record<string, unknown>
   return got;
 }
 
+const CONTRACT_HEX = /^0x(0|[1-9a-f][0-9a-f]*)$/;
+
+/** The result contract's value forms: hex strings for addresses/IDs, numbers for stage/level. */
+function assertContractShape(r: ResultJson): void {
+  for (const v of [r.pa, r.size]) if (v !== undefined) assert.match(v, CONTRACT_HEX);
+  const f = r.fault;
+  if (f) {
+    for (const v of [f.id, f.inputAddr, f.ipa, f.fetchAddr, ...(f.record ?? [])]) {
+      if (v !== undefined) assert.match(v, CONTRACT_HEX);
+    }
+    if (f.stage !== undefined) assert.ok(f.stage === 1 || f.stage === 2);
+    if (f.level !== undefined) assert.ok(Number.isInteger(f.level) && f.level >= -1 && f.level <= 3);
+    assert.equal(typeof f.recorded, "boolean");
+    assert.equal(f.record === undefined ? 0 : f.record.length, f.recorded ? 4 : 0);
+  }
+  for (const s of r.steps ?? []) for (const v of [s.addr, s.pa, s.value]) assert.match(v, CONTRACT_HEX);
+}
+
 function differences(got: Record<string, unknown>, expected: Readonly<Record<string, unknown>>): string {
   return Object.keys(expected)
     .filter((k) => got[k] !== expected[k])
@@ -95,6 +113,7 @@ for (const path of files) {
         const fault = result.fault ? ` [got ${result.fault.event}: ${result.fault.reason}]` : "";
         outcomes.push({ id: v.id, file: v.file, ok: diff === "", detail: diff + (diff ? fault : "") });
         assert.deepEqual(got, v.expected, `${v.id}: ${diff}${fault}`);
+        assertContractShape(result);
       });
       const record = v.record;
       if (record) {
