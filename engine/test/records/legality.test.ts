@@ -259,6 +259,16 @@ test("stage-2 geometry: legal start levels and concatenation (reference §2.5)",
   }
 });
 
+test("S2DS is RES0 with a 64KB stage-2 granule even when IDR5.DS == 1", () => {
+  const p = { ...PROFILE, DS: 1 };
+  const w = build(STE, { S2TG: 1, S2SL0: 1, S2T0SZ: 22, S2DS: 1, S2TTB: 0x880000000 }, STE_BASE);
+  assert.deepEqual(
+    checkSte(w, p).map((f) => [f.code, f.fields]),
+    [["STE-WARN-RES0-FIELD", ["S2DS"]]],
+  );
+  assert.deepEqual(checkSte(build(STE, { S2DS: 1 }, STE_BASE), p), [], "4KB granule: S2DS is a real field");
+});
+
 test("MemAttr is RES0 unless MTCFG == 1 (and IDR1.ATTR_TYPES_OVR)", () => {
   const p = { ...PROFILE, ATTR_TYPES_OVR: 1 };
   assert.deepEqual(

@@ -453,6 +453,8 @@ function steWarnings(
     if (profile.HTTU !== "AF+dirty") res0("S2HAFT", "unless IDR0.HTTU == 0b11");
     for (const n of ["S2PIE", "S2POE", "DPT_VMATCH", "S2SKL"]) res0(n, "(feature not in this SMMU's profile)");
     if (profile.DS === 0) for (const n of ["S2SL0_2", "S2DS"]) res0(n, "without IDR5.DS");
+    else if (get(S2TG) === 1) res0("S2DS", "with a 64KB stage-2 granule");
+    if (!f.aa64 && profile.DS === 1) for (const n of ["S2SL0_2", "S2DS"]) res0(n, "with a VMSAv8-32 stage 2");
     for (const n of ["S2NSW", "S2NSA"]) res0(n, "for a Non-secure STE");
   }
   // Dwords 4-7 hold only Secure, MPAM, hardening and overlay fields: skip them when all zero.
