@@ -227,7 +227,7 @@ test("CLASS=TT TTRnW=0: a hardware AF update needs stage-2 write permission on t
   w.s2.map(0x7_0000_0000, 0x9_0000_0000, 3);
   const r = w.run(request(VA));
   const l3 = w.s1.descriptorAddr(VA, 3);
-  fault(r, "F_PERMISSION", 2, "TT", undefined, [
+  fault(r, "F_PERMISSION", 2, "TT", 3, [
     "0x1100000013",
     "0x18a00000000",
     "0x123456789abc",

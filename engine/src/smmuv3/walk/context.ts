@@ -118,6 +118,8 @@ export class Walk {
   s2ExecUnpriv = false;
   s2MemAttr = 0;
   s2Sh = 0;
+  /** Level of the last successful stage-2 leaf. */
+  s2Level = 0;
 
   constructor(setup: TranslationSetup, request: TranslationRequest, tracing: boolean) {
     this.setup = setup;

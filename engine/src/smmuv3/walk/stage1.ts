@@ -290,6 +290,7 @@ function htttuDenied(w: Walk, descIpa: number, s1Level: number, what: string): u
       cls: "TT",
       ipa: descIpa,
       ttRead: false,
+      level: w.s2Level,
       recorded: r.record || r.stall,
       stall: r.stall,
     },

@@ -157,6 +157,7 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     w.s2ExecUnpriv = execUnpriv;
     w.s2MemAttr = memAttr;
     w.s2Sh = L.sh ? small(w.scratch, L.sh) : 3;
+    w.s2Level = level;
     return oa + (ipa % size);
   }
   return fail("F_TRANSLATION", "stage-2 walk did not end within the levels of the granule", undefined);
