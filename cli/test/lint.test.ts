@@ -23,7 +23,7 @@ test("lint prints file:line:col severity CODE message, related locations, a summ
     "a.iommu:3:18: error LANG-UNKNOWN-FIELD STE has no field 's2tz' (did you mean S2TG, S2T0SZ, S2TTB?)",
   );
   assert.ok(lines.some((l) => l.startsWith("a.iommu:6:18: error LANG-CONFLICT the word at 0x1000 is defined twice")));
-  assert.ok(lines.some((l) => l === "    a.iommu:5:18: first defined here as 0x1 (memory word 0)"));
+  assert.ok(lines.some((l) => l === "    a.iommu:5:18: first defined here as 0x1 (memory @0x1000)"));
   assert.match(lines.at(-1)!, /^a\.iommu: \d+ errors?, \d+ warnings?$/);
 });
 

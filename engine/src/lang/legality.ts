@@ -68,14 +68,36 @@ export function cdLegality(
 /** The STE a CD belongs to: one whose S1ContextPtr points at it (or at its linear table). */
 export function steOfCd(model: DescriptionModel, cd: LangStructure): LangStructure | undefined {
   if (cd.addr === undefined) return undefined;
-  let best: LangStructure | undefined;
+  const index = contextIndex(model);
+  const exact = index.exact.get(cd.addr);
+  if (exact) return exact;
+  for (const r of index.linear) if (cd.addr > r.ptr && cd.addr < r.end) return r.ste;
+  return undefined;
+}
+
+interface ContextIndex {
+  /** STEs by S1ContextPtr. */
+  readonly exact: Map<number, LangStructure>;
+  /** Linear CD tables (S1CDMax > 0): the STE and the range its table covers. */
+  readonly linear: { ptr: number; end: number; ste: LangStructure }[];
+}
+
+const CONTEXT_INDEX = new WeakMap<DescriptionModel, ContextIndex>();
+
+/** S1ContextPtr → STE, built once per model (a CD lookup must not scan every STE). */
+function contextIndex(model: DescriptionModel): ContextIndex {
+  let index = CONTEXT_INDEX.get(model);
+  if (index) return index;
+  index = { exact: new Map(), linear: [] };
   for (const s of model.stes.values()) {
-    const ptr = small(STE, s.words, "S1Fmt") === 0 ? readAddress(s.words, "S1ContextPtr") : -1;
+    if (small(STE, s.words, "S1Fmt") !== 0 && small(STE, s.words, "S1CDMax") !== 0) continue;
+    const ptr = readAddress(s.words, "S1ContextPtr");
+    if (!index.exact.has(ptr)) index.exact.set(ptr, s);
     const cdmax = small(STE, s.words, "S1CDMax");
-    if (ptr === cd.addr) return s;
-    if (ptr >= 0 && cd.addr > ptr && cd.addr < ptr + 64 * 2 ** cdmax) best ??= s;
+    if (cdmax > 0) index.linear.push({ ptr, end: ptr + 64 * 2 ** cdmax, ste: s });
   }
-  return best;
+  CONTEXT_INDEX.set(model, index);
+  return index;
 }
 
 function readAddress(words: Uint32Array, name: string): number {

@@ -5,7 +5,7 @@
 // Newlines are tokens because a statement ends at a newline (or `;`). Comments are kept aside for
 // the formatter.
 
-import { type U64, parseHex64 } from "../bits/u64";
+import type { U64 } from "../bits/u64";
 
 export type TokenKind =
   | "ident"
@@ -32,11 +32,11 @@ export interface Token {
   readonly start: number;
   readonly end: number;
   /** Numbers: the value (undefined when malformed, see `problem`). */
-  readonly value?: U64;
+  readonly value: U64 | undefined;
   /** Numbers: written as a size (`4K`). */
-  readonly isSize?: boolean;
+  readonly isSize: boolean;
   /** Why a number or string is malformed. */
-  readonly problem?: string;
+  readonly problem: string | undefined;
 }
 
 export interface Comment {
@@ -62,16 +62,59 @@ function isIdentStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
+/** Hex digit value of a character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** `0x...` with `_` between digits, at most 64 bits; undefined when malformed. Hot path: no regex. */
+function fastHex(text: string): U64 | "too-wide" | undefined {
+  let lo = 0;
+  let hi = 0;
+  let digits = 0;
+  let prevUnderscore = true; // no `_` right after 0x
+  for (let i = 2; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 95) {
+      if (prevUnderscore) return undefined;
+      prevUnderscore = true;
+      continue;
+    }
+    const d = hexDigit(c);
+    if (d < 0) return undefined;
+    prevUnderscore = false;
+    if (digits === 0 && d === 0) continue; // leading zeros
+    if (++digits > 16) return "too-wide";
+    hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+    lo = ((lo << 4) | d) >>> 0;
+  }
+  if (prevUnderscore) return undefined; // empty, or a trailing `_`
+  return { lo, hi };
+}
+
 /** Parses a number word (`0x7d11`, `0b101`, `44`, `2M`, `64KB`); never throws. */
 export function parseNumberText(text: string): { value?: U64; isSize?: boolean; problem?: string } {
-  const lower = text.toLowerCase();
-  if (lower.startsWith("0x")) {
-    const v = parseHex64(text);
+  const c1 = text.charCodeAt(1);
+  if (text.charCodeAt(0) === 48 && (c1 === 120 || c1 === 88)) {
+    const v = fastHex(text);
+    if (v === "too-wide") return { problem: `${text} has more than 64 bits` };
     if (v) return { value: v };
-    const digits = lower.slice(2).replace(/_/g, "");
-    if (/^[0-9a-f]+$/.test(digits)) return { problem: `${text} has more than 64 bits` };
     return { problem: `${text} is not a hexadecimal number` };
   }
+  // plain decimal without separators or suffix: the common case
+  let plain = text.length <= 15;
+  for (let i = 0; plain && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) plain = false;
+  }
+  if (plain) {
+    const n = Number(text);
+    return { value: { lo: n >>> 0, hi: Math.floor(n / 0x1_0000_0000) >>> 0 } };
+  }
+  const lower = text.toLowerCase();
   if (lower.startsWith("0b")) {
     const digits = lower.slice(2);
     if (!/^[01](?:_?[01])*$/.test(digits)) return { problem: `${text} is not a binary number` };
@@ -96,140 +139,175 @@ export interface LexResult {
   readonly lineCount: number;
 }
 
-/** Tokenises a whole description. */
-export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
-  const comments: Comment[] = [];
-  let line = 0;
-  let lineStart = 0;
-  let i = 0;
-  const n = text.length;
+/** Every token has the same shape (one hidden class: the lexer's hot path). */
+function tok(
+  kind: TokenKind,
+  text: string,
+  line: number,
+  start: number,
+  end: number,
+  value: U64 | undefined = undefined,
+  isSize = false,
+  problem: string | undefined = undefined,
+): Token {
+  return { kind, text, line, start, end, value, isSize, problem };
+}
+
+/**
+ * An incremental lexer: `next()` hands out one token at a time, so a parser can shape each
+ * statement as soon as it is complete and let its tokens die young (a 100k-line file never holds
+ * all its tokens at once). Comments are collected on the side.
+ */
+export class Lexer {
+  readonly comments: Comment[] = [];
+  private i = 0;
+  private line = 0;
+  private lineStart = 0;
   // true while no token of the current statement has been seen (for `#` comments)
-  let atStatementStart = true;
-  const push = (t: Token): void => {
-    tokens.push(t);
-    atStatementStart = t.kind === "newline" || t.kind === "semi" || t.kind === "lbrace" || t.kind === "rbrace";
-  };
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) {
-      // \n, \r\n or \r
-      push({ kind: "newline", text: "\n", line, start: i - lineStart, end: i - lineStart });
-      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
-      i++;
-      line++;
-      lineStart = i;
-      continue;
-    }
-    if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff) {
-      i++;
-      continue;
-    }
-    const col = i - lineStart;
-    if ((c === 47 && text.charCodeAt(i + 1) === 47) || (c === 35 && atStatementStart)) {
-      let j = i;
-      while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-      comments.push({ line, start: col, end: j - lineStart, text: text.slice(i, j) });
-      i = j;
-      continue;
-    }
-    if (isWordChar(c)) {
-      let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (isWordChar(d)) j++;
-        else if ((d === 45 && text.charCodeAt(j + 1) !== 62) || d === 43)
-          j++; // '-' (not '->') and '+'
-        else break;
+  private atStatementStart = true;
+
+  constructor(private readonly text: string) {}
+
+  /** Number of lines seen so far (all of them once `next()` returned undefined). */
+  get lineCount(): number {
+    return this.line + 1;
+  }
+
+  next(): Token | undefined {
+    const t = this.scan();
+    if (t)
+      this.atStatementStart = t.kind === "newline" || t.kind === "semi" || t.kind === "lbrace" || t.kind === "rbrace";
+    return t;
+  }
+
+  private scan(): Token | undefined {
+    const text = this.text;
+    const n = text.length;
+    const comments = this.comments;
+    let i = this.i;
+    let line = this.line;
+    let lineStart = this.lineStart;
+    let out: Token | undefined;
+    const push = (t: Token): void => {
+      out = t;
+    };
+    const atStatementStart = this.atStatementStart;
+    while (i < n && out === undefined) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) {
+        // \n, \r\n or \r
+        push(tok("newline", "\n", line, i - lineStart, i - lineStart));
+        if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+        i++;
+        line++;
+        lineStart = i;
+        continue;
       }
-      const word = text.slice(i, j);
-      const end = j - lineStart;
-      if (isIdentStart(c)) {
-        push({ kind: "ident", text: word, line, start: col, end });
-      } else if (/^[0-9]+-[A-Za-z]/.test(word)) {
-        push({ kind: "ident", text: word, line, start: col, end }); // `2-level`
-      } else {
-        const parsed = parseNumberText(word);
-        push({
-          kind: "number",
-          text: word,
-          line,
-          start: col,
-          end,
-          ...(parsed.value ? { value: parsed.value } : {}),
-          ...(parsed.isSize ? { isSize: true } : {}),
-          ...(parsed.problem ? { problem: parsed.problem } : {}),
-        });
+      if (c === 32 || c === 9 || c === 12 || c === 11 || c === 0xfeff) {
+        i++;
+        continue;
       }
-      i = j;
-      continue;
-    }
-    switch (c) {
-      case 64: {
-        // '@'
+      const col = i - lineStart;
+      if ((c === 47 && text.charCodeAt(i + 1) === 47) || (c === 35 && atStatementStart)) {
+        let j = i;
+        while (j < n && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+        comments.push({ line, start: col, end: j - lineStart, text: text.slice(i, j) });
+        i = j;
+        continue;
+      }
+      if (isWordChar(c)) {
         let j = i + 1;
-        if (j < n && isIdentStart(text.charCodeAt(j))) {
-          j++;
-          while (j < n && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 45)) j++;
-          push({ kind: "label", text: text.slice(i, j), line, start: col, end: j - lineStart });
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (isWordChar(d)) j++;
+          else if ((d === 45 && text.charCodeAt(j + 1) !== 62) || d === 43)
+            j++; // '-' (not '->') and '+'
+          else break;
+        }
+        const word = text.slice(i, j);
+        const end = j - lineStart;
+        if (isIdentStart(c)) {
+          push(tok("ident", word, line, col, end));
+        } else if (word.includes("-") && /^[0-9]+-[A-Za-z]/.test(word)) {
+          push(tok("ident", word, line, col, end)); // `2-level`
         } else {
-          push({ kind: "at", text: "@", line, start: col, end: col + 1 });
+          const parsed = parseNumberText(word);
+          push(tok("number", word, line, col, end, parsed.value, parsed.isSize ?? false, parsed.problem));
         }
         i = j;
         continue;
       }
-      case 34: {
-        // '"'
-        let j = i + 1;
-        while (j < n && text.charCodeAt(j) !== 34 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
-        if (j < n && text.charCodeAt(j) === 34) {
-          push({ kind: "string", text: text.slice(i + 1, j), line, start: col, end: j + 1 - lineStart });
-          i = j + 1;
-        } else {
-          push({
-            kind: "error",
-            text: text.slice(i, j),
-            line,
-            start: col,
-            end: j - lineStart,
-            problem: "unterminated string",
-          });
+      switch (c) {
+        case 64: {
+          // '@'
+          let j = i + 1;
+          if (j < n && isIdentStart(text.charCodeAt(j))) {
+            j++;
+            while (j < n && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 45)) j++;
+            push(tok("label", text.slice(i, j), line, col, j - lineStart));
+          } else {
+            push(tok("at", "@", line, col, col + 1));
+          }
           i = j;
-        }
-        continue;
-      }
-      case 123:
-        push({ kind: "lbrace", text: "{", line, start: col, end: col + 1 });
-        break;
-      case 125:
-        push({ kind: "rbrace", text: "}", line, start: col, end: col + 1 });
-        break;
-      case 59:
-        push({ kind: "semi", text: ";", line, start: col, end: col + 1 });
-        break;
-      case 61:
-        push({ kind: "eq", text: "=", line, start: col, end: col + 1 });
-        break;
-      case 43:
-        push({ kind: "plus", text: "+", line, start: col, end: col + 1 });
-        break;
-      case 45:
-        if (text.charCodeAt(i + 1) === 62) {
-          push({ kind: "arrow", text: "->", line, start: col, end: col + 2 });
-          i += 2;
           continue;
         }
-        push({ kind: "error", text: "-", line, start: col, end: col + 1 });
-        break;
-      default: {
-        // one code point (surrogate pairs stay together)
-        const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-        push({ kind: "error", text: text.slice(i, i + width), line, start: col, end: col + width });
-        i += width;
-        continue;
+        case 34: {
+          // '"'
+          let j = i + 1;
+          while (j < n && text.charCodeAt(j) !== 34 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
+          if (j < n && text.charCodeAt(j) === 34) {
+            push(tok("string", text.slice(i + 1, j), line, col, j + 1 - lineStart));
+            i = j + 1;
+          } else {
+            push(tok("error", text.slice(i, j), line, col, j - lineStart, undefined, false, "unterminated string"));
+            i = j;
+          }
+          continue;
+        }
+        case 123:
+          push(tok("lbrace", "{", line, col, col + 1));
+          break;
+        case 125:
+          push(tok("rbrace", "}", line, col, col + 1));
+          break;
+        case 59:
+          push(tok("semi", ";", line, col, col + 1));
+          break;
+        case 61:
+          push(tok("eq", "=", line, col, col + 1));
+          break;
+        case 43:
+          push(tok("plus", "+", line, col, col + 1));
+          break;
+        case 45:
+          if (text.charCodeAt(i + 1) === 62) {
+            push(tok("arrow", "->", line, col, col + 2));
+            i += 2;
+            continue;
+          }
+          push(tok("error", "-", line, col, col + 1));
+          break;
+        default: {
+          // one code point (surrogate pairs stay together)
+          const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+          push(tok("error", text.slice(i, i + width), line, col, col + width));
+          i += width;
+          continue;
+        }
       }
+      i++;
     }
-    i++;
+    this.i = i;
+    this.line = line;
+    this.lineStart = lineStart;
+    return out;
   }
-  return { tokens, comments, lineCount: line + 1 };
+}
+
+/** Tokenises a whole description. */
+export function lex(text: string): LexResult {
+  const lexer = new Lexer(text);
+  const tokens: Token[] = [];
+  for (let t = lexer.next(); t !== undefined; t = lexer.next()) tokens.push(t);
+  return { tokens, comments: lexer.comments, lineCount: lexer.lineCount };
 }

@@ -88,13 +88,16 @@ function unreachableTables(model: DescriptionModel, out: EngineDiagnostic[]): vo
   for (const s of model.structures) {
     for (const f of s.spec.fields) {
       if (f.kind !== "address") continue;
-      const v = getValue(s.words, f);
-      referenced.add(u64ToNumber(v));
+      referenced.add(u64ToNumber(getValue(s.words, f)));
     }
   }
+  let candidates = model.pageTables.filter((t) => !referenced.has(t.root));
+  if (candidates.length === 0) return;
+  // a table may also be reached from raw memory (a hand-written STE or descriptor): scan the
+  // words only when some table is still unreferenced (large files rarely pay for it)
   for (const w of model.memory.words()) referenced.add((w.hi % 0x1_0000) * 0x1_0000_0000 + (w.lo >>> 12) * 0x1000);
-  for (const t of model.pageTables) {
-    if (referenced.has(t.root)) continue;
+  candidates = candidates.filter((t) => !referenced.has(t.root));
+  for (const t of candidates) {
     out.push({
       code: "LANG-UNREACHABLE-TABLE",
       severity: "warning",

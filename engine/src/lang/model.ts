@@ -194,6 +194,7 @@ function enumValue(f: FieldSpec, word: string): number | undefined {
 /** A number written as a size or bit count that names an enumerated value (`4k` → "4KB", `44` → "44-bit"). */
 function enumFromNumber(f: FieldSpec, n: NumberLit): number | undefined {
   if (!f.values || n.value.hi !== 0) return undefined;
+  if (!n.isSize && (f.width >= 32 || n.value.lo < 2 ** f.width)) return undefined; // a raw encoding
   const v = n.value.lo;
   const candidates = n.isSize ? [`${v / 1024}KB`] : [`${v}-bit`];
   for (const [k, name] of Object.entries(f.values)) if (candidates.includes(name)) return Number(k);
@@ -783,28 +784,30 @@ class Builder {
       return;
     }
     let reported = false;
-    n.words.forEach((w, i) => {
-      const wspan = spanOf(it.file, w.range);
-      const pa = this.toPa(where.addr + i * 8, where.space, n.via, it.file, span);
+    // one provenance per source line of words (the line that defined them), not one per word
+    let provLine = -1;
+    let prov: Provenance | undefined;
+    const label = `memory${n.name ? " " + n.name.text : ""}`;
+    for (let i = 0; i < n.words.length; i++) {
+      const w = n.words[i]!;
+      const r = w.range;
+      const addr = where.addr + i * 8;
+      const wspan: SourceSpan = { file: it.file, start: r.start, end: r.end };
+      if (r.start.line !== provLine) {
+        provLine = r.start.line;
+        let k = i;
+        while (k + 1 < n.words.length && n.words[k + 1]!.range.start.line === provLine) k++;
+        prov = { file: it.file, start: r.start, end: n.words[k]!.range.end, what: `${label} @${hexNumber(addr)}` };
+      }
+      const pa = this.toPa(addr, where.space, n.via, it.file, span);
       if (pa === undefined || pa === null) {
         if (!reported && pa === undefined)
-          this.diag(
-            "LANG-IPA-UNMAPPED",
-            "error",
-            `IPA ${hexNumber(where.addr + i * 8)} is not mapped by the stage-2 tables`,
-            wspan,
-          );
+          this.diag("LANG-IPA-UNMAPPED", "error", `IPA ${hexNumber(addr)} is not mapped by the stage-2 tables`, wspan);
         reported = true;
-        return;
+        continue;
       }
-      this.define(
-        pa,
-        w.value.lo,
-        w.value.hi,
-        { ...wspan, what: `memory${n.name ? " " + n.name.text : ""} word ${i}` },
-        wspan,
-      );
-    });
+      this.define(pa, w.value.lo, w.value.hi, prov!, wspan);
+    }
     // Raw memory may deliberately repeat or patch table words: only a different value is a
     // problem, and define() reports that (LANG-MAP-COLLIDES / LANG-CONFLICT).
   }
@@ -1306,6 +1309,7 @@ class Builder {
 
     // encode and write the descriptors
     const attrCache = new Map<LangMapping, Map<string, U64> | undefined>();
+    const provCache = new Map<LangMapping, Map<string, Provenance>>();
     const stage = n.stage;
     const tableSpec = descriptorSpec(stage, "table", granule, ds);
     const out = new Uint32Array(2);
@@ -1324,11 +1328,11 @@ class Builder {
         const e = t.entries.get(idx)!;
         out[0] = 0;
         out[1] = 0;
-        let what: string;
+        let whatKey: string;
         if (e.kind === "table") {
           setField(out, tableSpec, "Type", 3);
           if (!setAddress(out, tableSpec, "NextLevelTableAddr", e.child.addr)) continue;
-          what = `map ${hexNumber(e.map.iova)} (${name} S${stage} L${t.level} table descriptor)`;
+          whatKey = `T${t.level}`;
         } else {
           const kind = e.level === 3 ? "page" : "block";
           const spec = descriptorSpec(stage, kind, granule, ds, e.level);
@@ -1340,7 +1344,7 @@ class Builder {
             attrCache.set(e.map, attrs);
           }
           if (attrs) for (const [f, v] of attrs) if (spec.byName.has(f)) setValue(out, spec.byName.get(f)!, v);
-          what = `map ${hexNumber(e.map.iova)} -> ${hexNumber(e.map.out)} (${name} S${stage} L${e.level} ${kind})`;
+          whatKey = `L${e.level}`;
         }
         const daddr = t.addr + idx * 8;
         const pa = this.toPa(daddr, where.space, n.via, it.file, e.map.span);
@@ -1354,7 +1358,20 @@ class Builder {
           );
           return;
         }
-        this.define(pa, out[0], out[1], { ...e.map.span, what }, e.map.span);
+        // one provenance object per (map, level): tables of big files hold many descriptors
+        let perMap = provCache.get(e.map);
+        if (!perMap) provCache.set(e.map, (perMap = new Map()));
+        let prov = perMap.get(whatKey);
+        if (!prov) {
+          const level = Number(whatKey.slice(1));
+          const what =
+            whatKey[0] === "T"
+              ? `map ${hexNumber(e.map.iova)} (${name} S${stage} L${level} table descriptor)`
+              : `map ${hexNumber(e.map.iova)} -> ${hexNumber(e.map.out)} (${name} S${stage} L${level} ${level === 3 ? "page" : "block"})`;
+          prov = { ...e.map.span, what };
+          perMap.set(whatKey, prov);
+        }
+        this.define(pa, out[0], out[1], prov, e.map.span);
       }
     }
     const lt: LangPageTable = {

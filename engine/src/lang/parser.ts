@@ -4,6 +4,7 @@
 // diagnostic and the parser resumes at the next statement. A block left open is closed at the
 // next top-level keyword (reported once, at its `{`). Never throws; linear in the input.
 
+import type { U64 } from "../bits/u64";
 import type { EngineDiagnostic } from "../diagnostics";
 import type {
   ExpectLegalNode,
@@ -23,7 +24,7 @@ import type {
   Value,
   WordsStmt,
 } from "./ast";
-import { type Token, lex } from "./lexer";
+import { Lexer, type Token } from "./lexer";
 
 /** Statement keywords allowed at the top level; one of them inside a block closes it. */
 export const TOP_LEVEL_KEYWORDS: readonly string[] = [
@@ -93,28 +94,45 @@ function endRangeOf(x: Token | RawStmt): LangRange {
 
 /** Parses a description. Never throws. */
 export function parseDescription(text: string, file: string): ParseResult {
-  const { tokens, comments, lineCount } = lex(text);
+  const lexer = new Lexer(text);
   const diagnostics: EngineDiagnostic[] = [];
   const report = (code: string, message: string, range: LangRange): void => {
     diagnostics.push({ code, severity: "error", message, span: { file, start: range.start, end: range.end } });
   };
+  const nodes: TopNode[] = [];
+  // one token of lookahead over the incremental lexer
+  let current: Token | undefined = lexer.next();
+  const advance = (): void => {
+    current = lexer.next();
+  };
 
-  // ---- pass 1: statements and blocks ----
-  let pos = 0;
-  const parseStatements = (block: RawBlock | undefined): RawStmt[] => {
+  // ---- pass 1: statements and blocks; pass 2 (shaping) runs per top-level statement ----
+  const parseStatements = (block: RawBlock | undefined, onTop: ((s: RawStmt) => void) | undefined): RawStmt[] => {
     const out: RawStmt[] = [];
+    let held: RawStmt | undefined; // the last top-level statement, kept until we know no `{` follows on the next line
+    const emit = (s: RawStmt): void => {
+      if (onTop) {
+        if (held) onTop(held);
+        held = s;
+      } else out.push(s);
+    };
+    const flush = (): void => {
+      if (held && onTop) onTop(held);
+      held = undefined;
+    };
     for (;;) {
-      const t = tokens[pos];
+      const t = current;
       if (t === undefined) {
         if (block) report("LANG-UNCLOSED-BLOCK", "this { has no matching }", tokenRange(block.open));
+        flush();
         return out;
       }
       if (t.kind === "newline" || t.kind === "semi") {
-        pos++;
+        advance();
         continue;
       }
       if (t.kind === "rbrace") {
-        pos++;
+        advance();
         if (block) {
           block.close = t;
           return out;
@@ -132,33 +150,29 @@ export function parseDescription(text: string, file: string): ParseResult {
       }
       const stmt: RawStmt = { tokens: [] };
       for (;;) {
-        const u = tokens[pos];
+        const u = current;
         if (u === undefined || u.kind === "newline" || u.kind === "semi" || u.kind === "rbrace") break;
         if (u.kind === "lbrace") {
-          pos++;
+          advance();
           const inner: RawBlock = { open: u, stmts: [] };
           if (block) {
             // blocks do not nest in this language: parse the inner one but report it
             report("LANG-SYNTAX", "blocks do not nest: this { is inside another block", tokenRange(u));
           }
-          inner.stmts.push(...parseStatements(inner));
+          inner.stmts.push(...parseStatements(inner, undefined));
           stmt.block = inner;
           break;
         }
         stmt.tokens.push(u);
-        pos++;
+        advance();
       }
       // a `{` on the line after its header belongs to the header
-      const prev = out[out.length - 1];
+      const prev = onTop ? held : out[out.length - 1];
       if (stmt.tokens.length === 0 && stmt.block && prev && !prev.block) prev.block = stmt.block;
-      else out.push(stmt);
+      else emit(stmt);
     }
   };
-  const top = parseStatements(undefined);
-
-  // ---- pass 2: typed nodes ----
-  const nodes: TopNode[] = [];
-  for (const s of top) {
+  parseStatements(undefined, (s) => {
     try {
       const node = shapeTop(s, report);
       if (node) nodes.push(node);
@@ -166,8 +180,8 @@ export function parseDescription(text: string, file: string): ParseResult {
       if (e instanceof StatementError) report(e.code, e.message, e.range);
       else report("LANG-SYNTAX", `internal parser problem: ${String(e)}`, stmtRange(s));
     }
-  }
-  return { file, nodes, comments, diagnostics, lineCount };
+  });
+  return { file, nodes, comments: lexer.comments, diagnostics, lineCount: lexer.lineCount };
 }
 
 // ---- shaping helpers ----
@@ -288,12 +302,48 @@ class Cursor {
   }
 }
 
+/**
+ * Literal nodes are the bulk of a big file's tree: one object each, with the range built on
+ * demand from the token position (three objects fewer per literal to allocate and keep).
+ */
+class NumberLitNode implements NumberLit {
+  readonly kind = "number";
+  constructor(
+    readonly value: U64,
+    readonly text: string,
+    readonly isSize: boolean,
+    private readonly line: number,
+    private readonly startChar: number,
+    private readonly endChar: number,
+  ) {}
+  get range(): LangRange {
+    return { start: { line: this.line, character: this.startChar }, end: { line: this.line, character: this.endChar } };
+  }
+}
+
+class IdentLitNode implements IdentLit {
+  readonly kind = "ident";
+  private lowerText: string | undefined;
+  constructor(
+    readonly text: string,
+    private readonly line: number,
+    private readonly startChar: number,
+    private readonly endChar: number,
+  ) {}
+  get lower(): string {
+    return (this.lowerText ??= this.text.toLowerCase());
+  }
+  get range(): LangRange {
+    return { start: { line: this.line, character: this.startChar }, end: { line: this.line, character: this.endChar } };
+  }
+}
+
 function numberLit(t: Token): NumberLit {
-  return { kind: "number", value: t.value!, text: t.text, isSize: t.isSize ?? false, range: tokenRange(t) };
+  return new NumberLitNode(t.value!, t.text, t.isSize, t.line, t.start, t.end);
 }
 
 function identLit(t: Token): IdentLit {
-  return { kind: "ident", text: t.text, lower: t.text.toLowerCase(), range: tokenRange(t) };
+  return new IdentLitNode(t.text, t.line, t.start, t.end);
 }
 
 function endRangeOfTokens(tokens: readonly Token[]): LangRange {
