@@ -44,6 +44,14 @@ export function typecheck() {
 
 /** Production bundles into dist/ and the .vsix (vsce runs `vscode:prepublish` = the production build). */
 export function packageVsix() {
-  run(npx("vsce"), ["package", "--no-dependencies", "--allow-missing-repository", "--out", vsixPath]);
+  // --no-rewrite-relative-links: the repository URL is not known yet, so README links stay relative
+  run(npx("vsce"), [
+    "package",
+    "--no-dependencies",
+    "--allow-missing-repository",
+    "--no-rewrite-relative-links",
+    "--out",
+    vsixPath,
+  ]);
   return vsixPath;
 }

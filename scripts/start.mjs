@@ -11,7 +11,9 @@ ensureDependencies();
 typecheck();
 packageVsix();
 if (!ensureCodeServer()) {
-  console.error("npm start: could not install code-server (see above); the .vsix is built and can be installed by hand.");
+  console.error(
+    "npm start: could not install code-server (see above); the .vsix is built and can be installed by hand.",
+  );
   process.exit(1);
 }
 const { startCodeServer } = await import(pathToFileURL(join(root, "out/test/e2e/codeServer.js")).href);

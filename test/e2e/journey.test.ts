@@ -81,6 +81,7 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     assert.match(text, /C_BAD_STE/);
     assert.match(text, /StreamID\s+dword0\[63:32\]\s+0x7d11/);
     assert.match(text, /IOMMU Lens/);
+    await wb.page.waitForTimeout(400); // let the hover finish fading in before the picture
     await wb.screenshot(join(shots, "journey-hover.png"));
   });
 

@@ -41,7 +41,8 @@ function reachable(url: string, timeoutMs: number): Promise<boolean> {
 
 async function findVsCode(): Promise<{ executable?: string; reason?: string }> {
   const fromEnv = process.env["VSCODE_EXECUTABLE"];
-  if (fromEnv) return existsSync(fromEnv) ? { executable: fromEnv } : { reason: `VSCODE_EXECUTABLE=${fromEnv} does not exist` };
+  if (fromEnv)
+    return existsSync(fromEnv) ? { executable: fromEnv } : { reason: `VSCODE_EXECUTABLE=${fromEnv} does not exist` };
   const cached = cachedBuild();
   if (cached) return { executable: cached };
   if (!(await reachable("https://update.code.visualstudio.com/api/releases/stable", 5000))) {
@@ -59,7 +60,9 @@ it("journey in desktop VS Code via @vscode/test-electron", { timeout: 300_000 },
     reason: `downloading VS Code ${VERSION} failed: ${e instanceof Error ? e.message : String(e)}`,
   }));
   const noDisplay =
-    process.platform === "linux" && !process.env["DISPLAY"] ? "no $DISPLAY for a desktop VS Code (use xvfb-run)" : undefined;
+    process.platform === "linux" && !process.env["DISPLAY"]
+      ? "no $DISPLAY for a desktop VS Code (use xvfb-run)"
+      : undefined;
   const reason = "reason" in found && found.reason ? found.reason : noDisplay;
   if (reason) {
     t.skip(reason);

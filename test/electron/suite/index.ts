@@ -13,12 +13,19 @@ export async function run(): Promise<void> {
   const editor = await vscode.window.showTextDocument(doc);
   assert.equal(doc.languageId, "iommu");
 
-  const line = doc.getText().split("\n").findIndex((l) => l.startsWith("event = "));
+  const line = doc
+    .getText()
+    .split("\n")
+    .findIndex((l) => l.startsWith("event = "));
   assert.ok(line >= 0, "quickstart.iommu has an event line");
   const position = new vscode.Position(line, 10);
   let text = "";
   for (let attempt = 0; attempt < 40 && !text.includes("C_BAD_STE"); attempt++) {
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>("vscode.executeHoverProvider", doc.uri, position);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      "vscode.executeHoverProvider",
+      doc.uri,
+      position,
+    );
     text = hovers
       .flatMap((h) => h.contents)
       .map((c) => (typeof c === "string" ? c : c.value))

@@ -69,7 +69,7 @@ export class IommuRecordView extends LitElement {
     return html`
       <h1 id="title">${r.name} <span class="kind">SMMUv3 ${r.kind} ${r.id}</span></h1>
       <p class="summary" id="summary">${r.summary}</p>
-      <vscode-table id="fields" zebra bordered-rows resizable .columns=${["18%", "18%", "24%", "40%"]}>
+      <vscode-table id="fields" zebra bordered-rows .columns=${["24%", "24%", "22%", "30%"]}>
         <vscode-table-header slot="header">
           <vscode-table-header-cell>Field</vscode-table-header-cell>
           <vscode-table-header-cell>Bits</vscode-table-header-cell>
