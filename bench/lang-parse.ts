@@ -60,7 +60,7 @@ const p95 = (xs: number[]): number => xs[Math.min(xs.length - 1, Math.floor(xs.l
 
 function baseline(text: string): number {
   const json = JSON.stringify(text.split("\n"));
-  return median(timeIt(() => JSON.parse(json), 7));
+  return median(timeIt(() => void JSON.parse(json), 7));
 }
 
 function main(): void {

@@ -1360,7 +1360,7 @@ class Builder {
         }
         // one provenance object per (map, level): tables of big files hold many descriptors
         let perMap = provCache.get(e.map);
-        if (!perMap) provCache.set(e.map, (perMap = new Map()));
+        if (!perMap) provCache.set(e.map, (perMap = new Map<string, Provenance>()));
         let prov = perMap.get(whatKey);
         if (!prov) {
           const level = Number(whatKey.slice(1));
