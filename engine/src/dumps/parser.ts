@@ -81,6 +81,9 @@ export class DumpParser {
   private lastOffset = -1;
   private lastLen = 0;
   private readonly lastBytes = new Uint8Array(MAX_TOKENS * 8);
+  /** Columns of the token each byte of the current line came from. */
+  private readonly byteStart = new Int32Array(MAX_TOKENS * 8);
+  private readonly byteEnd = new Int32Array(MAX_TOKENS * 8);
   private elisionLine = -1;
   private elisionStart = 0;
   private elisionEnd = 0;
@@ -118,8 +121,10 @@ export class DumpParser {
 
   /** Parses `text` (or its first `maxLines` lines) and finishes the sink. */
   run(text: string, maxLines = Infinity): void {
-    if (this.format === "xxd" && this.options.xxdLittleEndian === undefined) this.decideXxdOrder(text);
-    if (this.format === "od") this.decideOdRadix(text);
+    // the pre-passes look at the first 4 MiB only (a slice shares the text's storage)
+    const head = text.length > 1 << 22 ? text.slice(0, 1 << 22) : text;
+    if (this.format === "xxd" && this.options.xxdLittleEndian === undefined) this.decideXxdOrder(head);
+    if (this.format === "od") this.decideOdRadix(head);
     const n = text.length;
     let pos = 0;
     let line = 0;
@@ -486,21 +491,42 @@ export class DumpParser {
     this.tokHi[k] = hexOut.hi;
   }
 
-  /** Feeds the scratch tokens as consecutive units of `size` bytes from `addr`. */
+  /**
+   * Feeds the scratch tokens as consecutive units of `size` bytes from `addr`: their bytes go to
+   * the line buffers, then to the sink in one call (one boxed address per line, not per value).
+   * Units not aligned to their own size are reported and not imported.
+   */
   private feedTokens(addr: number, size: number, space: number): void {
     const line = this.line;
+    if (addr % size !== 0) {
+      this.sink.flush();
+      for (let k = 0; k < this.n; k++)
+        this.sink.problem(
+          DUMP_CODES.unaligned,
+          "warning",
+          `the ${size * 8}-bit value at ${hexAddr(addr + k * size)} is not ${size}-byte aligned; it is not imported`,
+          line,
+          this.col(this.tokStart[k]!),
+          line,
+          this.col(this.tokEnd[k]!),
+        );
+      return;
+    }
     for (let k = 0; k < this.n; k++)
-      this.sink.unit(
-        addr + k * size,
-        size,
-        this.tokLo[k]!,
-        this.tokHi[k]!,
-        space,
-        line,
-        this.col(this.tokStart[k]!),
-        line,
-        this.col(this.tokEnd[k]!),
-      );
+      this.putUnitLE(k * size, size, this.tokLo[k]!, this.tokHi[k]!, this.tokStart[k]!, this.tokEnd[k]!);
+    this.sink.feedBytes(addr, this.n * size, this.lastBytes, this.byteStart, this.byteEnd, space, line);
+  }
+
+  /** Writes the `size` bytes of a little-endian unit at line byte `k`, with its token's columns. */
+  private putUnitLE(k: number, size: number, lo: number, hi: number, start: number, end: number): void {
+    const lb = this.lastBytes;
+    const sc = this.col(start);
+    const ec = this.col(end);
+    for (let q = 0; q < size; q++) {
+      lb[k + q] = q < 4 ? (lo >>> (8 * q)) & 0xff : (hi >>> (8 * (q - 4))) & 0xff;
+      this.byteStart[k + q] = sc;
+      this.byteEnd[k + q] = ec;
+    }
   }
 
   /** QEMU `xp`/`x`: `ADDR: 0xV 0xV ...`, §1. */
@@ -601,39 +627,11 @@ export class DumpParser {
     return addr;
   }
 
-  /** Records byte `k` of the current line (for `*`) and feeds it. */
-  private offsetByte(offset: number, k: number, byte: number, start: number, end: number): void {
+  /** Records byte `k` of the current line (the line is fed by `endOffsetLine`). */
+  private offsetByte(k: number, byte: number, start: number, end: number): void {
     this.lastBytes[k] = byte;
-    this.sink.unit(
-      this.options.base + offset + k,
-      1,
-      byte,
-      0,
-      SPACE_OFFSET,
-      this.line,
-      this.col(start),
-      this.line,
-      this.col(end),
-    );
-  }
-
-  /** Records the `size` bytes of an LE unit at line byte `k` and feeds it. */
-  private offsetUnitLE(
-    offset: number,
-    k: number,
-    size: number,
-    lo: number,
-    hi: number,
-    start: number,
-    end: number,
-  ): void {
-    const lb = this.lastBytes;
-    for (let q = 0; q < size; q++) lb[k + q] = q < 4 ? (lo >>> (8 * q)) & 0xff : (hi >>> (8 * (q - 4))) & 0xff;
-    const addr = this.options.base + offset + k;
-    const line = this.line;
-    if (size === 1 || size === 2 || size === 4 || size === 8)
-      this.sink.unit(addr, size, lo, hi, SPACE_OFFSET, line, this.col(start), line, this.col(end));
-    else this.sink.bytesLE(addr, size, lo, hi, SPACE_OFFSET, line, this.col(start), line, this.col(end));
+    this.byteStart[k] = this.col(start);
+    this.byteEnd[k] = this.col(end);
   }
 
   /** A data line of an offset format starts at `offset`: expands a pending `*` up to it. */
@@ -644,6 +642,15 @@ export class DumpParser {
   }
 
   private endOffsetLine(offset: number, bytes: number): void {
+    this.sink.feedBytes(
+      this.options.base + offset,
+      bytes,
+      this.lastBytes,
+      this.byteStart,
+      this.byteEnd,
+      SPACE_OFFSET,
+      this.line,
+    );
     this.contiguity(offset, bytes);
     this.lastOffset = offset;
     this.lastLen = bytes;
@@ -733,17 +740,17 @@ export class DumpParser {
       const bytes = (ge - gs) / 2;
       if (le) {
         parseHexRun(s, gs, ge);
-        this.offsetUnitLE(offset, k, bytes, hexOut.lo, hexOut.hi, gs, ge);
+        this.putUnitLE(k, bytes, hexOut.lo, hexOut.hi, gs, ge);
       } else if (bytes === 8 && (this.options.base + offset + k) % 8 === 0) {
         // memory order qword (`xxd -g8`): byte-swap to the LE value
         parseHexRun(s, gs, ge);
         const lo = bswap32(hexOut.hi);
         const hi = bswap32(hexOut.lo);
-        this.offsetUnitLE(offset, k, 8, lo, hi, gs, ge);
+        this.putUnitLE(k, 8, lo, hi, gs, ge);
       } else {
         for (let q = 0; q < bytes; q++) {
           const d = gs + 2 * q;
-          this.offsetByte(offset, k + q, (hexDigit(s.charCodeAt(d)) << 4) | hexDigit(s.charCodeAt(d + 1)), d, d + 2);
+          this.offsetByte(k + q, (hexDigit(s.charCodeAt(d)) << 4) | hexDigit(s.charCodeAt(d + 1)), d, d + 2);
         }
       }
       k += bytes;
@@ -787,7 +794,7 @@ export class DumpParser {
     if (!this.beginOffsetLine(offset)) return "done";
     for (let k = 0; k < this.n; k++) {
       const d = this.tokStart[k]!;
-      this.offsetByte(offset, k, (hexDigit(s.charCodeAt(d)) << 4) | hexDigit(s.charCodeAt(d + 1)), d, d + 2);
+      this.offsetByte(k, (hexDigit(s.charCodeAt(d)) << 4) | hexDigit(s.charCodeAt(d + 1)), d, d + 2);
     }
     this.endOffsetLine(offset, this.n);
     return "data";
@@ -847,7 +854,7 @@ export class DumpParser {
     if (!this.beginOffsetLine(offset)) return "done";
     const size = width / 2;
     for (let k = 0; k < this.n; k++)
-      this.offsetUnitLE(offset, k * size, size, this.tokLo[k]!, this.tokHi[k]!, this.tokStart[k]!, this.tokEnd[k]!);
+      this.putUnitLE(k * size, size, this.tokLo[k]!, this.tokHi[k]!, this.tokStart[k]!, this.tokEnd[k]!);
     this.endOffsetLine(offset, this.n * size);
     return "data";
   }
@@ -931,22 +938,9 @@ export class DumpParser {
       );
       return true;
     }
-    const zero = this.format === "xxd"; // xxd -a only ever elides all-zero lines
-    const lb = this.lastBytes;
-    const base = this.options.base;
-    if ((base + from) % 8 === 0 && len % 8 === 0) {
-      this.sink.flush();
-      for (let off = from; off < offset; off += len)
-        for (let k = 0; k < len; k += 8) {
-          const lo = zero ? 0 : (lb[k]! | (lb[k + 1]! << 8) | (lb[k + 2]! << 16) | (lb[k + 3]! << 24)) >>> 0;
-          const hi = zero ? 0 : (lb[k + 4]! | (lb[k + 5]! << 8) | (lb[k + 6]! << 16) | (lb[k + 7]! << 24)) >>> 0;
-          this.sink.emit(base + off + k, lo, hi, SPACE_OFFSET, line, sc, line, ec);
-        }
-    } else {
-      for (let off = from; off < offset; off += len)
-        for (let k = 0; k < len; k++)
-          this.sink.unit(base + off + k, 1, zero ? 0 : lb[k]!, 0, SPACE_OFFSET, line, sc, line, ec);
-    }
+    // xxd -a only ever elides all-zero lines
+    if (this.format === "xxd") this.lastBytes.fill(0, 0, len);
+    this.sink.feedRepeated(this.options.base + from, total / len, len, this.lastBytes, SPACE_OFFSET, line, sc, ec);
     this.prevEnd = offset;
     return true;
   }

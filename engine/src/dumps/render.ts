@@ -139,7 +139,7 @@ function renderPlain(out: string[], run: readonly Word[]): void {
   for (let i = 0; i < run.length; i += 4) {
     const values = run
       .slice(i, i + 4)
-      .map((w) => "0x" + hex(w.hi, 8) + hex(w.lo, 8))
+      .map((w) => "0x" + hex(w.hi >>> 0, 8) + hex(w.lo >>> 0, 8))
       .join(" ");
     out.push(i === 0 ? "0x" + run[0]!.addr.toString(16) + ": " + values : values);
   }

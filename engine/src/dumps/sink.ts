@@ -17,25 +17,34 @@ export const SPACE_GIVEN = 3;
 
 const MAX_PROBLEMS = 500;
 
-/** A word whose span and space are built on first use (a 64 MB dump has millions of words). */
+/**
+ * A word read from the sink's packed arrays on access: a 64 MB dump has millions of words, and
+ * plain objects with number fields would box most addresses and halves (above 2^30) on the heap.
+ */
 class PackedDumpWord implements DumpWord {
-  readonly addr: number;
-  readonly lo: number;
-  readonly hi: number;
   readonly #sink: DumpSink;
   readonly #index: number;
   constructor(sink: DumpSink, index: number) {
     this.#sink = sink;
     this.#index = index;
-    this.addr = sink.addrs[index]!;
-    this.lo = sink.los[index]!;
-    this.hi = sink.his[index]!;
+  }
+  get addr(): number {
+    return this.#sink.addrs[this.#index]!;
+  }
+  get lo(): number {
+    return this.#sink.los[this.#index]!;
+  }
+  get hi(): number {
+    return this.#sink.his[this.#index]!;
   }
   get span(): SourceSpan {
     return this.#sink.spanOf(this.#index);
   }
   get space(): DumpAddressSpace {
     return SPACE_NAMES[this.#sink.spaces[this.#index]!]!;
+  }
+  toJSON(): { addr: number; lo: number; hi: number; span: SourceSpan; space: DumpAddressSpace } {
+    return { addr: this.addr, lo: this.lo, hi: this.hi, span: this.span, space: this.space };
   }
 }
 
@@ -171,22 +180,74 @@ export class DumpSink {
     }
   }
 
-  /** Feeds `n` (1..8) bytes at `addr` given as a little-endian number (`lo`, `hi`). */
-  bytesLE(
+  /**
+   * Feeds `n` bytes of one line starting at `addr`, with the columns of the token each byte came
+   * from. Whole aligned qwords are stored directly (the hot path: no call per value); bytes
+   * before the first and after the last aligned qword go through the accumulator.
+   */
+  feedBytes(
     addr: number,
     n: number,
-    lo: number,
-    hi: number,
+    bytes: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
     space: number,
-    sl: number,
+    line: number,
+  ): void {
+    let k = 0;
+    const head = (8 - (addr % 8)) % 8;
+    for (; k < n && k < head; k++) this.unit(addr + k, 1, bytes[k]!, 0, space, line, starts[k]!, line, ends[k]!);
+    if (n - k >= 8) {
+      if (this.accAddr >= 0) this.flush();
+      const words = (n - k) >>> 3;
+      while (this.count + words > this.addrs.length) this.grow();
+      const addrs = this.addrs;
+      const los = this.los;
+      const his = this.his;
+      const spans = this.spans;
+      const spaces = this.spaces;
+      let i = this.count;
+      for (; k + 8 <= n; k += 8) {
+        addrs[i] = addr + k;
+        los[i] = bytes[k]! | (bytes[k + 1]! << 8) | (bytes[k + 2]! << 16) | (bytes[k + 3]! << 24);
+        his[i] = bytes[k + 4]! | (bytes[k + 5]! << 8) | (bytes[k + 6]! << 16) | (bytes[k + 7]! << 24);
+        spaces[i] = space;
+        spans[4 * i] = line;
+        spans[4 * i + 1] = starts[k]!;
+        spans[4 * i + 2] = line;
+        spans[4 * i + 3] = ends[k + 7]!;
+        i++;
+      }
+      this.count = i;
+    }
+    for (; k < n; k++) this.unit(addr + k, 1, bytes[k]!, 0, space, line, starts[k]!, line, ends[k]!);
+  }
+
+  /** Feeds `copies` repetitions of the `len`-byte `pattern` from `addr` (a `*` elision), all spanning the `*`. */
+  feedRepeated(
+    addr: number,
+    copies: number,
+    len: number,
+    pattern: Uint8Array,
+    space: number,
+    line: number,
     sc: number,
-    el: number,
     ec: number,
   ): void {
-    for (let k = 0; k < n; k++) {
-      const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
-      this.unit(addr + k, 1, b, 0, space, sl, sc, el, ec);
+    if (addr % 8 === 0 && len % 8 === 0) {
+      this.flush();
+      for (let c = 0; c < copies; c++) {
+        const at = addr + c * len;
+        for (let k = 0; k < len; k += 8) {
+          const lo = pattern[k]! | (pattern[k + 1]! << 8) | (pattern[k + 2]! << 16) | (pattern[k + 3]! << 24);
+          const hi = pattern[k + 4]! | (pattern[k + 5]! << 8) | (pattern[k + 6]! << 16) | (pattern[k + 7]! << 24);
+          this.emit(at + k, lo >>> 0, hi >>> 0, space, line, sc, line, ec);
+        }
+      }
+      return;
     }
+    for (let c = 0; c < copies; c++)
+      for (let k = 0; k < len; k++) this.unit(addr + c * len + k, 1, pattern[k]!, 0, space, line, sc, line, ec);
   }
 
   /** Ends the qword being assembled; an incomplete one is reported, never padded. */

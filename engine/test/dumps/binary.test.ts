@@ -30,3 +30,16 @@ test("bad bases are refused without throwing", () => {
   assert.deepEqual(problemsOf(importBinary(Uint8Array.from(STE), 2 ** 53 - 8, "x.bin")), ["DUMP-ADDRESS-RANGE@-"]);
   assert.deepEqual(importBinary(new Uint8Array(0), 0, "e.bin").words, []);
 });
+
+test("imported words serialize to JSON with all their fields", () => {
+  const r = importBinary(Uint8Array.from(STE), 0x4000_1000, "ste.bin");
+  assert.deepEqual(JSON.parse(JSON.stringify(r.words[0])), {
+    addr: 0x4000_1000,
+    lo: 0x8e4a000b,
+    hi: 0,
+    span: { file: "ste.bin", start: { line: 0, character: 0 }, end: { line: 0, character: 8 } },
+    space: "offset",
+  });
+  const { addr, lo, hi } = r.words[1]!;
+  assert.deepEqual([addr, lo, hi], [0x4000_1008, 0x08001000, 0]);
+});
