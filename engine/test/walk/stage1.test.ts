@@ -643,3 +643,37 @@ test("unprivileged and instruction attributes come from STE.PRIVCFG / INSTCFG wh
   assert.equal(r.fault?.event, "F_PERMISSION");
   assert.equal(recordHex(r.fault?.record)?.[1], "0x20800000000"); // PnU 0 after the override
 });
+
+for (const [granule, tg1, t1sz, start, level, out, size] of [
+  ["16K", 1, 17, 1, 2, 0x6_0000_0000, 0x200_0000],
+  ["64K", 3, 16, 1, 3, 0x6_0001_0000, 0x1_0000],
+  ["64K", 3, 39, 3, 3, 0x6_0002_0000, 0x1_0000],
+  ["4K", 2, 25, 1, 1, 0x6_4000_0000, 0x4000_0000],
+] as const) {
+  test(`TTB1 with the TG1 encoding ${tg1} (${granule}), T1SZ ${t1sz}: level-${level} leaf`, () => {
+    const ia = 64 - t1sz;
+    const w = s1("4K", 16, 0, { EPD1: 0, T1SZ: t1sz, TG1: tg1, TTB1: 0x40_0000 });
+    const t1 = new Tables(w.mem, 1, granule, ia, start, 0x40_0000);
+    // The top of the TTB1 range: VA = 2^64 - size; its low ia bits are 2^ia - size.
+    const low = 2 ** ia - size;
+    t1.map(low, out, level);
+    // VA = 2^64 - 2^ia + low, as halves.
+    const va =
+      ia >= 32
+        ? u64((low % 2 ** 32) + 0x123, Math.floor(low / 2 ** 32) + 2 ** 32 - 2 ** (ia - 32))
+        : u64(low + 2 ** 32 - 2 ** ia + 0x123, 0xffff_ffff);
+    ok(w.run(request(va)), out + 0x123, size);
+  });
+}
+
+for (const [granule, txsz, start, tableLevel] of [
+  ["16K", 17, 1, 2],
+  ["64K", 16, 1, 2],
+] as const) {
+  test(`${granule}: a level-${tableLevel} table address beyond IPS is F_ADDR_SIZE level ${tableLevel}`, () => {
+    const w = s1(granule, txsz, start, { IPS: 2 }); // 40 bits
+    w.t.map(0x1_0000_0000, 0x10_0000, 3);
+    w.t.raw(w.t.descriptorAddr(0x1_0000_0000, tableLevel), 0x3, 0x100); // next table at 2^40
+    fault(w.run(request(0x1_0000_0000)), "F_ADDR_SIZE", tableLevel);
+  });
+}

@@ -257,6 +257,18 @@ class Enumerator {
     return -1;
   }
 
+  /** Index of the first stage-2 run starting at or after `ipa` (binary search). */
+  private firstS2At(ipa: number): number {
+    let lo = 0;
+    let hi = this.s2Runs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.s2Runs[mid]!.ipa < ipa) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** PA of a stage-1 descriptor IPA through stage 2 (a read: needs S2AP read; S2PTW forbids Device). */
   private tablePa(ipa: number): number {
     const i = this.findS2(ipa);
@@ -389,12 +401,13 @@ class Enumerator {
     const end = ipa + size;
     let i = this.findS2(ipa);
     if (i < 0) {
-      // Find the first run starting inside the leaf.
-      i = this.s2Runs.findIndex((s) => s.ipa > ipa && s.ipa < end);
-      if (i < 0) {
+      // The leaf starts in a stage-2 hole: continue from the first run starting inside it.
+      i = this.firstS2At(ipa);
+      if (i >= this.s2Runs.length || this.s2Runs[i]!.ipa >= end) {
         this.count("stage-1 output IPA not mapped at stage 2 (F_TRANSLATION CLASS=IN)");
         return;
       }
+      this.count("stage-1 output partly not mapped at stage 2 (F_TRANSLATION CLASS=IN)");
     }
     for (; i < this.s2Runs.length; i++) {
       const s = this.s2Runs[i]!;
