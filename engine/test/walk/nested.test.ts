@@ -329,3 +329,14 @@ test("S1DSS 0b01 with Config 0b111: stage 2 alone translates a transaction witho
   assert.equal(w.run(request(0x7000_0010)).pa, 0x9_0000_0010);
   fault(w.run(request(0x7100_0010)), "F_TRANSLATION", 2, "IN", 2);
 });
+
+test("S2HD with DBM on the table page lets the stage-1 AF update through", () => {
+  const w = nested({ S2HA: 1, S2HD: 1 }, { HA: 1 }, { HTTU: "AF+dirty" });
+  w.s1.map(VA, 0x7_0000_0000, 3, { AF: 0 });
+  w.mapTables({ S2AP: 1, DBM: 1 });
+  w.s2.map(0x7_0000_0000, 0x9_0000_0000, 3, { S2AP: 1, DBM: 1 });
+  const r = w.run(request(VA, "write"));
+  assert.equal(r.fault?.reason, undefined);
+  assert.equal(r.pa, 0x9_0000_0abc);
+  assert.deepEqual(r.perm, { read: true, write: true, exec: true });
+});

@@ -209,7 +209,7 @@ class Enumerator {
         size: blockSize,
         pa: oa,
         read: (s2ap & 1) !== 0,
-        write: (s2ap & 2) !== 0,
+        write: (s2ap & 2) !== 0 || (r.hd && small(scratch, L.dbm) === 1),
         execPriv: xnx ? xn === 0 || xn === 3 : xn < 2,
         execUnpriv: xnx ? xn === 0 || xn === 1 : xn < 2,
         memAttr: small(scratch, L.memAttr!),

@@ -132,11 +132,13 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     const execUnpriv = xnx ? xn === 0 || xn === 1 : xn < 2;
     const memAttr = small(w.scratch, L.memAttr!);
     const dirtyOk = r.hd && small(w.scratch, L.dbm) === 1;
+    // S2HD with DBM: a write to a page with S2AP[1] 0 sets S2AP[1] instead of faulting, for the
+    // transaction and for HTTU writes of stage-1 descriptors, never for CD fetches (§5.5 stage 2).
+    if (dirtyOk && !canWrite && cls !== "CD") {
+      canWrite = true;
+      if (cls === "IN" && w.write) w.noteLast("S2AP[1] set by hardware (S2HD, DBM)");
+    }
     if (cls === "IN") {
-      if (w.write && !canWrite && dirtyOk) {
-        canWrite = true;
-        w.noteLast("S2AP[1] set by hardware (S2HD, DBM)");
-      }
       const allowed = w.instr ? (w.privileged ? execPriv : execUnpriv) : w.write ? canWrite : canRead;
       if (!allowed) {
         const what = w.instr ? "instruction fetch (stage-2 XN)" : w.write ? "write (S2AP)" : "read (S2AP)";
