@@ -487,8 +487,8 @@ export class DumpParser {
     const k = this.n++;
     this.tokStart[k] = start;
     this.tokEnd[k] = end;
-    this.tokLo[k] = hexOut.lo;
-    this.tokHi[k] = hexOut.hi;
+    this.tokLo[k] = hexOut[0]!;
+    this.tokHi[k] = hexOut[1]!;
   }
 
   /**
@@ -740,12 +740,12 @@ export class DumpParser {
       const bytes = (ge - gs) / 2;
       if (le) {
         parseHexRun(s, gs, ge);
-        this.putUnitLE(k, bytes, hexOut.lo, hexOut.hi, gs, ge);
+        this.putUnitLE(k, bytes, hexOut[0]!, hexOut[1]!, gs, ge);
       } else if (bytes === 8 && (this.options.base + offset + k) % 8 === 0) {
         // memory order qword (`xxd -g8`): byte-swap to the LE value
         parseHexRun(s, gs, ge);
-        const lo = bswap32(hexOut.hi);
-        const hi = bswap32(hexOut.lo);
+        const lo = bswap32(hexOut[1]!);
+        const hi = bswap32(hexOut[0]!);
         this.putUnitLE(k, 8, lo, hi, gs, ge);
       } else {
         for (let q = 0; q < bytes; q++) {
@@ -1066,8 +1066,8 @@ export class DumpParser {
     this.lastDigits = digits;
     if (digits === 8) this.eightDigitValues++;
     else this.otherValues++;
-    hexOut.lo = lo;
-    hexOut.hi = hi;
+    hexOut[0] = lo;
+    hexOut[1] = hi;
     return "";
   }
 

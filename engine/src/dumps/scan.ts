@@ -1,8 +1,8 @@
 // Character-code scanning helpers for the dump parsers: hex runs parsed straight into 32-bit
 // halves without substrings, BigInt or regular expressions (the importer reads 64 MB dumps).
 
-/** Result slots of the last `parseHexRun` (module scratch: avoids an object per value). */
-export const hexOut = { lo: 0, hi: 0 };
+/** Result of the last `parseHexRun` as [lo, hi] (module scratch: no object per value). */
+export const hexOut = new Uint32Array(2); // [lo, hi]: a typed array, so stores never box
 
 /** Value of a hex digit character code, or -1. */
 export function hexDigit(c: number): number {
@@ -46,8 +46,8 @@ export function parseHexRun(s: string, i: number, j: number): boolean {
     hi = ((hi << 4) | (lo >>> 28)) >>> 0;
     lo = ((lo << 4) | d) >>> 0;
   }
-  hexOut.lo = lo;
-  hexOut.hi = hi;
+  hexOut[0] = lo;
+  hexOut[1] = hi;
   return true;
 }
 
@@ -57,8 +57,8 @@ export const DUMP_ADDRESS_LIMIT = 2 ** 53 - 8;
 
 /** `hexOut` as a number when it is a usable address (below 2^53 - 8), else -1. */
 export function hexOutAddress(): number {
-  if (hexOut.hi >= 0x20_0000) return -1;
-  const v = hexOut.hi * TWO32 + hexOut.lo;
+  if (hexOut[1]! >= 0x20_0000) return -1;
+  const v = hexOut[1]! * TWO32 + hexOut[0]!;
   return v <= DUMP_ADDRESS_LIMIT ? v : -1;
 }
 
