@@ -6,7 +6,7 @@ import type { SourceSpan } from "../source";
 import { translate } from "../smmuv3/walk/translate";
 import type { TranslationRequest, TranslationSetup, WalkResult } from "../smmuv3/walk/types";
 import type { ExpectLegalNode, ExpectTranslateNode } from "./ast";
-import { type LangLegalityFinding, legalityOfStructure } from "./legality";
+import { type LangLegalityFinding, legalityOfStructure, steLegality, steWordsFromMemory } from "./legality";
 import type { DescriptionModel, LangExpectation, LangStructure } from "./model";
 
 export interface LangExpectationResult {
@@ -106,7 +106,7 @@ function findStructure(model: DescriptionModel, n: ExpectLegalNode): LangStructu
   const t = n.target;
   if (t.type === "ste") {
     const sid = u64ToNumber(t.sid.value);
-    return model.stes.get(sid) ?? `the file describes no STE for StreamID ${hexNumber(sid)}`;
+    return model.stes.get(sid) ?? `the file has no STE for StreamID ${hexNumber(sid)} (none described, none in memory)`;
   }
   const ref = t.ref;
   if (ref.kind === "ident") {
@@ -134,8 +134,17 @@ function runLegal(model: DescriptionModel, e: LangExpectation, n: ExpectLegalNod
         : n.target.ref.text
   }${n.code ? " " + n.code.text : ""}`;
   const s = findStructure(model, n);
-  if (typeof s === "string") return { expectation: e, pass: false, text, message: s, span: e.span };
-  const findings = legalityOfStructure(model, s);
+  let findings: LangLegalityFinding[];
+  let structure: LangStructure | undefined;
+  if (typeof s === "string") {
+    // not described by an `ste` statement: the STE may still be in memory (a dump, raw words)
+    const fromMemory = n.target.type === "ste" ? steWordsFromMemory(model, u64ToNumber(n.target.sid.value)) : undefined;
+    if (!fromMemory) return { expectation: e, pass: false, text, message: s, span: e.span };
+    findings = steLegality(fromMemory.words, model.profile);
+  } else {
+    structure = s;
+    findings = legalityOfStructure(model, s);
+  }
   const illegal = findings.filter((f) => f.illegal);
   const code = n.code?.text.toUpperCase();
   const listed = illegal.map((f) => `${f.code}${f.event ? ` (${f.event})` : ""}: ${f.message}`).join("; ");
@@ -154,7 +163,7 @@ function runLegal(model: DescriptionModel, e: LangExpectation, n: ExpectLegalNod
         ? "the structure is legal (no ILLEGAL condition applies)"
         : `ILLEGAL, but not by ${n.code?.text ?? ""}: ${listed}`;
   }
-  return { expectation: e, pass, text, message, findings, structure: s, span: e.span };
+  return { expectation: e, pass, text, message, findings, ...(structure ? { structure } : {}), span: e.span };
 }
 
 function matches(f: LangLegalityFinding, code: string): boolean {

@@ -5,9 +5,9 @@
 // code that decides whether a walk raises C_BAD_STE / C_BAD_CD, so `check` and `translate` can
 // never disagree about a structure.
 
-import { getSmall, type StructSpec } from "../bits/fields";
+import { getSmall, getValue, type StructSpec } from "../bits/fields";
 import type { SmmuProfile } from "../smmuv3/profile";
-import { STE } from "../smmuv3/records/ste";
+import { L1STD, STE } from "../smmuv3/records/ste";
 import { cdGuard, steGuard } from "../smmuv3/walk/legality";
 import type { DescriptionModel, LangStructure } from "./model";
 
@@ -115,4 +115,35 @@ export function legalityOfStructure(model: DescriptionModel, s: LangStructure): 
   if (s.type === "ste") return steLegality(s.words, model.profile);
   if (s.type === "cd") return cdLegality(s.words, steOfCd(model, s)?.words, model.profile);
   return [];
+}
+
+/**
+ * The STE of a StreamID as the SMMU would fetch it from the model's memory (a dump, raw memory):
+ * linear slot, or through the L1STD for 2-level tables. Undefined when the file has no stream
+ * table or the slot holds no defined word.
+ */
+export function steWordsFromMemory(
+  model: DescriptionModel,
+  sid: number,
+): { words: Uint32Array; pa: number } | undefined {
+  const st = model.strtab;
+  if (!st || sid >= 2 ** Math.min(st.log2size, model.profile.SIDSIZE)) return undefined;
+  let pa: number;
+  const scratch = new Uint32Array(2);
+  if (st.fmt === "linear") {
+    pa = st.base + sid * 64;
+  } else {
+    const l1 = st.base + Math.floor(sid / 2 ** st.split) * 8;
+    if (model.memory.read64(l1, scratch) !== "ok" || !model.memory.isDefined(l1)) return undefined;
+    const span = small(L1STD, scratch, "Span");
+    const idx = sid % 2 ** st.split;
+    if (span === 0 || span > 11 || idx >= 2 ** (span - 1)) return undefined;
+    const f = L1STD.byName.get("L2Ptr")!;
+    const raw = getValue(scratch, f);
+    pa = raw.hi * 0x1_0000_0000 + raw.lo + idx * 64;
+  }
+  if (!model.memory.isDefined(pa)) return undefined;
+  const words = new Uint32Array(16);
+  for (let d = 0; d < 8; d++) if (model.memory.read64(pa + d * 8, words, 2 * d) !== "ok") return undefined;
+  return { words, pa };
 }

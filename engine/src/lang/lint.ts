@@ -8,7 +8,7 @@ import { hexNumber, u64ToNumber } from "../bits/u64";
 import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
 import { decodeEvent } from "../smmuv3/records/event-codec";
 import { type LangExpectationResult, runExpectations } from "./expect";
-import { legalityOfStructure } from "./legality";
+import { legalityOfStructure, steLegality, steWordsFromMemory } from "./legality";
 import { type DescriptionModel, type LangBuildOptions, type LangStructure, buildModel } from "./model";
 import { parseDescription } from "./parser";
 import type { ParseResult } from "./ast";
@@ -135,9 +135,18 @@ function events(model: DescriptionModel, out: EngineDiagnostic[]): void {
     if (sidField) {
       const sid = u64ToNumber(sidField.raw);
       const ste = model.stes.get(sid);
-      if (ste) {
-        related.push({ span: ste.span, message: `the STE of StreamID ${hexNumber(sid)}` });
-        const illegal = legalityOfStructure(model, ste).filter((f) => f.illegal);
+      const fromMemory = ste ? undefined : steWordsFromMemory(model, sid);
+      if (ste || fromMemory) {
+        if (ste) related.push({ span: ste.span, message: `the STE of StreamID ${hexNumber(sid)}` });
+        const prov = fromMemory ? model.memory.provenanceAt(fromMemory.pa) : undefined;
+        if (prov)
+          related.push({
+            span: prov,
+            message: `the STE of StreamID ${hexNumber(sid)} (at ${hexNumber(fromMemory!.pa)})`,
+          });
+        const illegal = (ste ? legalityOfStructure(model, ste) : steLegality(fromMemory!.words, model.profile)).filter(
+          (f) => f.illegal,
+        );
         if (illegal.length)
           extra = ` The described STE is ILLEGAL: ${illegal.map((f) => `${f.code} ${f.message}`).join("; ")}.`;
         else if (d.name === "C_BAD_STE")

@@ -34,15 +34,16 @@ import type {
   Value,
 } from "./ast";
 import { parseDescription } from "./parser";
+import { type DumpFormat, dumpFormatByName, importBinary, importDump } from "../dumps/index";
 import { langDirname, langIsInside, langNormalize, langResolveInclude } from "./paths";
 
 /** A dump importer with L2's `importDump` / `importBinary` shape (engine/src/dumps). */
 export interface LangDumpImporter {
   importDump(
     text: string,
-    options: { format?: string; file: string; base?: number },
+    options: { format?: DumpFormat; file: string; base?: number },
   ): {
-    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan }[];
+    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan; space?: string }[];
     problems: readonly EngineDiagnostic[];
   };
   importBinary(
@@ -50,17 +51,20 @@ export interface LangDumpImporter {
     base: number,
     file: string,
   ): {
-    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan }[];
+    words: readonly { addr: number; lo: number; hi: number; span: SourceSpan; space?: string }[];
     problems: readonly EngineDiagnostic[];
   };
 }
+
+/** L2's importer (engine/src/dumps); tests may inject another. */
+const DEFAULT_DUMPS: LangDumpImporter = { importDump, importBinary };
 
 export interface LangBuildOptions {
   /** Reads an included file by its resolved path; undefined when it cannot be read. */
   readonly readInclude?: (path: string) => string | Uint8Array | undefined;
   /** Workspace root includes must stay inside (default: the main file's directory). */
   readonly root?: string;
-  /** The dump importer for `include dump` (L2's engine/src/dumps). */
+  /** The dump importer for `include dump` (default: L2's engine/src/dumps). */
   readonly dumps?: LangDumpImporter;
 }
 
@@ -383,10 +387,19 @@ class Builder {
     const resolved = this.resolveIncludePath(n, it.file);
     if (!resolved) return;
     const span = spanOf(it.file, n.range);
-    const dumps = this.options.dumps;
-    if (!dumps) {
-      this.diag("LANG-DUMP", "warning", "no dump importer is available to read this dump", span);
-      return;
+    const dumps = this.options.dumps ?? DEFAULT_DUMPS;
+    let format: DumpFormat | undefined;
+    if (n.format) {
+      format = dumpFormatByName(n.format.text);
+      if (!format) {
+        this.diag(
+          "LANG-VALUE-RANGE",
+          "error",
+          `unknown dump format '${n.format.text}' (qemu-xp, gdb, crash, xxd, hexdump-c, hexdump, od, plain, binary)`,
+          spanOf(it.file, n.format.range),
+        );
+        return;
+      }
     }
     const content = this.read(resolved);
     if (content === undefined) {
@@ -404,7 +417,7 @@ class Builder {
       if (typeof content === "string") {
         result = dumps.importDump(content, {
           file: resolved,
-          ...(n.format ? { format: n.format.text } : {}),
+          ...(format ? { format } : {}),
           ...(base !== undefined ? { base } : {}),
         });
       } else {
@@ -422,6 +435,13 @@ class Builder {
         span,
       );
     }
+    if (result.words.some((w) => w.space === "virtual"))
+      this.diag(
+        "LANG-DUMP",
+        "warning",
+        "this dump shows virtual addresses (x, gdb, crash rd without -p): they are used as physical addresses",
+        span,
+      );
     for (const w of result.words) {
       this.define(w.addr, w.lo, w.hi, { ...w.span, what: `dump ${n.path ?? ""}` }, span);
     }

@@ -73,7 +73,7 @@ test("expect legal/illegal with a rule code or an event name", () => {
   );
   assert.match(bad.diagnostics[0]!.message, /the SMMU raises C_BAD_STE$/);
   const none = run(text + "expect legal ste 7\n");
-  assert.equal(none.expectations[0]!.message, "the file describes no STE for StreamID 0x7");
+  assert.equal(none.expectations[0]!.message, "the file has no STE for StreamID 0x7 (none described, none in memory)");
 });
 
 test("an event line is decoded and tied to the STE of its StreamID", () => {

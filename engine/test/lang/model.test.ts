@@ -185,3 +185,36 @@ test("profile settings by ID-register name, with bad values located", () => {
     ],
   );
 });
+
+test("include dump: words from a QEMU xp paste, with provenance at the dump's lines", () => {
+  const files = {
+    "/ws/d/x.xp":
+      "(qemu) xp /4gx 0x4f000600\n000000004f000600: 0x000000004f10000b 0x00000000000000d4\n000000004f000610: 0x0000000000000000 0x0000000000000001\n",
+  };
+  const m = build('include dump "d/x.xp" format qemu-xp', files);
+  assert.deepEqual(m.diagnostics, []);
+  assert.equal(word(m, 0x4f00_0600), "0x000000004f10000b");
+  assert.equal(word(m, 0x4f00_0618), "0x0000000000000001");
+  const prov = m.memory.provenanceAt(0x4f00_0618);
+  assert.equal(prov?.file, "/ws/d/x.xp");
+  assert.equal(prov?.start.line, 2);
+  const bad = build('include dump "d/x.xp" format frob', files);
+  assert.deepEqual(codes(bad), ["LANG-VALUE-RANGE"]);
+  assert.deepEqual(bad.diagnostics[0]!.span?.start, { line: 0, character: 29 });
+  const conflict = build('memory @0x4f000600 { 0x5 }\ninclude dump "d/x.xp"', files);
+  assert.deepEqual(codes(conflict), ["LANG-CONFLICT"]);
+  assert.equal(conflict.diagnostics[0]!.span?.start.line, 1);
+});
+
+test("include dump: a binary file is read with a base address", () => {
+  const bytes = new Uint8Array(16);
+  bytes[0] = 0x03;
+  bytes[8] = 0xff;
+  const m = buildModel(parseDescription('include dump "blob.bin" base 0x9000_0000', "/ws/main.iommu"), {
+    root: "/ws",
+    readInclude: (p) => (p === "/ws/blob.bin" ? bytes : undefined),
+  });
+  assert.deepEqual(m.diagnostics, []);
+  assert.equal(word(m, 0x9000_0000), "0x0000000000000003");
+  assert.equal(word(m, 0x9000_0008), "0x00000000000000ff");
+});
