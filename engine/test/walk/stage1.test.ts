@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryImage } from "../../src/memory/image";
 import { u64 } from "../../src/bits/u64";
+import { decodeStruct } from "../../src/bits/fields";
 import type { SmmuProfile } from "../../src/smmuv3/profile";
 import { type TranslationRequest, type WalkResult, translate } from "../../src/smmuv3/walk";
 import { Tables, type Values, cdWords, linearSetup, profile, recordHex, request, steWords, writeWords } from "./tables";
@@ -677,3 +678,32 @@ for (const [granule, txsz, start, tableLevel] of [
     fault(w.run(request(0x1_0000_0000)), "F_ADDR_SIZE", tableLevel);
   });
 }
+
+test("trace steps carry the provenance of the word read and a table that decodes it", () => {
+  const w = s1("4K", 16, 0);
+  const slot = w.t.map(VA, 0x8_7654_3000, 3, { AP: 2 });
+  assert.ok(w.mem.isDefined(slot));
+  // Store the leaf again with a provenance, as a description file or dump import would.
+  const leafWords = new Uint32Array(2);
+  w.mem.read64(slot, leafWords);
+  w.mem.store(slot, leafWords[0]!, leafWords[1]!, {
+    file: "host.iommu",
+    start: { line: 41, character: 0 },
+    end: { line: 41, character: 30 },
+    what: "map",
+  });
+  const r = w.run(request(VA));
+  const leaf = r.steps[r.steps.length - 1]!;
+  assert.equal(leaf.provenance?.file, "host.iommu");
+  assert.equal(leaf.provenance?.start.line, 41);
+  const decoded = decodeStruct(leaf.spec!, [leaf.value.lo, leaf.value.hi]);
+  const fields = new Map(decoded.fields.map((f) => [f.field, f.value]));
+  assert.equal(fields.get("OutputAddress"), "0x876543000");
+  assert.equal(fields.get("AP"), "0x2");
+  assert.equal(fields.get("AF"), "0x1");
+  // STE and CD steps carry the whole structure for decoding.
+  const cdStep = r.steps.find((s) => s.what === "CD dword 0")!;
+  const cd = new Map(decodeStruct(cdStep.spec!, cdStep.structWords!).fields.map((f) => [f.field, f.value]));
+  assert.equal(cd.get("TTB0"), "0x100000");
+  assert.equal(cd.get("T0SZ"), "0x10");
+});
