@@ -707,3 +707,10 @@ test("trace steps carry the provenance of the word read and a table that decodes
   assert.equal(cd.get("TTB0"), "0x100000");
   assert.equal(cd.get("T0SZ"), "0x10");
 });
+
+test("with PAN the reported privileged permissions of an EL0-accessible page exclude data access", () => {
+  const w = s1("4K", 16, 0, { PAN: 1 });
+  w.t.map(VA, 0x8_7654_3000, 3, { AP: 3 });
+  assert.deepEqual(w.run(request(VA, "exec")).perm, { read: false, write: false, exec: true });
+  assert.deepEqual(w.run(request(VA, "read", { privileged: false })).perm, { read: true, write: false, exec: true });
+});

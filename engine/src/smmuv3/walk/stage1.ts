@@ -238,13 +238,13 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
     );
     const privileged = w.privileged || r.singlePrivilege;
     const mine = privileged ? perms.priv : perms.unpriv;
-    // PAN (§5.5): a privileged data access to a page unprivileged code may access.
-    const panHit =
+    // PAN (§5.5): privileged data accesses to a page unprivileged code may access are denied.
+    const panDenies =
       privileged &&
       !r.singlePrivilege &&
       r.pan &&
-      !w.instr &&
       (perms.unpriv.read || perms.unpriv.write || (r.epan && perms.unpriv.exec));
+    const panHit = panDenies && !w.instr;
     const allowed = w.instr ? mine.exec : w.write ? mine.write : mine.read;
     if (!allowed || panHit) {
       const what = panHit
@@ -263,7 +263,7 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
       w.noteLast("AP[2] cleared by hardware (HD, DBM)");
     }
     const size = 2 ** levelShift(geo.g, level);
-    const finalPerm = panHit ? { read: false, write: false, exec: mine.exec } : mine;
+    const finalPerm = panDenies ? PERMISSIONS[mine.exec ? 4 : 0]! : mine;
     return {
       out: oa + (input % size),
       size,
