@@ -46,7 +46,7 @@ export class IommuDebugSession extends DebugSession {
       outcome = { lines: [`IOMMU Lens: internal error: ${e instanceof Error ? e.message : String(e)}`], ok: false };
     }
     this.sendResponse(response);
-    for (const line of outcome.lines) this.sendEvent(new OutputEvent(line + "\n", outcome.ok ? "console" : "stderr"));
+    for (const line of outcome.lines) this.sendEvent(new OutputEvent(line + "\n", outcome.ok ? "stdout" : "stderr"));
     this.sendEvent(new ExitedEvent(outcome.ok ? 0 : 1));
     this.sendEvent(new TerminatedEvent());
   }
