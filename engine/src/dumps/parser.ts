@@ -99,6 +99,10 @@ export class DumpParser {
   private otherValues = 0;
   private ambiguityLine = -1;
   private lastDigits = 0;
+  /** The pending devmem read: address (or -1) and width in bytes. */
+  private devmemAddr = -1;
+  private devmemWidth = 4;
+  private devmemTwo = false;
 
   constructor(
     readonly format: DumpTextFormat,
@@ -291,7 +295,7 @@ export class DumpParser {
       this.command(text.slice(prompt[0].length), prompt[0]);
       return true;
     }
-    if (/^(?:xp|x|rd|xxd|hexdump|hd|od)(?:\s|\/|$)/.test(text) && !/^[0-9a-f]+:/i.test(text)) {
+    if (/^(?:xp|x|rd|xxd|hexdump|hd|od|devmem2?)(?:\s|\/|$)/.test(text) && !/^[0-9a-f]+:/i.test(text)) {
       this.command(text, "");
       return true;
     }
@@ -332,6 +336,37 @@ export class DumpParser {
 
   /** A command line: sets the address space, expected address and value format it implies. */
   private command(cmd: string, prompt: string): void {
+    const mdev = /^(devmem2?)\s+(0x[0-9a-f]+|\d+)(?:\s+(\S+))?(?:\s+(\S+))?/i.exec(cmd.trim());
+    if (mdev) {
+      // busybox devmem / devmem2: a read's address is only in its command (§8–9); reads are not
+      // flushed between commands so that adjacent 32-bit reads pair into a qword
+      if (this.format === "devmem") this.stats.commandHints++;
+      const addrText = mdev[2]!;
+      const addr = /^0x/i.test(addrText) ? parseAddressText(addrText.slice(2)) : Number(addrText);
+      const w = (mdev[3] ?? "").toLowerCase();
+      const width =
+        mdev[1] === "devmem2"
+          ? w === "b"
+            ? 1
+            : w === "h"
+              ? 2
+              : 4
+          : w === "8" || w === "b"
+            ? 1
+            : w === "16" || w === "h"
+              ? 2
+              : w === "64" || w === "l"
+                ? 8
+                : w === "128"
+                  ? 16
+                  : 4;
+      // a devmem with a value writes and prints nothing
+      const writes = mdev[1] === "devmem" ? mdev[4] !== undefined : /^(0x[0-9a-f]+|\d+)$/i.test(mdev[4] ?? "");
+      this.devmemAddr = writes || addr < 0 || !Number.isSafeInteger(addr) ? -1 : addr;
+      this.devmemWidth = width;
+      this.devmemTwo = mdev[1] === "devmem2";
+      return;
+    }
     this.sink.flush();
     this.lastOffset = -1;
     this.prevEnd = -1;
@@ -422,6 +457,8 @@ export class DumpParser {
       case "hexdump":
       case "od":
         return this.parseUnits(i, end);
+      case "devmem":
+        return this.parseDevmem(i, end);
       case "plain":
         return this.parsePlain(i, end);
     }
@@ -943,6 +980,72 @@ export class DumpParser {
     this.sink.feedRepeated(this.options.base + from, total / len, len, this.lastBytes, SPACE_OFFSET, line, sc, ec);
     this.prevEnd = offset;
     return true;
+  }
+
+  /**
+   * busybox devmem (`0x8E4A000B` on the line after `devmem ADDR [WIDTH]`; 128-bit reads print the
+   * high qword first) and devmem2 (`Value at address 0xADDR (0xMAPPED): 0xVALUE`), §8–9.
+   */
+  private parseDevmem(i: number, end: number): LineKind {
+    const s = this.s;
+    let addr: number;
+    let width: number;
+    let v: number;
+    if (s.startsWith("Value at address 0x", i)) {
+      const a = i + 19;
+      const b = scanHex(s, a, end);
+      if (b === a || b - a > 16) return this.bad(i, end, "a devmem2 line without an address");
+      parseHexRun(s, a, b);
+      addr = hexOutAddress();
+      if (addr < 0) return this.addressRange(a - 2, b);
+      const close = s.indexOf("): ", b);
+      if (close < 0 || close >= end) return this.bad(i, end, "a devmem2 line without its value");
+      v = close + 3;
+      const digits = scanHex(s, v + 2, end) - v - 2;
+      width = this.devmemTwo && this.devmemAddr === addr ? this.devmemWidth : digits > 8 ? 8 : 4;
+      this.devmemAddr = -1;
+    } else if (
+      s.charCodeAt(i) === 48 &&
+      (s.charCodeAt(i + 1) | 32) === 120 &&
+      scanHex(s, i + 2, end) === end &&
+      end > i + 2
+    ) {
+      if (this.devmemAddr < 0) return this.bad(i, end, "a devmem value with no `devmem ADDR` command before it");
+      addr = this.devmemAddr;
+      width = this.devmemWidth;
+      v = i;
+      this.devmemAddr = -1;
+    } else return "other";
+    const d0 = v + 2;
+    const d1 = scanToken(s, d0, end);
+    if (!(s.charCodeAt(v) === 48 && (s.charCodeAt(v + 1) | 32) === 120) || d1 === d0 || scanHex(s, d0, d1) !== d1)
+      return this.bad(v, d1, "expected a 0x hex value");
+    const digits = d1 - d0;
+    if (digits > width * 2) return this.bad(v, d1, `the value has more digits than a ${width * 8}-bit read`);
+    this.n = 0;
+    if (width === 16) {
+      // high 64 bits first: split at 16 digits from the end
+      const mid = Math.max(d0, d1 - 16);
+      if (mid > d0) parseHexRun(s, d0, mid);
+      else hexOut.fill(0);
+      const hiLo = hexOut[0]!;
+      const hiHi = hexOut[1]!;
+      parseHexRun(s, mid, d1);
+      this.pushToken(mid, d1);
+      this.tokStart[1] = mid > d0 ? d0 : v;
+      this.tokEnd[1] = mid > d0 ? mid : d0;
+      this.tokLo[1] = hiLo;
+      this.tokHi[1] = hiHi;
+      this.n = 2;
+      this.contiguity(addr, 16);
+      this.feedTokens(addr, 8, SPACE_PHYSICAL);
+      return "data";
+    }
+    parseHexRun(s, d0, d1);
+    this.pushToken(v, d1);
+    this.contiguity(addr, width);
+    this.feedTokens(addr, width, SPACE_PHYSICAL);
+    return "data";
   }
 
   /** Plain lists: `[ADDR:] V, V; V ...` with `0x`, `_` and `'` optional, §14. */

@@ -52,6 +52,13 @@ export function renderDump(words: Iterable<Word>, format: DumpTextFormat, option
       case "plain":
         renderPlain(out, run);
         break;
+      case "devmem":
+        for (const w of run)
+          out.push(
+            `# devmem 0x${w.addr.toString(16)} 64`,
+            "0x" + (hex(w.hi >>> 0, 8) + hex(w.lo >>> 0, 8)).toUpperCase(),
+          );
+        break;
       case "xxd":
         if (start >= base) renderXxd(out, start - base, bytes, options.xxd ?? "default", options.elide ?? false);
         break;

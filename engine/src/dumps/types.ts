@@ -15,10 +15,12 @@ import type { SourceSpan } from "../source";
  * - `hexdump-c`: util-linux `hexdump -C` (`*` = repeat of the previous line), §5.
  * - `hexdump`: util-linux `hexdump` default (16-bit units in host order, hex offsets), §6.
  * - `od`: GNU `od -t x1/x2/x4/x8` with octal (default) or `-A x` hex offsets, §7.
+ * - `devmem`: busybox `devmem ADDR [WIDTH]` and `devmem2 ADDR [b|h|w]` reads, §8–9 (the address
+ *   comes from the command line; adjacent 32-bit reads pair into qwords).
  * - `plain`: lists of hex qwords, optional leading addresses, §14.
  * - `binary`: raw bytes read by `importBinary` (never detected from text).
  */
-export type DumpTextFormat = "qemu" | "gdb" | "crash" | "xxd" | "hexdump-c" | "hexdump" | "od" | "plain";
+export type DumpTextFormat = "qemu" | "gdb" | "crash" | "xxd" | "hexdump-c" | "hexdump" | "od" | "devmem" | "plain";
 
 /** A text format, or `binary` for `importBinary`'s raw little-endian files. */
 export type DumpFormat = DumpTextFormat | "binary";
@@ -40,6 +42,8 @@ const FORMAT_ALIASES: Readonly<Record<string, DumpFormat>> = {
   hd: "hexdump-c",
   hexdump: "hexdump",
   od: "od",
+  devmem: "devmem",
+  devmem2: "devmem",
   plain: "plain",
   qwords: "plain",
   list: "plain",
@@ -65,6 +69,7 @@ export const DUMP_FORMATS: readonly DumpTextFormat[] = [
   "hexdump-c",
   "hexdump",
   "od",
+  "devmem",
   "plain",
 ];
 

@@ -73,6 +73,12 @@ const CASES: readonly DetectCase[] = [
     words: canonical(0),
   },
   {
+    name: "busybox devmem reads",
+    text: "# devmem 0x40001000 64\n0x000000008E4A000B\n# devmem 0x40001008 64\n0x0000000008001000",
+    format: "devmem",
+    words: canonical(B, 2),
+  },
+  {
     name: "a plain list",
     text: "0x000000008e4a000b 0x0000000008001000\n0x0000000000000000, 0x0000000000000000",
     format: "plain",

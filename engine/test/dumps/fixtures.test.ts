@@ -441,6 +441,46 @@ const FIXTURES: readonly Fixture[] = [
     words: [],
     problems: ["DUMP-UNSUPPORTED@1:0-63"],
   },
+  // ---- busybox devmem and devmem2, §8–9 ----
+  {
+    name: "busybox devmem: 64-bit read, then 32-bit reads that pair into a qword, then a 128-bit read (high first)",
+    text: [
+      "# devmem 0x40001000 64",
+      "0x000000008E4A000B",
+      "root@OpenWrt:~# devmem 0x40001008",
+      "0x08001000",
+      "> # devmem 0x4000100c 32",
+      "> 0x00000000",
+      "# devmem 0x40001010 128",
+      "0x0000000008001000000000008E4A000B",
+      "# devmem 0x40001020 32 0x1",
+    ].join("\n"),
+    format: "devmem",
+    words: [
+      "0x40001000=000000008e4a000b",
+      "0x40001008=0000000008001000",
+      "0x40001010=000000008e4a000b",
+      "0x40001018=0000000008001000",
+    ],
+    spans: { 0: "1:0-18", 1: "3:0-5:12", 2: "7:18-34", 3: "7:2-18" },
+    spaces: { 0: "physical" },
+    problems: [],
+  },
+  {
+    name: "devmem2: the value line carries the address; unpadded 32-bit reads pair into a qword",
+    text: "devmem2 0x40001000 w\n/dev/mem opened.\nMemory mapped at address 0xb6f8e000.\nValue at address 0x40001000 (0xb6f8e000): 0x8E4A000B\nValue at address 0x40001004 (0xb6f8e004): 0x0",
+    format: "devmem",
+    words: ["0x40001000=000000008e4a000b"],
+    spans: { 0: "3:42-4:45" },
+    problems: [],
+  },
+  {
+    name: "devmem: a value with no command, and a lone 32-bit read",
+    text: "0x8E4A000B\n# devmem 0x40001000\n0x8E4A000B",
+    format: "devmem",
+    words: [],
+    problems: ["DUMP-BAD-LINE@0:0-10", "DUMP-PARTIAL-WORD@2:0-10"],
+  },
   // ---- plain lists, §14 ----
   {
     name: "plain list: running address from base, leading addresses override",

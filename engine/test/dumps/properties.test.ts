@@ -55,6 +55,7 @@ const LAYOUTS: readonly Layout[] = [
   { name: "hexdump -C", format: "hexdump-c", render: { base: BASE } },
   { name: "hexdump", format: "hexdump", render: { base: BASE } },
   { name: "od -A x -t x8", format: "od", render: { base: BASE }, header: "$ od -A x -t x8 mem.bin" },
+  { name: "devmem 64", format: "devmem", render: {} },
   { name: "plain", format: "plain", render: {} },
 ];
 
@@ -92,6 +93,7 @@ for (const layout of LAYOUTS) {
 
 test("round trip with auto-detection: the detected format reads the same words", () => {
   const detectable = LAYOUTS.filter((l) => l.format !== "plain");
+  assert.ok(detectable.some((l) => l.format === "devmem"));
   fc.assert(
     fc.property(
       imageArb.filter((image) => image.size >= 4),
