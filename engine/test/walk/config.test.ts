@@ -363,3 +363,18 @@ test("R1's legality findings ride on the result; the first ILLEGAL one names the
   assert.equal(c.fault?.event, "C_BAD_CD");
   assert.ok(c.fault?.reason.startsWith(bad.code));
 });
+
+test("a stream-table fetch address beyond OAS is F_STE_FETCH, not a read of nothing", () => {
+  const mem = new MemoryImage();
+  const setup: TranslationSetup = {
+    profile: profile({ OAS: 32, IAS: 32 }),
+    memory: mem,
+    strtab: { base: 0x1_0000_0000, fmt: "linear", log2size: 8, split: 0 },
+  };
+  fault(translate(setup, request(VA)), "F_STE_FETCH", ["0x1100000003", "0x0", "0x0", "0x100000440"]);
+  const twoLevel: TranslationSetup = {
+    ...setup,
+    strtab: { base: 0x1_0000_0000, fmt: "2-level", log2size: 16, split: 8 },
+  };
+  fault(translate(twoLevel, request(VA)), "F_STE_FETCH", ["0x1100000003", "0x0", "0x0", "0x100000000"]);
+});

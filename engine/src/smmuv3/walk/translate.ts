@@ -310,13 +310,16 @@ function fetchSte(w: Walk): boolean {
     const base = st.base - (st.base % l1Size);
     const l1Index = Math.floor(w.sid / 2 ** split);
     const l1Addr = base + l1Index * 8;
-    const ok = w.read(l1Addr, false);
-    w.step("L1STD", "L1STD", "PA", l1Addr, l1Addr, {
-      indexBits: `SID[${Math.max(split, log2 - 1)}:${split}]`,
-      indexValue: l1Index,
-      spec: L1STD,
-      aborted: !ok,
-    });
+    // A fetch address beyond OAS is F_STE_FETCH (§1.2; an implementation may truncate instead).
+    const ok = l1Addr < 2 ** profile.OAS && w.read(l1Addr, false);
+    if (w.tracing) {
+      w.step("L1STD", "L1STD", "PA", l1Addr, l1Addr, {
+        indexBits: `SID[${Math.max(split, log2 - 1)}:${split}]`,
+        indexValue: l1Index,
+        spec: L1STD,
+        aborted: !ok,
+      });
+    }
     if (!ok) {
       w.raise("F_STE_FETCH", `external abort reading the L1STD at PA 0x${l1Addr.toString(16)}`, {
         fetchAddr: l1Addr,
@@ -352,6 +355,13 @@ function fetchSte(w: Walk): boolean {
   } else {
     const tableSize = 2 ** st.log2size * STE_BYTES;
     steAddr = st.base - (st.base % tableSize) + w.sid * STE_BYTES;
+  }
+  if (steAddr + STE_BYTES > 2 ** profile.OAS) {
+    w.raise("F_STE_FETCH", `the STE address 0x${steAddr.toString(16)} is beyond the ${profile.OAS}-bit OAS`, {
+      fetchAddr: steAddr,
+      recorded: true,
+    });
+    return false;
   }
   return readStructure(w, steAddr, steAddr, "STE", (words) => (w.steWords = words), "F_STE_FETCH", undefined);
 }
@@ -454,12 +464,14 @@ function fetchCd(w: Walk, ste: Uint32Array, cdMax: number, cdIndex: number, reco
     const l1Pa = nested ? stage2Translate(w, l1Addr, { cls: "CD", label: "the L1CD" }) : l1Addr;
     if (l1Pa < 0) return false;
     const ok = w.read(l1Pa, false);
-    w.step("L1CD", "L1CD", nested ? "IPA" : "PA", l1Addr, l1Pa, {
-      indexBits: `SSID[${Math.max(leafBits, cdMax - 1)}:${leafBits}]`,
-      indexValue: l1Index,
-      spec: L1CD,
-      aborted: !ok,
-    });
+    if (w.tracing) {
+      w.step("L1CD", "L1CD", nested ? "IPA" : "PA", l1Addr, l1Pa, {
+        indexBits: `SSID[${Math.max(leafBits, cdMax - 1)}:${leafBits}]`,
+        indexValue: l1Index,
+        spec: L1CD,
+        aborted: !ok,
+      });
+    }
     if (!ok) {
       w.raise("F_CD_FETCH", `external abort reading the L1CD at PA 0x${l1Pa.toString(16)}`, {
         fetchAddr: l1Pa,
