@@ -281,7 +281,9 @@ export function mappedCase(seed: number): MappedCase {
   const rnd = prng(seed);
   const int = (n: number): number => Math.floor(rnd() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
-  const { profile } = profileFromJson({ OAS: 48, SSIDSIZE: 0 });
+  // SubstreamIDs: none, or CD tables of 2^ssidBits CDs (linear, 4K-leaf or 64K-leaf 2-level).
+  const ssidBits = pick([0, 0, 6, 8, 12]);
+  const { profile } = profileFromJson({ OAS: 48, SSIDSIZE: ssidBits ? 20 : 0 });
   const memory = new MemoryImage();
   const pathWords: { addr: number; what: string }[] = [];
   let nextTable = 0x100_0000;
@@ -302,8 +304,17 @@ export function mappedCase(seed: number): MappedCase {
   // Nested: stage-2 tables and the CD in the first GiB of IPA space, stage-1 tables in the
   // second, outputs above 2 GiB, so each stage-2 block serves one CLASS (CD, TT or IN).
   const s2ttb = config === 7 ? 0x20_0000 : 0;
-  const cdAddr = config === 7 ? 0x30_0000 : 0x80_0000;
+  const cdRegion = config === 7 ? 0x30_0000 : 0x80_0000;
   if (config === 7) nextTable = 0x4100_0000;
+  // The CD for the transaction (reference §4.2): SubstreamID `ssid` (1.. so that CD 0 is not the
+  // reserved one), or CD 0 through S1DSS 0b10 when there is none.
+  const ssid = stage1 && ssidBits && rnd() < 0.6 ? 1 + int(2 ** ssidBits - 1) : undefined;
+  const cdIndex = ssid ?? 0;
+  const s1fmt = ssidBits ? pick([0, 1, 2]) : 0;
+  const leafCds = s1fmt === 1 ? 64 : 1024;
+  const cdL2 = cdRegion + (s1fmt === 1 ? 0x8_0000 : 0x10_0000);
+  const firstCdFetch = s1fmt === 0 ? cdRegion + cdIndex * 64 : cdRegion + Math.floor(cdIndex / leafCds) * 8;
+  const cdAddr = s1fmt === 0 ? firstCdFetch : cdL2 + (cdIndex % leafCds) * 64;
 
   // The stage that maps the IOVA (stage 1, or stage 2 for Config 6).
   const granule = pick(["4K", "16K", "64K"] as const);
@@ -415,7 +426,10 @@ export function mappedCase(seed: number): MappedCase {
       : {
           V: n(1),
           Config: n(config),
-          S1ContextPtr: n(cdAddr),
+          S1ContextPtr: n(cdRegion),
+          S1CDMax: n(ssidBits),
+          S1Fmt: n(s1fmt),
+          S1DSS: n(2), // no SubstreamID: use CD 0 (reference §4.3)
           ...(config === 7
             ? {
                 S2T0SZ: n(24),
@@ -429,9 +443,19 @@ export function mappedCase(seed: number): MappedCase {
               }
             : {}),
         };
+  // The stream table: linear (256 StreamIDs) or 2-level (65536, SPLIT 6/8/10) (reference §3.2, §3.3).
   const strtabBase = 0x10_0000;
-  const sid = int(256);
-  put(strtabBase + sid * 64, encodeStruct(STE, steValues).words, "STE");
+  const twoLevel = rnd() < 0.5;
+  const split = pick([6, 8, 10]);
+  const sid = twoLevel ? int(0x1_0000) : int(256);
+  let stePa = strtabBase + sid * 64;
+  if (twoLevel) {
+    const l2 = 0x60_0000;
+    const l1std = encodeStruct(L1STD, { Span: n(split + 1), L2Ptr: n(l2) }).words;
+    put(strtabBase + Math.floor(sid / 2 ** split) * 8, l1std, "L1STD");
+    stePa = l2 + (sid % 2 ** split) * 64;
+  }
+  put(stePa, encodeStruct(STE, steValues).words, "STE");
   if (stage1) {
     const cd = encodeStruct(CD, {
       V: n(1),
@@ -445,20 +469,37 @@ export function mappedCase(seed: number): MappedCase {
       ASID: n(1),
     }).words;
     put(cdAddr, cd, "CD");
+    if (s1fmt !== 0) {
+      const l1cd = encodeStruct(L1CD, { V: n(1), L2Ptr: n(cdL2) }).words;
+      put(firstCdFetch, l1cd, "L1CD");
+    }
   }
 
-  const request: TranslationRequest = { sid, iova, access: pick(["read", "write"] as const), privileged };
+  const request: TranslationRequest = {
+    sid,
+    ...(ssid !== undefined ? { ssid } : {}),
+    iova,
+    access: pick(["read", "write"] as const),
+    privileged,
+  };
   const setup: TranslationSetup = {
     profile,
     memory,
-    strtab: { base: strtabBase, fmt: "linear", log2size: 8, split: 0 },
+    strtab: twoLevel
+      ? { base: strtabBase, fmt: "2-level", log2size: 16, split }
+      : { base: strtabBase, fmt: "linear", log2size: 8, split: 0 },
   };
   const size = config === 7 ? Math.min(2 ** leafShift, 2 ** 30) : 2 ** leafShift;
   const offset = iovaLow % 2 ** leafShift;
   const mode = rnd();
   if (mode < 0.4) return { setup, request, expected: { pa: out + offset, size } };
   if (mode < 0.7 && config === 7 && rnd() < 0.5) {
-    return targetedStage2(setup, request, pick, { s2ttb, cd: cdAddr, table: descriptors[0]!.addr, out: out + offset });
+    return targetedStage2(setup, request, pick, {
+      s2ttb,
+      cd: firstCdFetch,
+      table: descriptors[0]!.addr,
+      out: out + offset,
+    });
   }
   if (mode < 0.7) return targetedMutation(setup, request, descriptors, pick);
 
