@@ -140,7 +140,7 @@ function runLegal(model: DescriptionModel, e: LangExpectation, n: ExpectLegalNod
     // not described by an `ste` statement: the STE may still be in memory (a dump, raw words)
     const fromMemory = n.target.type === "ste" ? steWordsFromMemory(model, u64ToNumber(n.target.sid.value)) : undefined;
     if (!fromMemory) return { expectation: e, pass: false, text, message: s, span: e.span };
-    findings = steLegality(fromMemory.words, model.profile);
+    findings = steLegality(fromMemory.words, model.profile, model.memory);
   } else {
     structure = s;
     findings = legalityOfStructure(model, s);

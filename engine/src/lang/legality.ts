@@ -1,68 +1,57 @@
 // Legality of the structures a description defines (smmuv3.md §2.3, §4.4): is this STE or CD
 // ILLEGAL, and which rule says so. Used by `expect legal|illegal` and by the linter.
 //
-// The judgement comes from the walker's guards (engine/src/smmuv3/walk/legality.ts), the same
-// code that decides whether a walk raises C_BAD_STE / C_BAD_CD, so `check` and `translate` can
-// never disagree about a structure.
+// The judgement is R1's `checkSte` / `checkCd` (engine/src/smmuv3/records), the linters the walker
+// also asks before it raises C_BAD_STE / C_BAD_CD, with the memory image for their access-flag
+// scans.
 
 import { getSmall, getValue, type StructSpec } from "../bits/fields";
 import type { SmmuProfile } from "../smmuv3/profile";
 import { L1STD, STE } from "../smmuv3/records/ste";
-import { cdGuard, steGuard } from "../smmuv3/walk/legality";
+import type { U64 } from "../bits/u64";
+import type { MemoryImage } from "../memory/image";
+import { checkCd } from "../smmuv3/records/cd-legality";
+import type { LegalityFinding } from "../smmuv3/records/legality-rules";
+import { checkSte } from "../smmuv3/records/ste-legality";
 import type { DescriptionModel, LangStructure } from "./model";
 
-/** R1's LegalityFinding shape. */
-export interface LangLegalityFinding {
-  readonly code: string;
-  readonly severity: "error" | "warning";
-  readonly illegal: boolean;
-  readonly fields: string[];
-  readonly message: string;
-  readonly section: string;
-  readonly event?: string;
-}
+/** R1's LegalityFinding (engine/src/smmuv3/records/legality-rules.ts). */
+export type LangLegalityFinding = LegalityFinding;
 
 function small(spec: StructSpec, words: ArrayLike<number>, name: string): number {
   const f = spec.byName.get(name);
   return f ? getSmall(words, f) : 0;
 }
 
-/** `STE-31: message` → a finding. */
-function fromGuard(text: string, event: "C_BAD_STE" | "C_BAD_CD"): LangLegalityFinding {
-  const m = /^((?:STE|CD)-\d+):\s*(.*)$/.exec(text);
-  return {
-    code: m ? m[1]! : event,
-    severity: "error",
-    illegal: true,
-    fields: [],
-    message: m ? m[2]! : text,
-    section: event === "C_BAD_STE" ? "SMMUv3 §5.2 (reference §2.3)" : "SMMUv3 §5.4 (reference §4.4)",
-    event,
-  };
+/** How many descriptors the access-flag scans of R1's checks may read per structure. */
+const SCAN_BUDGET = 4096;
+
+function reader(memory: MemoryImage | undefined): ((addr: number) => U64 | undefined) | undefined {
+  if (!memory) return undefined;
+  const out = new Uint32Array(2);
+  return (addr) => (memory.read64(addr, out) === "ok" ? { lo: out[0]!, hi: out[1]! } : undefined);
 }
 
-/** The ILLEGAL conditions of an STE (C_BAD_STE). V == 0 gives C_BAD_STE too (STE-01). */
-export function steLegality(words: Uint32Array, profile: SmmuProfile): LangLegalityFinding[] {
-  if (small(STE, words, "V") === 0) return [fromGuard("STE-01: the STE is not valid (V 0)", "C_BAD_STE")];
-  const config = small(STE, words, "Config");
-  if (config < 4) return []; // abort: no event, nothing else is checked (STE-02)
-  const g = steGuard(words, profile);
-  return g ? [fromGuard(g, "C_BAD_STE")] : [];
+/** The ILLEGAL conditions (C_BAD_STE) and warnings of an STE: R1's `checkSte`. */
+export function steLegality(words: Uint32Array, profile: SmmuProfile, memory?: MemoryImage): LangLegalityFinding[] {
+  const read = reader(memory);
+  return checkSte(words, profile, read ? { readQword: read, maxReads: SCAN_BUDGET } : {});
 }
 
-/** The ILLEGAL conditions of a CD (C_BAD_CD), judged with the STE that uses it. */
+/** The ILLEGAL conditions (C_BAD_CD) and warnings of a CD, judged with the STE that uses it: R1's `checkCd`. */
 export function cdLegality(
   words: Uint32Array,
   ste: Uint32Array | undefined,
   profile: SmmuProfile,
+  memory?: MemoryImage,
 ): LangLegalityFinding[] {
-  const steWords = ste ?? new Uint32Array(16);
-  const strw = small(STE, steWords, "STRW");
-  const config = small(STE, steWords, "Config");
-  // single-range StreamWorlds (any-EL2) have no TTB1 (smmuv3.md §2.2)
-  const twoRanges = !(config === 5 && strw === 2 && profile.Hyp === 1);
-  const g = cdGuard(words, steWords, profile, twoRanges);
-  return g ? [fromGuard(g, "C_BAD_CD")] : [];
+  // the stage-1 tables are at IPAs when the STE nests: the memory image holds PAs, so no scan then
+  const nested = ste !== undefined && (small(STE, ste, "Config") & 2) !== 0;
+  const read = nested ? undefined : reader(memory);
+  return checkCd(words, profile, {
+    ...(ste ? { ste } : {}),
+    ...(read ? { readQword: read, maxReads: SCAN_BUDGET } : {}),
+  });
 }
 
 /** The STE a CD belongs to: one whose S1ContextPtr points at it (or at its linear table). */
@@ -112,8 +101,8 @@ function readAddress(words: Uint32Array, name: string): number {
 
 /** Legality findings of one structure of a description (STE or CD; others have none here). */
 export function legalityOfStructure(model: DescriptionModel, s: LangStructure): LangLegalityFinding[] {
-  if (s.type === "ste") return steLegality(s.words, model.profile);
-  if (s.type === "cd") return cdLegality(s.words, steOfCd(model, s)?.words, model.profile);
+  if (s.type === "ste") return steLegality(s.words, model.profile, model.memory);
+  if (s.type === "cd") return cdLegality(s.words, steOfCd(model, s)?.words, model.profile, model.memory);
   return [];
 }
 

@@ -113,10 +113,11 @@ function legality(model: DescriptionModel, out: EngineDiagnostic[], expected: Re
     for (const f of legalityOfStructure(model, s)) {
       out.push({
         code: f.code,
-        severity: expected.has(s) ? "information" : f.severity,
+        severity: expected.has(s) && f.illegal ? "information" : f.severity,
         message:
-          (f.event && f.illegal ? `${f.message}: the SMMU raises ${f.event}` : f.message) +
-          (expected.has(s) ? " (as an expect illegal line says)" : ""),
+          (f.event && f.illegal && !f.message.includes(f.event)
+            ? `${f.message.replace(/\.?$/, "")}: the SMMU raises ${f.event}.`
+            : f.message) + (expected.has(s) && f.illegal ? " (An expect illegal line asks for this.)" : ""),
         span: { file: s.file, start: s.node.range.start, end: s.node.keyword.range.end },
         ...(f.event ? { event: f.event } : {}),
         ...(f.fields.length ? { fields: f.fields } : {}),
@@ -144,9 +145,9 @@ function events(model: DescriptionModel, out: EngineDiagnostic[]): void {
             span: prov,
             message: `the STE of StreamID ${hexNumber(sid)} (at ${hexNumber(fromMemory!.pa)})`,
           });
-        const illegal = (ste ? legalityOfStructure(model, ste) : steLegality(fromMemory!.words, model.profile)).filter(
-          (f) => f.illegal,
-        );
+        const illegal = (
+          ste ? legalityOfStructure(model, ste) : steLegality(fromMemory!.words, model.profile, model.memory)
+        ).filter((f) => f.illegal);
         if (illegal.length)
           extra = ` The described STE is ILLEGAL: ${illegal.map((f) => `${f.code} ${f.message}`).join("; ")}.`;
         else if (d.name === "C_BAD_STE")

@@ -28,7 +28,11 @@ test("the smmuv3.md §9.3 permission fault: a write to a read-only page", () => 
     r.expectations.map((e) => e.pass),
     [true, true, true],
   );
-  assert.deepEqual(r.diagnostics, []);
+  // the only diagnostic: R1's access-flag scan finds the page mapped without `af`
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.severity, d.event, d.span?.start.line]),
+    [["CD-WARN-AF0", "warning", "F_ACCESS", 2]],
+  );
   const fault = r.expectations[1]!.result?.fault;
   assert.equal(fault?.event, "F_PERMISSION");
   // DW0 type 0x13, StreamID 0x42; DW1 CLASS=IN (0b10 at bits [33:32] of DW1 → hi bit 1), RnW 0
@@ -49,29 +53,29 @@ test("a failing expectation is an error at the expect line, saying what happened
 test("expect legal/illegal with a rule code or an event name", () => {
   const text =
     "smmu { granules 4k; strtab linear @0x8000_0000 log2size 8 }\n" +
-    "ste 1 { config stage2; s2t0sz 24; s2sl0 1; s2tg 64k; s2aa64 1; s2ps 44; s2ttb 0x9000_0000 }\n";
-  const ok = run(text + "expect illegal ste 1 C_BAD_STE\nexpect illegal ste 1 STE-28\n");
+    "ste 1 { config stage2; s2t0sz 24; s2sl0 1; s2tg 64k; s2aa64 1; s2ps 44; s2r 1; s2ttb 0x9000_0000 }\n";
+  const ok = run(text + "expect illegal ste 1 C_BAD_STE\nexpect illegal ste 1 STE-ILL-S2TG\n");
   assert.deepEqual(
-    ok.expectations.map((e) => [e.pass, e.message.slice(0, 6)]),
+    ok.expectations.map((e) => [e.pass, e.message.slice(0, 12)]),
     [
-      [true, "STE-28"],
-      [true, "STE-28"],
+      [true, "STE-ILL-S2TG"],
+      [true, "STE-ILL-S2TG"],
     ],
   );
   // expected-illegal findings are information, not errors
   assert.deepEqual(
     ok.diagnostics.map((d) => [d.code, d.severity, d.event]),
-    [["STE-28", "information", "C_BAD_STE"]],
+    [["STE-ILL-S2TG", "information", "C_BAD_STE"]],
   );
   const bad = run(text + "expect legal ste 1\n");
   assert.deepEqual(
     bad.diagnostics.map((d) => [d.code, d.severity]),
     [
-      ["STE-28", "error"],
+      ["STE-ILL-S2TG", "error"],
       ["LANG-EXPECT-FAILED", "error"],
     ],
   );
-  assert.match(bad.diagnostics[0]!.message, /the SMMU raises C_BAD_STE$/);
+  assert.match(bad.diagnostics[0]!.message, /the SMMU raises C_BAD_STE\.$/);
   const none = run(text + "expect legal ste 7\n");
   assert.equal(none.expectations[0]!.message, "the file has no STE for StreamID 0x7 (none described, none in memory)");
 });
