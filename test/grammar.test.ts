@@ -1,4 +1,4 @@
-// Runs the TextMate grammar tests (test/grammar/*.test.iommu, *.test.log) with vscode-tmgrammar-test
+// Runs the TextMate grammar tests (test/grammar/*.test.iommu, *.test.log, *.test.md) with vscode-tmgrammar-test
 // and fails with the tool's output when any scope assertion fails. Also checks that the tool
 // really reports a wrong assertion, and that language-configuration.json says what the language
 // does (docs/language.md §1).
@@ -35,9 +35,9 @@ function runTool(files: string[]): { status: number | null; output: string } {
 
 test("grammar scope assertions hold (vscode-tmgrammar-test)", () => {
   const files = readdirSync(grammarDir)
-    .filter((f) => /\.test\.(iommu|log)$/.test(f))
+    .filter((f) => /\.test\.(iommu|log|md)$/.test(f))
     .map((f) => join(grammarDir, f));
-  assert.ok(files.length >= 4, `grammar test files in ${grammarDir}`);
+  assert.ok(files.length >= 5, `grammar test files in ${grammarDir}`);
   const r = runTool(files);
   assert.equal(r.status, 0, r.output);
   for (const f of files)
@@ -109,4 +109,10 @@ test("the grammar files are valid JSON with the agreed scope names", () => {
   };
   assert.equal(log.scopeName, "iommu-log.injection");
   assert.match(log.injectionSelector, /text\.log/);
+  const md = JSON.parse(readFileSync(join(root, "syntaxes", "iommu-markdown.injection.tmLanguage.json"), "utf8")) as {
+    scopeName: string;
+    injectionSelector: string;
+  };
+  assert.equal(md.scopeName, "markdown.iommu.codeblock");
+  assert.match(md.injectionSelector, /text\.html\.markdown/);
 });
