@@ -714,3 +714,30 @@ test("with PAN the reported privileged permissions of an EL0-accessible page exc
   assert.deepEqual(w.run(request(VA, "exec")).perm, { read: false, write: false, exec: true });
   assert.deepEqual(w.run(request(VA, "read", { privileged: false })).perm, { read: true, write: false, exec: true });
 });
+
+test("52-bit: 4K with DS and T0SZ 12 starts at level -1; outputs above 2^48 are reachable", () => {
+  const w = s1("4K", 12, -1, { DS: 1, IPS: 6 }, { OAS: 52, IAS: 52, DS: 1, VAX: 1 });
+  w.t.wide = true;
+  const va = 0xa_1234_5678_9abc;
+  w.t.map(va, 0x9_0000_0000_0000 + 0x5000, 3);
+  const r = w.run(request(va));
+  ok(r, 0x9_0000_0000_5abc, 0x1000);
+  assert.deepEqual(r.steps[16]!.index, { bits: "IOVA[51:48]", value: 0xa });
+  assert.equal(r.steps[16]!.what, "S1 L-1 descriptor");
+  // Without DS, 4K outputs stop at 48 bits: T0SZ 12 is then ILLEGAL (C_BAD_CD).
+  const no = s1("4K", 12, -1, { IPS: 6 }, { OAS: 52, IAS: 52, DS: 1, VAX: 1 });
+  assert.equal(no.run(request(va)).fault?.event, "C_BAD_CD");
+});
+
+test("52-bit: 64K with OAS 52 takes OA[51:48] from descriptor bits [15:12]", () => {
+  const w = s1("64K", 12, 1, { IPS: 6 }, { OAS: 52, IAS: 52, VAX: 1 });
+  w.t.wide = true;
+  const va = 0xf_1234_5678_9abc;
+  w.t.map(va, 0x4_0000_1234_0000, 3);
+  ok(w.run(request(va)), 0x4_0000_1234_9abc, 0x1_0000);
+  // IPS 48: the same descriptor's output is beyond the IPS.
+  const small = s1("64K", 16, 1, { IPS: 5 }, { OAS: 52, IAS: 52, VAX: 1 });
+  small.t.wide = true;
+  small.t.map(0x1234_0000, 0x4_0000_1234_0000, 3);
+  fault(small.run(request(0x1234_5678)), "F_ADDR_SIZE", 3);
+});

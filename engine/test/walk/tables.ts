@@ -43,6 +43,8 @@ export class Tables {
   private readonly firstTable: number;
   /** Write descriptors byte-swapped, as a big-endian table (CD.ENDI / STE.S2ENDI). */
   bigEndian = false;
+  /** Use the 52-bit descriptor layouts (64K with FEAT_LPA, 4K/16K with DS). */
+  wide = false;
   /** Table address per (level, path) so shared intermediate tables are reused. */
   private readonly tables = new Map<string, number>();
 
@@ -93,7 +95,7 @@ export class Tables {
         nextTable = this.next;
         this.next += 2 ** this.g;
         this.tables.set(key, nextTable);
-        this.put(slot, descriptorSpec(this.stage, "table", this.granule), {
+        this.put(slot, descriptorSpec(this.stage, "table", this.granule, this.wide), {
           Type: 3,
           NextLevelTableAddr: nextTable,
           ...tableValues,
@@ -108,8 +110,9 @@ export class Tables {
   map(addr: number, out: number, level: number, leafValues: Values = {}, tableValues: Values = {}): number {
     const slot = this.descriptorAddr(addr, level, tableValues);
     const kind = level === 3 ? "page" : "block";
-    const spec = descriptorSpec(this.stage, kind, this.granule, false, kind === "block" ? level : undefined);
-    const base = this.stage === 1 ? { AF: 1, SH: 3, AttrIndx: 1 } : { AF: 1, SH: 3, S2AP: 3, MemAttr: 0xf };
+    const spec = descriptorSpec(this.stage, kind, this.granule, this.wide, kind === "block" ? level : undefined);
+    const sh = spec.byName.has("SH") ? { SH: 3 } : {};
+    const base = this.stage === 1 ? { AF: 1, AttrIndx: 1, ...sh } : { AF: 1, S2AP: 3, MemAttr: 0xf, ...sh };
     this.put(slot, spec, { Type: level === 3 ? 3 : 1, OutputAddress: out, ...base, ...leafValues });
     return slot;
   }
@@ -120,7 +123,18 @@ export class Tables {
   }
 
   put(slot: number, spec: StructSpec, values: Values): void {
-    const w = encode(spec, values);
+    // 52-bit layouts hold the top address bits in a separate field (…Hi): split the address.
+    const split: Record<string, number> = { ...values };
+    for (const name of ["OutputAddress", "NextLevelTableAddr"]) {
+      const hi = spec.byName.get(`${name}Hi`);
+      const v = values[name];
+      if (hi && v !== undefined) {
+        const unit = 2 ** hi.shift;
+        split[name] = v % unit;
+        split[`${name}Hi`] = v - (v % unit);
+      }
+    }
+    const w = encode(spec, split);
     if (this.bigEndian) this.mem.store(slot + this.writeOffset, bswap32(w[1]!), bswap32(w[0]!));
     else this.mem.store(slot + this.writeOffset, w[0]!, w[1]!);
   }
