@@ -36,6 +36,8 @@ export interface Stage2Regime {
   readonly stall: boolean;
   readonly layout: DescriptorLayout;
   readonly vmid: number;
+  /** Leaf shareability when descriptors hold OA bits in SH's place (S2DS): STE.S2SH0. */
+  readonly leafSh: number;
 }
 
 /** Stage-1 regime for the selected TTB (reference §4.1, §5.2). */
@@ -60,6 +62,8 @@ export interface Stage1Regime {
   readonly layout: DescriptorLayout;
   readonly asid: number;
   readonly mair0: FieldSpec;
+  /** Leaf shareability when descriptors hold OA bits in SH's place (DS): CD.SH0 / SH1. */
+  readonly leafSh: number;
 }
 
 export interface FaultDetails {

@@ -213,7 +213,7 @@ class Enumerator {
         execPriv: xnx ? xn === 0 || xn === 3 : xn < 2,
         execUnpriv: xnx ? xn === 0 || xn === 1 : xn < 2,
         memAttr: small(scratch, L.memAttr!),
-        sh: L.sh ? small(scratch, L.sh) : 3,
+        sh: L.sh ? small(scratch, L.sh) : r.leafSh,
       });
     }
   }
@@ -368,7 +368,7 @@ class Enumerator {
       // PAN: privileged data access to an EL0-accessible page faults (§5.5).
       if (r.pan && (bits & (UNPRIV_R | UNPRIV_W | (r.epan ? UNPRIV_X : 0))) !== 0) bits &= ~3;
       const attrIndx = small(scratch, L.attrIndx!);
-      const sh = L.sh ? small(scratch, L.sh) : 3;
+      const sh = L.sh ? small(scratch, L.sh) : r.leafSh;
       const nG = small(scratch, L.nG!);
       if (!nested) {
         this.push(

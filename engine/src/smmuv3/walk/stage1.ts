@@ -272,7 +272,7 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
       priv: perms.priv,
       unpriv: perms.unpriv,
       attrIndx: small(w.scratch, L.attrIndx!),
-      sh: L.sh ? small(w.scratch, L.sh) : 3,
+      sh: L.sh ? small(w.scratch, L.sh) : r.leafSh,
       nG: small(w.scratch, L.nG!) === 1,
     };
   }

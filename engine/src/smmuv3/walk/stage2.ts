@@ -158,7 +158,7 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     w.s2ExecPriv = execPriv;
     w.s2ExecUnpriv = execUnpriv;
     w.s2MemAttr = memAttr;
-    w.s2Sh = L.sh ? small(w.scratch, L.sh) : 3;
+    w.s2Sh = L.sh ? small(w.scratch, L.sh) : r.leafSh;
     w.s2Level = level;
     return oa + (ipa % size);
   }

@@ -438,6 +438,7 @@ function setupStage2(w: Walk, ste: Uint32Array): boolean {
     stall: small(ste, STE_F.S2S) === 1 && profile.STALL_MODEL !== 1,
     layout: descriptorLayout(2, granule, wide, s2ds),
     vmid: small(ste, STE_F.S2VMID),
+    leafSh: small(ste, STE_F.S2SH0),
   };
   w.s2 = regime;
   return true;
@@ -575,6 +576,7 @@ export function stage1RegimeFor(
     layout: descriptorLayout(1, granule, wide, ds),
     asid: small(cd, CD_F.ASID),
     mair0: CD_F.MAIR0,
+    leafSh: small(cd, useTtb1 ? CD_F.SH1 : CD_F.SH0),
   };
 }
 
