@@ -205,3 +205,24 @@ test("every address translate() maps lies in exactly one range with the same PA 
     }
   }
 });
+
+test("the map follows the SubstreamID's CD (S1DSS 0b10 gives CD 0 without one)", () => {
+  const mem = new MemoryImage();
+  writeWords(mem, 0x20000, cdWords({ TTB0: ROOT }));
+  writeWords(mem, 0x20000 + 3 * 64, cdWords({ TTB0: 0x40_0000 }));
+  new Tables(mem, 1, "4K", 48, 0, ROOT).map(0x1000, 0x5000, 3);
+  new Tables(mem, 1, "4K", 48, 0, 0x40_0000).map(0x2000, 0x6000, 3);
+  const setup = linearSetup(
+    mem,
+    profile({ SSIDSIZE: 4 }),
+    0x11,
+    steWords({ Config: 0b101, S1ContextPtr: 0x20000, S1CDMax: 2, S1DSS: 2 }),
+  );
+  assert.deepEqual(enumerateAddressSpace(setup, 0x11).mappings.map(brief), [
+    "TTB0 0x1000+0x1000 -> 0x5000 rwx/--x Normal-WB",
+  ]);
+  assert.deepEqual(enumerateAddressSpace(setup, 0x11, 3).mappings.map(brief), [
+    "TTB0 0x2000+0x1000 -> 0x6000 rwx/--x Normal-WB",
+  ]);
+  assert.match(enumerateAddressSpace(setup, 0x11, 0).problems[0]!, /F_STREAM_DISABLED/);
+});
