@@ -154,6 +154,14 @@ export interface LabelNode extends NodeBase {
   readonly via?: IdentLit;
 }
 
+/** `register SMMU_IDR0 = 0x...` or `register SMMU_STRTAB_BASE_CFG { fmt 2-level; split 8 }`. */
+export interface RegisterNode extends NodeBase {
+  readonly kind: "register";
+  readonly name: IdentLit;
+  readonly value?: NumberLit;
+  readonly fields: readonly FieldStmt[];
+}
+
 export interface EventNode extends NodeBase {
   readonly kind: "event";
   readonly words: readonly NumberLit[];
@@ -205,6 +213,7 @@ export type TopNode =
   | MemoryNode
   | AbortNode
   | LabelNode
+  | RegisterNode
   | EventNode
   | IncludeNode
   | ExpectTranslateNode

@@ -8,7 +8,7 @@
 // one as related location. Never throws: problems are located diagnostics.
 
 import { type U64, fitsNumber, hexNumber, u64FromNumber, u64ToNumber, hex64 } from "../bits/u64";
-import { type FieldSpec, type StructSpec, setValue } from "../bits/fields";
+import { type FieldSpec, type StructSpec, getValue, setValue } from "../bits/fields";
 import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
 import { MemoryImage, type Provenance } from "../memory/image";
 import type { SourceSpan } from "../source";
@@ -16,6 +16,7 @@ import { DEFAULT_PROFILE, type Granule, type SmmuProfile, profileFromJson } from
 import { CD, L1CD } from "../smmuv3/records/cd";
 import { L1STD, STE } from "../smmuv3/records/ste";
 import { blockShift, descriptorSpec } from "../smmuv3/records/descriptors";
+import { REGISTERS, profileFromIdRegisters, registerByName } from "../smmuv3/records/registers";
 import type {
   ExpectLegalNode,
   ExpectTranslateNode,
@@ -449,10 +450,91 @@ class Builder {
 
   // ---- profile and stream table ----
 
+  /** `register` statements, encoded through R1's register tables, by register name (`IDR0`). */
+  private readRegisters(): Map<string, { words: Uint32Array; span: SourceSpan; item: Item }> {
+    const out = new Map<string, { words: Uint32Array; span: SourceSpan; item: Item }>();
+    for (const it of this.items) {
+      const n = it.node;
+      if (n.kind !== "register") continue;
+      const spec = registerByName(n.name.text);
+      const span = spanOf(it.file, n.range);
+      if (!spec) {
+        this.diag(
+          "LANG-UNKNOWN-FIELD",
+          "error",
+          `unknown register '${n.name.text}' (${REGISTERS.map((r) => "SMMU_" + r.name).join(", ")})`,
+          spanOf(it.file, n.name.range),
+        );
+        continue;
+      }
+      const words = new Uint32Array(2);
+      if (n.value) {
+        if (spec.width === 32 && n.value.value.hi !== 0) {
+          this.diag(
+            "LANG-VALUE-RANGE",
+            "error",
+            `SMMU_${spec.name} is a 32-bit register`,
+            spanOf(it.file, n.value.range),
+          );
+          continue;
+        }
+        words[0] = n.value.value.lo;
+        words[1] = n.value.value.hi;
+      }
+      const fields = lowerMap(spec.struct);
+      for (const fs of n.fields) {
+        const f = fields.get(fs.name.lower);
+        if (!f) {
+          this.diag(
+            "LANG-UNKNOWN-FIELD",
+            "error",
+            unknownFieldMessage(spec.struct, fs.name.text),
+            spanOf(it.file, fs.name.range),
+          );
+          continue;
+        }
+        if (fs.values.length !== 1) {
+          this.diag("LANG-VALUE-RANGE", "error", `${f.name} takes one value`, spanOf(it.file, fs.range));
+          continue;
+        }
+        const v = this.fieldValue(f, fs.values[0]!, it.file);
+        if (v !== undefined && !setValue(words, f, v))
+          this.diag("LANG-VALUE-RANGE", "error", doesNotFit(f, v), spanOf(it.file, fs.values[0]!.range));
+      }
+      if (out.has(spec.name))
+        this.diag("LANG-DUPLICATE-FIELD", "warning", `SMMU_${spec.name} is given twice (the last wins)`, span, {
+          related: [{ span: out.get(spec.name)!.span, message: "the first value" }],
+        });
+      out.set(spec.name, { words, span, item: it });
+    }
+    return out;
+  }
+
   private readProfile(): void {
+    const regs = this.readRegisters();
     const obj: Record<string, unknown> = {};
     const where = new Map<string, SourceSpan>();
+    const idrs = ["IDR0", "IDR1", "IDR2", "IDR3", "IDR4", "IDR5"];
+    const firstIdr = idrs.map((r) => regs.get(r)).find((r) => r !== undefined);
+    if (firstIdr) {
+      for (const r of ["IDR0", "IDR1", "IDR3", "IDR5"])
+        if (!regs.has(r))
+          this.diag(
+            "LANG-MISSING-FIELD",
+            "warning",
+            `SMMU_${r} is not given: the profile reads it as 0`,
+            firstIdr.span,
+          );
+      const v = (r: string): number => regs.get(r)?.words[0] ?? 0;
+      const p = profileFromIdRegisters(v("IDR0"), v("IDR1"), v("IDR2"), v("IDR3"), v("IDR4"), v("IDR5"));
+      for (const [k, val] of Object.entries(p) as [string, unknown][]) {
+        obj[k] = val instanceof Set ? [...(val as Set<string>)] : val;
+        where.set(k, firstIdr.span);
+      }
+    }
+    const setKeys = new Set<string>();
     let seen: Item | undefined;
+    let strtab: { s: NonNullable<Extract<TopNode, { kind: "smmu" }>["strtab"]>; it: Item } | undefined;
     for (const it of this.items) {
       const n = it.node;
       if (n.kind !== "smmu") continue;
@@ -475,8 +557,8 @@ class Builder {
           );
           continue;
         }
-        if (obj[key] !== undefined)
-          this.diag("LANG-DUPLICATE-FIELD", "warning", `${key} is set twice (the last wins)`, span);
+        if (setKeys.has(key)) this.diag("LANG-DUPLICATE-FIELD", "warning", `${key} is set twice (the last wins)`, span);
+        setKeys.add(key);
         where.set(key, span);
         const vals = s.values.map((v) =>
           v.kind === "number"
@@ -489,28 +571,64 @@ class Builder {
         );
         if (key === "granules" || key === "stages" || key === "TTF") obj[key] = vals;
         else if (vals.length !== 1) this.diag("LANG-VALUE-RANGE", "error", `${key} takes one value`, span);
-        else
-          obj[key] =
-            key === "TTENDIAN" && typeof vals[0] === "string" ? vals[0].toUpperCase() : key === "TTF" ? vals : vals[0];
-        if (key === "ST_LEVEL" || key === "HTTU")
+        else obj[key] = key === "TTENDIAN" && typeof vals[0] === "string" ? vals[0].toUpperCase() : vals[0];
+        if (key === "HTTU")
           obj[key] =
             String(vals[0]).toLowerCase() === "af"
               ? "AF"
               : String(vals[0]).toLowerCase() === "af+dirty"
                 ? "AF+dirty"
                 : vals[0];
+        // IAS follows OAS unless given (formats.md: IAS = OAS for an AArch64-only SMMU)
+        if (key === "OAS" && !setKeys.has("IAS")) delete obj["IAS"];
       }
-      if (Array.isArray(obj["TTF"]))
-        obj["TTF"] = (obj["TTF"] as unknown[]).map((t) =>
-          String(t).toLowerCase() === "aarch32" ? "AArch32" : String(t).toLowerCase() === "aarch64" ? "AArch64" : t,
-        );
-      if (Array.isArray(obj["stages"]))
-        obj["stages"] = (obj["stages"] as unknown[]).map((t) => String(t).toUpperCase());
+      if (n.strtab) strtab = { s: n.strtab, it };
+    }
+    if (Array.isArray(obj["TTF"]))
+      obj["TTF"] = (obj["TTF"] as unknown[]).map((t) =>
+        String(t).toLowerCase() === "aarch32" ? "AArch32" : String(t).toLowerCase() === "aarch64" ? "AArch64" : t,
+      );
+    if (Array.isArray(obj["stages"])) obj["stages"] = (obj["stages"] as unknown[]).map((t) => String(t).toUpperCase());
+    if (seen || firstIdr) {
       const { profile, problems } = profileFromJson(obj);
-      for (const p of problems)
-        this.diag("LANG-VALUE-RANGE", "error", p.message, where.get(p.key) ?? spanOf(it.file, n.keyword.range));
+      const fallback = seen ? spanOf(seen.file, seen.node.range) : firstIdr!.span;
+      for (const p of problems) this.diag("LANG-VALUE-RANGE", "error", p.message, where.get(p.key) ?? fallback);
       this.profile = profile;
-      if (n.strtab) this.readStrtab(n.strtab, it);
+    }
+    if (strtab) this.readStrtab(strtab.s, strtab.it);
+    const base = regs.get("STRTAB_BASE");
+    const cfg = regs.get("STRTAB_BASE_CFG");
+    if (base || cfg) {
+      const at = (base ?? cfg)!.span;
+      if (strtab) {
+        this.diag("LANG-CONFLICT", "warning", "the stream table is given twice: the smmu block's strtab is used", at, {
+          related: [{ span: spanOf(strtab.it.file, strtab.s.range), message: "the strtab statement" }],
+        });
+      } else if (!base || !cfg) {
+        this.diag(
+          "LANG-MISSING-FIELD",
+          "error",
+          "a stream table needs both SMMU_STRTAB_BASE and SMMU_STRTAB_BASE_CFG",
+          at,
+        );
+      } else {
+        const reg = (r: ReturnType<typeof registerByName>, name: string, words: Uint32Array): number => {
+          const f = r?.struct.byName.get(name);
+          return f ? u64ToNumber(getValue(words, f)) : 0;
+        };
+        const bSpec = registerByName("STRTAB_BASE");
+        const cSpec = registerByName("STRTAB_BASE_CFG");
+        const addr = reg(bSpec, "ADDR", base.words);
+        const log2size = reg(cSpec, "LOG2SIZE", cfg.words);
+        const split = reg(cSpec, "SPLIT", cfg.words);
+        const fmt = reg(cSpec, "FMT", cfg.words) === 1 ? "2-level" : "linear";
+        this.strtab = {
+          base: addr,
+          fmt,
+          log2size: Math.min(log2size, 32),
+          split: [6, 8, 10].includes(split) ? split : 6,
+        };
+      }
     }
   }
 
@@ -531,7 +649,7 @@ class Builder {
       this.diag("LANG-VALUE-RANGE", "error", "split must be 6, 8 or 10", spanOf(it.file, s.split?.range ?? s.range));
     const align =
       fmt === "linear"
-        ? 2 ** (Math.min(log2size, this.profile.SIDSIZE) + 6)
+        ? 2 ** (log2size + 6) // the literal LOG2SIZE, not SIDSIZE (smmuv3.md §3.1)
         : Math.max(64, 2 ** (Math.max(0, log2size - split) + 3));
     if (base.addr % align !== 0)
       this.diag(

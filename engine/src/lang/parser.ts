@@ -37,6 +37,7 @@ export const TOP_LEVEL_KEYWORDS: readonly string[] = [
   "memory",
   "abort",
   "label",
+  "register",
   "event",
   "include",
   "expect",
@@ -418,6 +419,25 @@ function shapeTop(s: RawStmt, report: Report): TopNode | undefined {
       c.endOfStatement();
       noBlock(s, report);
       return { kind: "label", keyword, range, name, placement, ...(via ? { via } : {}) };
+    }
+    case "register": {
+      const { header, eq, words } = splitAtEq(s.tokens.slice(1));
+      const c: Cursor = new Cursor(header, eq ? tokenRange(eq) : endRangeOfTokens(s.tokens));
+      const name = c.ident("a register name (SMMU_IDR0, SMMU_STRTAB_BASE_CFG, ...)");
+      c.endOfStatement();
+      let value: NumberLit | undefined;
+      if (eq) {
+        const w = wordsFrom(words, tokenRange(eq));
+        if (w.words.length !== 1) throw new StatementError("LANG-SYNTAX", "a register holds one value", w.range);
+        value = w.words[0];
+      } else if (!s.block) {
+        throw new StatementError("LANG-SYNTAX", "expected = <value> or { fields } after the register name", c.endRange);
+      }
+      const fields: FieldStmt[] = [];
+      forEachInBlock(s, report, (inner, r) => {
+        fields.push(fieldStmt(inner, r));
+      });
+      return { kind: "register", keyword, range, name, ...(value ? { value } : {}), fields };
     }
     case "event": {
       const rest = s.tokens.slice(1);

@@ -218,3 +218,41 @@ test("include dump: a binary file is read with a base address", () => {
   assert.equal(word(m, 0x9000_0000), "0x0000000000000003");
   assert.equal(word(m, 0x9000_0008), "0x00000000000000ff");
 });
+
+test("registers: raw IDR values give the profile, STRTAB_BASE/_CFG by fields give the stream table", () => {
+  const m = build(
+    "register SMMU_IDR0 = 0x0840_000b   // S1P S2P, TTF AArch64, TTENDIAN LE, ST_LEVEL 2-level\n" +
+      "register SMMU_IDR1 = 0x210         // SIDSIZE 16, SSIDSIZE 8\n" +
+      "register SMMU_IDR3 = 0\n" +
+      "register SMMU_IDR5 = 0x15          // OAS 48, GRAN4K\n" +
+      "register SMMU_STRTAB_BASE = 0x7e04_0000\n" +
+      "register STRTAB_BASE_CFG { fmt 2-level; split 8; log2size 16 }\n",
+  );
+  assert.deepEqual(m.diagnostics, []);
+  assert.equal(m.profile.OAS, 48);
+  assert.equal(m.profile.SIDSIZE, 16);
+  assert.equal(m.profile.SSIDSIZE, 8);
+  assert.deepEqual([...m.profile.granules], ["4K"]);
+  assert.deepEqual([...m.profile.stages].sort(), ["S1", "S2"]);
+  assert.equal(m.profile.ST_LEVEL, "2-level");
+  assert.equal(m.profile.TTENDIAN, "LE");
+  assert.deepEqual(m.strtab, { base: 0x7e04_0000, fmt: "2-level", log2size: 16, split: 8 });
+  // an smmu block refines the IDR profile
+  const r = build("register SMMU_IDR5 = 0x15\nsmmu { oas 44 }\n");
+  assert.equal(r.profile.OAS, 44);
+  assert.equal(r.profile.IAS, 44);
+  assert.deepEqual(
+    r.diagnostics.map((d) => [d.code, d.severity]),
+    [
+      ["LANG-MISSING-FIELD", "warning"],
+      ["LANG-MISSING-FIELD", "warning"],
+      ["LANG-MISSING-FIELD", "warning"],
+    ],
+  );
+  assert.deepEqual(codes(build("register SMMU_FROB = 1")), ["LANG-UNKNOWN-FIELD"]);
+  assert.deepEqual(codes(build("register SMMU_IDR0 = 0x1_0000_0000")), ["LANG-VALUE-RANGE"]);
+  assert.deepEqual(codes(build("register SMMU_STRTAB_BASE_CFG { splat 8 }")), [
+    "LANG-UNKNOWN-FIELD",
+    "LANG-MISSING-FIELD",
+  ]);
+});
