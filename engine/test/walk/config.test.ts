@@ -378,3 +378,12 @@ test("a stream-table fetch address beyond OAS is F_STE_FETCH, not a read of noth
   };
   fault(translate(twoLevel, request(VA)), "F_STE_FETCH", ["0x1100000003", "0x0", "0x0", "0x100000000"]);
 });
+
+test("legality warnings ride on successful translations too", () => {
+  // S1CSH 0b01 is Reserved (behaves as NSH): legal, and R1's linter warns about it.
+  const { setup } = stage1Stream({ S1CIR: 0, S1COR: 0, S1CSH: 1 });
+  const r = translate(setup, request(VA));
+  assert.equal(r.outcome, "translated");
+  assert.ok(r.findings && r.findings.length > 0, "expected R1's warnings (S1CSH Reserved) on the result");
+  assert.ok(r.findings.every((f) => !f.illegal));
+});

@@ -38,7 +38,9 @@ export function translate(
 ): WalkResult {
   const w = new Walk(setup, request, options.trace ?? true);
   try {
-    return run(w);
+    const result = run(w);
+    // Legality warnings matter on successful walks too ("legal but almost certainly a bug").
+    return w.findings && !result.findings ? { ...result, findings: w.findings } : result;
   } catch (e) {
     // A defect, not an input error: report it as a result rather than crash the host.
     const message = e instanceof Error ? e.message : String(e);
