@@ -30,10 +30,7 @@ async function boundaryLinter(): Promise<ESLint> {
   return new ESLint({
     cwd: root,
     overrideConfigFile: true,
-    overrideConfig: [
-      { files: ["**/*.ts"], languageOptions: { parser: tseslint.parser } },
-      ...config.boundaryConfigs,
-    ],
+    overrideConfig: [{ files: ["**/*.ts"], languageOptions: { parser: tseslint.parser } }, ...config.boundaryConfigs],
   });
 }
 
