@@ -20,6 +20,15 @@ if (missing && process.env["IOMMU_LENS_REQUIRE_E2E"] === "1") throw new Error(`e
 
 const EVENT_LINE = "event = 0x00007d1100000004 0x0000100800000080 0x00000000fe040000 0x000000007e04c440";
 
+// The seed thread's host log (shared/seeds/000_c7faf01d7ede73c1.txt lines 195-200)
+const KERNEL_LOG = `[10499.379288] vfio-pci 0000:7d:02.1: enabling device (0000 -> 0002)
+[10501.943881] arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:
+[10501.943884] arm-smmu-v3 arm-smmu-v3.2.auto: 0x00007d1100000004
+[10501.943886] arm-smmu-v3 arm-smmu-v3.2.auto: 0x0000100800000080
+[10501.943887] arm-smmu-v3 arm-smmu-v3.2.auto: 0x00000000fe040000
+[10501.943889] arm-smmu-v3 arm-smmu-v3.2.auto: 0x000000007e04c440
+`;
+
 const LAUNCH_JSON = JSON.stringify({
   version: "0.2.0",
   configurations: [
@@ -44,7 +53,7 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     mkdirSync(shots, { recursive: true });
     server = await startCodeServer({
       workspace: { examples: join(repoRoot, "examples") },
-      files: { "examples/.vscode/launch.json": LAUNCH_JSON },
+      files: { "examples/.vscode/launch.json": LAUNCH_JSON, "examples/host-dmesg.log": KERNEL_LOG },
     });
     browser = await launchBrowser();
     wb = await Workbench.open(browser, server.folderUrl("examples"));
@@ -113,6 +122,14 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     assert.match(await repl.innerText(), /0x50000123/);
     await wb.page.locator(".debug-toolbar").waitFor({ state: "hidden" });
     await wb.screenshot(join(shots, "journey-debug.png"));
+  });
+
+  step("a kernel log (.log) gets the same hover decoding from the language server", async () => {
+    await wb.openFile("host-dmesg.log");
+    assert.equal(await wb.statusBarLanguage(), "Log");
+    const text = await wb.hoverText(wb.line("0x0000100800000080"), "C_BAD_STE");
+    assert.match(text, /StreamID\s+dword0\[63:32\]\s+0x7d11/);
+    assert.match(text, /dword1\.\.3 are not defined for C_BAD_STE/);
   });
 
   step("the output channel logged activation and the language server start", () => {
