@@ -7,6 +7,7 @@ export * from "./bits/fields";
 export * from "./source";
 export * from "./diagnostics";
 export * from "./memory/image";
+export * from "./smmuv3/profile";
 export * from "./smmuv3/scenario";
 export * from "./smmuv3/records";
 export * from "./smmuv3/walk";

@@ -52,3 +52,19 @@ test("abort ranges and big-endian reads", () => {
     [0x3000],
   );
 });
+
+test("the version changes with every change and only then", () => {
+  const m = new MemoryImage();
+  const v0 = m.version;
+  m.define(0x10, 1, 0);
+  const v1 = m.version;
+  assert.notEqual(v1, v0);
+  m.define(0x10, 1, 0);
+  m.define(0x10, 2, 0);
+  assert.equal(m.version, v1, "a repeated or refused definition changes nothing");
+  m.store(0x10, 2, 0);
+  assert.notEqual(m.version, v1);
+  const v2 = m.version;
+  m.addAbort({ addr: 0, size: 8 });
+  assert.notEqual(m.version, v2);
+});

@@ -54,6 +54,15 @@ export class MemoryImage {
   private readonly pages = new Map<number, Page>();
   private readonly aborts: AbortRange[] = [];
   private definedCount = 0;
+  private changes = 0;
+
+  /**
+   * Bumped by every change (define, store, addAbort). A cache of walk results keyed on the image is
+   * valid only while this number stays the same.
+   */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Number of defined 64-bit words. */
   get size(): number {
@@ -81,6 +90,7 @@ export class MemoryImage {
     page.halves[2 * index + 1] = hi >>> 0;
     if (provenance) (page.provenance ??= new Array<Provenance | undefined>(WORDS_PER_PAGE))[index] = provenance;
     this.definedCount++;
+    this.changes++;
     return { kind: "ok" };
   }
 
@@ -91,6 +101,7 @@ export class MemoryImage {
     const page = this.pageFor(addr, true);
     const index = (addr % PAGE_SIZE) / 8;
     if (!page.defined[index]) this.definedCount++;
+    this.changes++;
     page.defined[index] = 1;
     page.halves[2 * index] = lo >>> 0;
     page.halves[2 * index + 1] = hi >>> 0;
@@ -101,6 +112,7 @@ export class MemoryImage {
   /** Marks `[addr, addr + size)` as a range whose reads raise an external abort. */
   addAbort(range: AbortRange): void {
     this.aborts.push(range);
+    this.changes++;
   }
 
   get abortRanges(): readonly AbortRange[] {
