@@ -487,9 +487,10 @@ export class LogLineMachine {
 
   private detect(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
     if (body.length === 0) return;
-    // Kernel and QEMU lines are short (printk: 1024 bytes); longer ones only get the linear list
-    // scan, so no regular expression ever runs on a long adversarial line.
-    if (body.length > MAX_PATTERN_LINE) {
+    // A line that starts with a 0x number (a bare dword list) is only a list: skip the pattern
+    // tests. So are lines too long to be kernel or QEMU lines (printk: 1024 bytes), which keeps
+    // every regular expression off long adversarial lines.
+    if (body.length > MAX_PATTERN_LINE || (body.charCodeAt(0) === 48 && (body.charCodeAt(1) | 0x20) === 120)) {
       this.detectList(text, bodyStart, depth, lineNo);
       return;
     }
@@ -686,8 +687,9 @@ export class LogLineMachine {
     }
     // Several hex tokens at the end of the line (separated by blanks, commas, brackets, quotes),
     // optionally after a `label:`. Read backwards: most lines fail at their last token.
-    const starts: number[] = [];
-    const ends: number[] = [];
+    const starts = LIST_STARTS;
+    const ends = LIST_ENDS;
+    let count = 0;
     let i = end;
     let labelEnd = bodyStart;
     let inline: RegExpExecArray | null = null;
@@ -707,11 +709,11 @@ export class LogLineMachine {
         labelEnd = tokenEnd;
         break;
       }
-      starts.push(i);
-      ends.push(tokenEnd);
-      if (starts.length > 16) return;
+      if (count === LIST_STARTS.length) return;
+      starts[count] = i;
+      ends[count] = tokenEnd;
+      count++;
     }
-    const count = starts.length;
     if (count < 2) return;
     if (count !== 4) {
       let wide = count >= 3;
@@ -832,6 +834,9 @@ function restStartsWith(text: string, from: number, what: string): boolean {
 
 let tokenStart = 0;
 let tokenEnd = 0;
+/** Token bounds of a one-line list, reused (a list has at most 16 tokens worth reading). */
+const LIST_STARTS = new Int32Array(16);
+const LIST_ENDS = new Int32Array(16);
 
 /**
  * True when text[from..] holds exactly one whitespace-free token, left in tokenStart/tokenEnd
