@@ -20,6 +20,8 @@ function findRepoRoot(): string {
 const root = findRepoRoot();
 const chromiumPath = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const missing = existsSync(chromiumPath) ? undefined : `no chromium at ${chromiumPath} (apt-get install -y chromium)`;
+// CI (.ci/run) requires the browser tiers to run: there a missing chromium is a failure, not a skip
+if (missing && process.env["IOMMU_LENS_REQUIRE_E2E"] === "1") throw new Error(`webview tier required: ${missing}`);
 
 // A record as the language server sends it (the panel computes nothing, so the fixture is data).
 const RECORD: RecordView = {
