@@ -8,7 +8,7 @@
 // the cross-check reads the dwords the same way, through the F_PERMISSION and F_STE_FETCH tables
 // (SMMUv3 spec §1.1, §1.6).
 
-import { decodeStruct, type DecodedField } from "../bits/fields";
+import { getSmall, getValue, type DecodedField, type FieldSpec } from "../bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
 import { decodeCommand, decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
 import { LogRecord } from "./record";
@@ -113,12 +113,6 @@ function hexDecimal(text: string): U64 | undefined {
   return Number.isSafeInteger(n) ? { lo: n >>> 0, hi: Math.floor(n / 0x1_0000_0000) >>> 0 } : undefined;
 }
 
-function fieldMap(fields: readonly DecodedField[]): Map<string, DecodedField> {
-  const m = new Map<string, DecodedField>();
-  for (const f of fields) m.set(f.field, f);
-  return m;
-}
-
 /** The value with bits [63:52] cleared, as Linux's GENMASK_ULL(51, n) masks keep it. */
 function linuxMask52(v: U64): string {
   return hex64({ lo: v.lo, hi: v.hi & 0x000f_ffff });
@@ -144,27 +138,24 @@ function crossCheckKernelLines(
   const translation = eventTypeByName("F_PERMISSION");
   const fetch = eventTypeByName("F_STE_FETCH");
   if (!translation || !fetch) return;
-  const linux = fieldMap(decodeStruct(translation.struct, record.words).fields);
-  const linuxFetch = fieldMap(decodeStruct(fetch.struct, record.words).fields);
+  // Read through the tables' field specs (no decoded-field objects: this runs per record).
+  const words = record.words;
+  const spec = (name: string): FieldSpec | undefined => translation.struct.byName.get(name);
   const num = (name: string): number => {
-    const f = linux.get(name);
-    return f ? f.raw.lo : 0;
+    const f = spec(name);
+    return f ? getSmall(words, f) : 0;
   };
-  if (k.sid !== undefined && linux.get("StreamID") && k.sid !== num("StreamID")) {
-    say("sid", hexNumber(k.sid), linux.get("StreamID")!.value);
-  }
+  const address = (f: FieldSpec | undefined): string => (f ? linuxMask52(getValue(words, f)) : "0x0");
+  if (k.sid !== undefined && k.sid !== num("StreamID")) say("sid", hexNumber(k.sid), hexNumber(num("StreamID")));
   const ssid = num("SSV") === 1 ? num("SubstreamID") : 0;
   if (k.ssid !== undefined && k.ssid !== ssid) say("ssid", hexNumber(k.ssid), hexNumber(ssid));
-  const input = linux.get("InputAddr");
-  if (k.iova !== undefined && input && k.iova !== input.value) say("iova", k.iova, input.value);
-  const ipa = linux.get("IPA");
-  if (k.ipa !== undefined && ipa && k.ipa !== linuxMask52(shiftedValue(ipa))) {
-    say("ipa", k.ipa, linuxMask52(shiftedValue(ipa)));
-  }
-  const fetchAddr = linuxFetch.get("FetchAddr");
-  if (k.fetchAddr !== undefined && fetchAddr && k.fetchAddr !== linuxMask52(shiftedValue(fetchAddr))) {
-    say("fetch_addr", k.fetchAddr, linuxMask52(shiftedValue(fetchAddr)));
-  }
+  const inputSpec = spec("InputAddr");
+  const input = inputSpec ? hex64(getValue(words, inputSpec)) : "0x0";
+  if (k.iova !== undefined && k.iova !== input) say("iova", k.iova, input);
+  const ipa = address(spec("IPA"));
+  if (k.ipa !== undefined && k.ipa !== ipa) say("ipa", k.ipa, ipa);
+  const fetchAddr = address(fetch.struct.byName.get("FetchAddr"));
+  if (k.fetchAddr !== undefined && k.fetchAddr !== fetchAddr) say("fetch_addr", k.fetchAddr, fetchAddr);
   if (k.stag === undefined) return;
   const flagsLine = k.lines[1] ?? line;
   const flag = (what: string, printed: boolean | undefined, field: string, yes: string, no: string): void => {
@@ -194,11 +185,6 @@ function crossCheckKernelLines(
     say("table access", k.ttdRead ? "ttd_read" : "ttd_write", `TTRnW=${num("TTRnW")}`, flagsLine);
   }
   if (k.stag !== num("STAG")) say("stag", hexNumber(k.stag), hexNumber(num("STAG")), flagsLine);
-}
-
-/** An address field's value (the address, not the raw bits). */
-function shiftedValue(f: DecodedField): U64 {
-  return parseHex64(f.value) ?? f.raw;
 }
 
 function decodeCmdqRecord(record: LogRecord): void {
