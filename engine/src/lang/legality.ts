@@ -25,11 +25,21 @@ function small(spec: StructSpec, words: ArrayLike<number>, name: string): number
 
 /** How many descriptors the access-flag scans of R1's checks may read per structure. */
 const SCAN_BUDGET = 4096;
+/** And per memory image in all: a big description must not spend its lint time re-reading tables. */
+const TOTAL_SCAN_BUDGET = 200_000;
+const scanned = new WeakMap<MemoryImage, { reads: number }>();
 
 function reader(memory: MemoryImage | undefined): ((addr: number) => U64 | undefined) | undefined {
   if (!memory) return undefined;
+  let count = scanned.get(memory);
+  if (!count) scanned.set(memory, (count = { reads: 0 }));
+  if (count.reads >= TOTAL_SCAN_BUDGET) return undefined;
+  const used = count;
   const out = new Uint32Array(2);
-  return (addr) => (memory.read64(addr, out) === "ok" ? { lo: out[0]!, hi: out[1]! } : undefined);
+  return (addr) => {
+    used.reads++;
+    return memory.read64(addr, out) === "ok" ? { lo: out[0]!, hi: out[1]! } : undefined;
+  };
 }
 
 /** The ILLEGAL conditions (C_BAD_STE) and warnings of an STE: R1's `checkSte`. */

@@ -188,15 +188,12 @@ export class Lexer {
     let line = this.line;
     let lineStart = this.lineStart;
     let out: Token | undefined;
-    const push = (t: Token): void => {
-      out = t;
-    };
     const atStatementStart = this.atStatementStart;
     while (i < n && out === undefined) {
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) {
         // \n, \r\n or \r
-        push(tok("newline", "\n", line, i - lineStart, i - lineStart));
+        out = tok("newline", "\n", line, i - lineStart, i - lineStart);
         if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
         i++;
         line++;
@@ -227,12 +224,12 @@ export class Lexer {
         const word = text.slice(i, j);
         const end = j - lineStart;
         if (isIdentStart(c)) {
-          push(tok("ident", word, line, col, end));
+          out = tok("ident", word, line, col, end);
         } else if (word.includes("-") && /^[0-9]+-[A-Za-z]/.test(word)) {
-          push(tok("ident", word, line, col, end)); // `2-level`
+          out = tok("ident", word, line, col, end); // `2-level`
         } else {
           const parsed = parseNumberText(word);
-          push(tok("number", word, line, col, end, parsed.value, parsed.isSize ?? false, parsed.problem));
+          out = tok("number", word, line, col, end, parsed.value, parsed.isSize ?? false, parsed.problem);
         }
         i = j;
         continue;
@@ -244,9 +241,9 @@ export class Lexer {
           if (j < n && isIdentStart(text.charCodeAt(j))) {
             j++;
             while (j < n && (isWordChar(text.charCodeAt(j)) || text.charCodeAt(j) === 45)) j++;
-            push(tok("label", text.slice(i, j), line, col, j - lineStart));
+            out = tok("label", text.slice(i, j), line, col, j - lineStart);
           } else {
-            push(tok("at", "@", line, col, col + 1));
+            out = tok("at", "@", line, col, col + 1);
           }
           i = j;
           continue;
@@ -256,41 +253,41 @@ export class Lexer {
           let j = i + 1;
           while (j < n && text.charCodeAt(j) !== 34 && text.charCodeAt(j) !== 10 && text.charCodeAt(j) !== 13) j++;
           if (j < n && text.charCodeAt(j) === 34) {
-            push(tok("string", text.slice(i + 1, j), line, col, j + 1 - lineStart));
+            out = tok("string", text.slice(i + 1, j), line, col, j + 1 - lineStart);
             i = j + 1;
           } else {
-            push(tok("error", text.slice(i, j), line, col, j - lineStart, undefined, false, "unterminated string"));
+            out = tok("error", text.slice(i, j), line, col, j - lineStart, undefined, false, "unterminated string");
             i = j;
           }
           continue;
         }
         case 123:
-          push(tok("lbrace", "{", line, col, col + 1));
+          out = tok("lbrace", "{", line, col, col + 1);
           break;
         case 125:
-          push(tok("rbrace", "}", line, col, col + 1));
+          out = tok("rbrace", "}", line, col, col + 1);
           break;
         case 59:
-          push(tok("semi", ";", line, col, col + 1));
+          out = tok("semi", ";", line, col, col + 1);
           break;
         case 61:
-          push(tok("eq", "=", line, col, col + 1));
+          out = tok("eq", "=", line, col, col + 1);
           break;
         case 43:
-          push(tok("plus", "+", line, col, col + 1));
+          out = tok("plus", "+", line, col, col + 1);
           break;
         case 45:
           if (text.charCodeAt(i + 1) === 62) {
-            push(tok("arrow", "->", line, col, col + 2));
+            out = tok("arrow", "->", line, col, col + 2);
             i += 2;
             continue;
           }
-          push(tok("error", "-", line, col, col + 1));
+          out = tok("error", "-", line, col, col + 1);
           break;
         default: {
           // one code point (surrogate pairs stay together)
           const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
-          push(tok("error", text.slice(i, i + width), line, col, col + width));
+          out = tok("error", text.slice(i, i + width), line, col, col + width);
           i += width;
           continue;
         }

@@ -1448,6 +1448,7 @@ class Builder {
     // encode and write the descriptors
     const attrCache = new Map<LangMapping, Map<string, U64> | undefined>();
     const provCache = new Map<LangMapping, Map<string, Provenance>>();
+    const leafSpecs: StructSpec[] = [];
     const stage = n.stage;
     const tableSpec = descriptorSpec(stage, "table", granule, ds);
     const out = new Uint32Array(2);
@@ -1473,7 +1474,8 @@ class Builder {
           whatKey = `T${t.level}`;
         } else {
           const kind = e.level === 3 ? "page" : "block";
-          const spec = descriptorSpec(stage, kind, granule, ds, e.level);
+          let spec = leafSpecs[e.level];
+          if (!spec) spec = leafSpecs[e.level] = descriptorSpec(stage, kind, granule, ds, e.level);
           setField(out, spec, "Type", e.level === 3 ? 3 : 1);
           if (!setAddress(out, spec, "OutputAddress", e.oa)) continue;
           let attrs = attrCache.get(e.map);
