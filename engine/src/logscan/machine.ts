@@ -82,7 +82,14 @@ class PendingRecord {
   lastLine: number;
   idle = 0;
 
+  /**
+   * The device part of the source (`arm-smmu-v3 arm-smmu-v3.2.auto:`) when the source holds more
+   * (a timestamp form the prefix parser does not know): lines then match on it instead.
+   */
+  readonly deviceKey: string;
+
   constructor(init: PendingInit) {
+    this.deviceKey = deviceKeyOf(init.source);
     this.kind = init.kind;
     this.form = init.form;
     this.startLine = init.startLine;
@@ -161,11 +168,16 @@ export class LogLineMachine {
     if (this.pending.length !== 0) {
       for (let i = 0; i < this.pending.length; i++) {
         const p = this.pending[i]!;
-        if (consumed || p.quoteDepth !== depth || !startsWithSourceAt(text, bodyStart, p.source)) {
+        let restStart = -1;
+        if (!consumed && p.quoteDepth === depth) {
+          if (startsWithSourceAt(text, bodyStart, p.source)) restStart = bodyStart + p.source.length;
+          else if (p.deviceKey.length !== 0) restStart = afterDeviceKey(text, bodyStart, p.deviceKey);
+        }
+        if (restStart < 0) {
           p.idle++;
           continue;
         }
-        if (this.continueRecord(p, text, bodyStart + p.source.length, lineNo)) {
+        if (this.continueRecord(p, text, restStart, lineNo)) {
           consumed = true;
           p.idle = 0;
           p.lastLine = lineNo;
@@ -830,6 +842,24 @@ function restStartsWith(text: string, from: number, what: string): boolean {
   let i = from;
   while (i < text.length && isBlankCode(text.charCodeAt(i))) i++;
   return text.startsWith(what, i);
+}
+
+/** The last one or two words of a source ending in ':' when that is less than the source. */
+function deviceKeyOf(source: string): string {
+  if (!source.endsWith(":")) return "";
+  const words = source.split(/\s+/);
+  const key = words.slice(-2).join(" ");
+  return key.length < source.length ? key : "";
+}
+
+/** Where the rest of the line starts after `key` (a whole word sequence), or -1. */
+function afterDeviceKey(text: string, from: number, key: string): number {
+  for (let at = text.indexOf(key, from); at >= 0; at = text.indexOf(key, at + 1)) {
+    const end = at + key.length;
+    const before = at === from || isBlankCode(text.charCodeAt(at - 1));
+    if (before && (end === text.length || isBlankCode(text.charCodeAt(end)))) return end;
+  }
+  return -1;
 }
 
 let tokenStart = 0;

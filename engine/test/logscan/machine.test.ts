@@ -129,6 +129,28 @@ const CASES: Case[] = [
     ],
   },
   {
+    name: "a timestamp form the prefix parser does not know: lines match on the device",
+    text: [
+      "2020-03-25T11:35:01,943881+00:00 arm-smmu-v3 arm-smmu-v3.2.auto: event 0x04 received:",
+      "2020-03-25T11:35:01,943884+00:00 arm-smmu-v3 arm-smmu-v3.2.auto: 0x00007d1100000004",
+      "2020-03-25T11:35:01,943885+00:00 nvme nvme0: 0x0000000000000001",
+      "2020-03-25T11:35:01,943886+00:00 arm-smmu-v3 arm-smmu-v3.2.auto: 0x0000100800000080",
+      "2020-03-25T11:35:01,943887+00:00 arm-smmu-v3 arm-smmu-v3.2.auto: 0x00000000fe040000",
+      "2020-03-25T11:35:01,943889+00:00 arm-smmu-v3 arm-smmu-v3.2.auto: 0x000000007e04c440",
+    ].join("\n"),
+    records: [
+      {
+        kind: "event",
+        form: "linux-raw",
+        startLine: 0,
+        endLine: 5,
+        words: SEED_WORDS,
+        wordLines: [1, 3, 4, 5],
+        complete: true,
+      },
+    ],
+  },
+  {
     name: "two SMMUs interleaving their records",
     text: [
       "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
