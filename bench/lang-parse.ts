@@ -6,7 +6,14 @@
 // strings, a cost every editor pays for a file of that size — so the ratio stays meaningful on a
 // busier or faster machine. Run: npm run build && node out/bench/lang-parse.js
 
-import { analyzeDescription, formatDescription } from "../engine/src/index";
+import {
+  MemoryImage,
+  analyzeDescription,
+  buildModel,
+  formatDescription,
+  lintDescription,
+  parseDescription,
+} from "../engine/src/index";
 
 /** A realistic description: per device an STE, a CD, a stage-1 table with maps, raw memory, expects. */
 export function generateDescription(targetLines: number): string {
@@ -78,6 +85,33 @@ function main(): void {
     `100k lines (${(big.length / 1e6).toFixed(1)} MB): parse+build+lint median ${median(full).toFixed(0)} ms, ` +
       `max ${full[full.length - 1]!.toFixed(0)} ms (target 500); baseline JSON.parse ${base100k.toFixed(1)} ms, ` +
       `ratio ${(median(full) / base100k).toFixed(1)}x; errors ${problems}`,
+  );
+
+  // where the time goes: parse / build / lint, and the MemoryImage alone (the same words defined
+  // into a fresh image: the floor of any build)
+  const phases = { parse: [] as number[], build: [] as number[], lint: [] as number[], image: [] as number[] };
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const parse = parseDescription(big, "/bench/big.iommu");
+    const t1 = performance.now();
+    const model = buildModel(parse, opts);
+    const t2 = performance.now();
+    lintDescription(model);
+    const t3 = performance.now();
+    const words = [...model.memory.words()];
+    const t4 = performance.now();
+    const image = new MemoryImage();
+    for (const w of words) image.define(w.addr, w.lo, w.hi, w.provenance);
+    const t5 = performance.now();
+    phases.parse.push(t1 - t0);
+    phases.build.push(t2 - t1);
+    phases.lint.push(t3 - t2);
+    phases.image.push(t5 - t4);
+  }
+  for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k].sort((a, b) => a - b);
+  console.log(
+    `  phases (median of 3): parse ${median(phases.parse).toFixed(0)} ms, build ${median(phases.build).toFixed(0)} ms ` +
+      `(of which a fresh MemoryImage taking the same words: ${median(phases.image).toFixed(0)} ms), lint ${median(phases.lint).toFixed(0)} ms`,
   );
 
   // 2. one-character edits in a 10k-line file
