@@ -104,3 +104,34 @@ test("a pagetable nothing refers to is unreachable", () => {
     [["LANG-UNREACHABLE-TABLE", "warning", 0]],
   );
 });
+
+test("16K granule at both stages: stage-1 32 MiB blocks, stage-2 concatenated start tables", () => {
+  const r = run(
+    "smmu { oas 48; granules 16k; strtab linear @0x8000_0000 log2size 8 }\n" +
+      "ste 7 { config nested; s1contextptr @cd7; s2vmid 2; s2t0sz 24; s2sl0 1; s2tg 16k; s2ps 48; s2aa64 1; s2r 1; s2ttb @s2 }\n" +
+      // 16K, 40-bit IPA, start level 2: IPA[39:25] = 15 bits → 16 concatenated L2 tables (S2T0SZ 24 = 16 tables)
+      "pagetable s2 stage2 granule 16k ia 40 startlevel 2 @0x9000_0000 {\n" +
+      "  map 0x4000_0000 size 256M -> 0x8_4000_0000 s2ap rw memattr 0xf sh ish af\n}\n" +
+      "cd cd7 @ipa 0x4000_0000 { t0sz 17; tg0 16k; ips 40; aa64 1; r 1; a 1; epd1 1; ttb0 @s1 }\n" +
+      // 16K, 47-bit VA: start level 1
+      "pagetable s1 stage1 granule 16k ia 47 @ipa 0x4100_0000 {\n" +
+      "  map 0x200_0000 size 32M -> 0x4800_0000 attrindx 0 ap rw af\n" +
+      "  map 0x7f_0000_4000 size 16K -> 0x4c00_0000 attrindx 0 ap ro af\n}\n" +
+      "expect legal ste 7\n" +
+      "expect translate sid 7 iova 0x2ab_cdef read -> 0x8_48ab_cdef\n" +
+      "expect translate sid 7 iova 0x7f_0000_4010 read -> 0x8_4c00_0010\n" +
+      "expect translate sid 7 iova 0x7f_0000_4010 write -> fault F_PERMISSION stage 1 level 3\n",
+  );
+  assert.deepEqual(
+    r.expectations.map((e) => [e.pass, e.message.slice(0, 60)]),
+    r.expectations.map((e) => [true, e.message.slice(0, 60)]),
+  );
+  assert.deepEqual(
+    r.diagnostics.filter((d) => d.severity === "error"),
+    [],
+  );
+  const s2 = r.model.pageTables.find((t) => t.name === "s2")!;
+  assert.equal(s2.tables[0]!.size, 16 * 16384); // 16 concatenated 16K tables
+  const s1 = r.model.pageTables.find((t) => t.name === "s1")!;
+  assert.equal(s1.startLevel, 1);
+});

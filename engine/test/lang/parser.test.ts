@@ -147,3 +147,24 @@ test("a { on the line after its header belongs to the header", () => {
   assert.deepEqual(r.diagnostics, []);
   assert.equal(r.nodes.length, 1);
 });
+
+test("the lexer's hex fast path agrees with parseHex64 (property)", async () => {
+  const fc = (await import("fast-check")).default;
+  const { parseHex64 } = await import("../../src/bits/u64");
+  const { parseNumberText } = await import("../../src/lang/lexer");
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.boolean(), (n, sep) => {
+      let hex = n.toString(16);
+      if (sep) hex = hex.replace(/(.)(?=(.{4})+$)/g, "$1_");
+      const text = "0x" + hex;
+      assert.deepEqual(parseNumberText(text).value, parseHex64(text));
+    }),
+    { numRuns: 200 },
+  );
+  for (const bad of ["0x", "0x_1", "0x1_", "0x1__2", "0xg", "0x1_0000_0000_0000_0000_0"]) {
+    assert.equal(parseNumberText(bad).value, undefined, bad);
+    assert.ok(parseNumberText(bad).problem, bad);
+  }
+  assert.deepEqual(parseNumberText("64KB"), { value: { lo: 65536, hi: 0 }, isSize: true });
+  assert.deepEqual(parseNumberText("0b1_01").value, { lo: 5, hi: 0 });
+});
