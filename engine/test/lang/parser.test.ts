@@ -2,6 +2,9 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
+import { parseHex64 } from "../../src/bits/u64";
+import { parseNumberText } from "../../src/lang/lexer";
 import { parseDescription } from "../../src/lang/parser";
 import type { MapStmt, PageTableNode, StructNode, ExpectTranslateNode } from "../../src/lang/ast";
 
@@ -148,10 +151,7 @@ test("a { on the line after its header belongs to the header", () => {
   assert.equal(r.nodes.length, 1);
 });
 
-test("the lexer's hex fast path agrees with parseHex64 (property)", async () => {
-  const fc = (await import("fast-check")).default;
-  const { parseHex64 } = await import("../../src/bits/u64");
-  const { parseNumberText } = await import("../../src/lang/lexer");
+test("the lexer's hex fast path agrees with parseHex64 (property)", () => {
   fc.assert(
     fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.boolean(), (n, sep) => {
       let hex = n.toString(16);
