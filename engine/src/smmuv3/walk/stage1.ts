@@ -210,14 +210,12 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
     // stage-2 write permission on the page holding it (§5.7; F_PERMISSION S2=1 CLASS=TT TTRnW=0).
     const descPageWritable = !nested || w.s2Write;
     const descIpa = descAddr;
+    // F_ACCESS comes before F_PERMISSION (§1.4); the hardware AF update itself is made only for
+    // an access the permission check allows, so its stage-2 write check comes after that check
+    // (§1.4 nested step 4; Arm DDI 0487 AArch64.S1Translate: permissions, then the HTTU write).
     const afClear = small(w.scratch, L.af) === 0;
-    if (afClear) {
-      if (r.ha) {
-        if (!descPageWritable) return htttuDenied(w, descIpa, level, "set AF");
-        w.noteLast("AF set by hardware (HA)");
-      } else if (!r.affd) {
-        return fail("F_ACCESS", `stage-1 level-${level} leaf has AF 0 (AFFD 0, no HA)`, level);
-      }
+    if (afClear && !r.ha && !r.affd) {
+      return fail("F_ACCESS", `stage-1 level-${level} leaf has AF 0 (AFFD 0, no HA)`, level);
     }
     const ap = small(w.scratch, L.ap!);
     const dbm = small(w.scratch, L.dbm) === 1;
@@ -257,6 +255,10 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
         `stage-1 permissions (AP ${ap}, APTable ${apTable}) do not allow this ${what}`,
         level,
       );
+    }
+    if (afClear && r.ha) {
+      if (!descPageWritable) return htttuDenied(w, descIpa, level, "set AF");
+      w.noteLast("AF set by hardware (HA)");
     }
     if (w.write && (ap & 2) !== 0 && dirtyWritable) {
       if (!descPageWritable) return htttuDenied(w, descIpa, level, "clear AP[2] (dirty)");
