@@ -1,10 +1,12 @@
-// `iommu-lens walk --scenario FILE.json [--json] [--trace]` (shared/design/formats.md, "CLI verbs").
+// `iommu-lens walk --scenario FILE.json [--json] [--trace] [--check]` (shared/design/formats.md,
+// "CLI verbs"; --check is an addition).
 //
 // Reads scenarios (one object, an array, or JSON Lines), walks each through the engine's SMMUv3
 // translation and prints one result per scenario: a readable summary, or with --json one
 // result-contract object per line. --trace adds every memory read (a table, or `steps`).
 // A fault is a result (exit 0). A scenario that cannot be read or is invalid is reported on
-// stderr with its file and line and the verb exits 2 after walking the valid ones.
+// stderr with its file and line and the verb exits 2 after walking the valid ones. With --check,
+// results are compared with the `expected` of test-vector lines; any difference exits 1.
 
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -97,6 +99,8 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
       checked++;
       if (differences.length > 0) failedChecks.push(`${parsed.id}: ${differences.join(", ")}`);
     }
+    // Results go out in batches so a long file shows progress without one write per scenario.
+    if (lines.length >= 256) io.out(lines.splice(0).join(""));
     if (json) lines.push(JSON.stringify(out) + "\n");
     else {
       const record = result.fault?.recorded ? result.fault.record : undefined;
