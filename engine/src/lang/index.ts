@@ -21,6 +21,7 @@ export type {
   MemoryNode,
   AbortNode,
   LabelNode,
+  RegisterNode,
   EventNode,
   IncludeNode,
   Access,
@@ -50,6 +51,6 @@ export { lintDescription, lintDescriptionFull, analyzeDescription } from "./lint
 export type { LangLintOptions, LangLintResult } from "./lint";
 export { runExpectations, translateInDescription, translationSetupFor } from "./expect";
 export type { LangExpectationResult } from "./expect";
-export { legalityOfStructure, steLegality, cdLegality, steOfCd } from "./legality";
+export { legalityOfStructure, steLegality, cdLegality, steOfCd, steWordsFromMemory } from "./legality";
 export type { LangLegalityFinding } from "./legality";
 export { formatDescription } from "./format";
