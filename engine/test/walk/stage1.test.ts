@@ -567,8 +567,8 @@ test("VA[55] selects TTB1; its range check needs VA[63:48] all ones", () => {
   const w = twoHalves();
   w.t1.map(0x8000_1234_5000, 0x6_0000_0000, 3);
   ok(w.run(request(u64(0x1234_5abc, 0xffff_8000))), 0x6_0000_0abc, 0x1000);
-  // Tagged without TBI1: range fault, no level.
-  fault(w.run(request(u64(0x1234_5abc, 0x5aff_8000))), "F_TRANSLATION", undefined, [
+  // Tagged without TBI1: range fault, level 0 (no descriptor read; Arm DDI 0487 reports level 0).
+  fault(w.run(request(u64(0x1234_5abc, 0x5aff_8000))), "F_TRANSLATION", 0, [
     "0x1100000010",
     READ_PRIV_IN,
     "0x5aff800012345abc",
@@ -583,11 +583,11 @@ test("TBI1 (CD bit 39) ignores the top byte of TTB1 addresses; TBI0 for TTB0", (
   ok(w.run(request(u64(0x1234_5abc, 0x5aff_8000))), 0x6_0000_0abc, 0x1000);
   ok(w.run(request(u64(0x1234_5abc, 0x3c00_0000))), 0x7_0000_0abc, 0x1000);
   // VA[55:48] must still be a sign extension.
-  fault(w.run(request(u64(0x1234_5000, 0xff80_0000))), "F_TRANSLATION", undefined);
+  fault(w.run(request(u64(0x1234_5000, 0xff80_0000))), "F_TRANSLATION", 0);
   // TBI0 alone does not make TTB1 addresses tag-tolerant.
   const only0 = twoHalves({ TBI0: 1 });
   only0.t1.map(0x8000_1234_5000, 0x6_0000_0000, 3);
-  fault(only0.run(request(u64(0x1234_5abc, 0x5aff_8000))), "F_TRANSLATION", undefined);
+  fault(only0.run(request(u64(0x1234_5abc, 0x5aff_8000))), "F_TRANSLATION", 0);
 });
 
 test("EPD0 disables only the TTB0 half; EPD1 only TTB1", () => {
@@ -595,16 +595,16 @@ test("EPD0 disables only the TTB0 half; EPD1 only TTB1", () => {
   w.t1.map(0x8000_1234_5000, 0x6_0000_0000, 3);
   w.t.map(0x1234_5000, 0x7_0000_0000, 3);
   ok(w.run(request(u64(0x1234_5abc, 0xffff_8000))), 0x6_0000_0abc, 0x1000);
-  fault(w.run(request(0x1234_5abc)), "F_TRANSLATION", undefined);
+  fault(w.run(request(0x1234_5abc)), "F_TRANSLATION", 0);
   const e1 = twoHalves({ EPD1: 1 });
-  fault(e1.run(request(u64(0x1234_5abc, 0xffff_8000))), "F_TRANSLATION", undefined);
+  fault(e1.run(request(u64(0x1234_5abc, 0xffff_8000))), "F_TRANSLATION", 0);
 });
 
-test("an input beyond T0SZ is F_TRANSLATION with no level and no table read", () => {
+test("an input beyond T0SZ is F_TRANSLATION at level 0 with no table read", () => {
   const w = s1("4K", 25, 1);
   w.t.map(0x1000, 0x5000, 3);
   const r = w.run(request(0x80_0000_1000)); // bit 39 set with a 39-bit range
-  fault(r, "F_TRANSLATION", undefined, ["0x1100000010", READ_PRIV_IN, "0x8000001000", "0x0"]);
+  fault(r, "F_TRANSLATION", 0, ["0x1100000010", READ_PRIV_IN, "0x8000001000", "0x0"]);
   assert.equal(r.steps.filter((s) => s.structure === "S1").length, 0);
 });
 

@@ -223,7 +223,7 @@ test("other ILLEGAL stage-2 STEs: S2S without stalls, unsupported S2TG, S2TTB be
 test("an IPA beyond the S2T0SZ range is F_TRANSLATION S2=1 CLASS=IN with IPA[51:12] recorded", () => {
   const w = s2("4K", 25, 1, 1);
   const r = w.run(request(0x80_1234_5678));
-  fault(r, "F_TRANSLATION", undefined, ["0x1100000010", "0x28a00000000", "0x8012345678", "0x8012345000"]);
+  fault(r, "F_TRANSLATION", 0, ["0x1100000010", "0x28a00000000", "0x8012345678", "0x8012345000"]);
   assert.equal(r.fault?.ipa, 0x80_1234_5678);
 });
 

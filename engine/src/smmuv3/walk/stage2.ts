@@ -44,7 +44,7 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     return fail(
       "F_TRANSLATION",
       `IPA 0x${ipa.toString(16)} (${purpose.label}) is beyond the ${geo.ia}-bit stage-2 input range (S2T0SZ)`,
-      undefined,
+      0, // before any descriptor is read: a level-0 Translation fault (DDI 0487 AArch64.S2Translate)
     );
   }
   const oaLimit = 2 ** r.oaBits;
