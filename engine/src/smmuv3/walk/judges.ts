@@ -14,6 +14,8 @@ import type { Walk } from "./context";
 
 interface Judged {
   readonly profile: SmmuProfile;
+  /** SMMU_CR2.E2H the CD was judged with (the STE judgment does not depend on it). */
+  readonly e2h: boolean;
   /** STE words (16 halves), then for a CD judgment the CD words (16 more). */
   readonly words: Uint32Array;
   readonly findings: readonly LegalityFinding[];
@@ -22,8 +24,8 @@ interface Judged {
 let lastSte: Judged | undefined;
 let lastCd: Judged | undefined;
 
-function same(j: Judged | undefined, profile: SmmuProfile, a: Uint32Array, b?: Uint32Array): j is Judged {
-  if (!j || j.profile !== profile) return false;
+function same(j: Judged | undefined, profile: SmmuProfile, e2h: boolean, a: Uint32Array, b?: Uint32Array): j is Judged {
+  if (!j || j.profile !== profile || j.e2h !== e2h) return false;
   for (let i = 0; i < 16; i++) if (j.words[i] !== (a[i] ?? 0)) return false;
   if (b) for (let i = 0; i < 16; i++) if (j.words[16 + i] !== (b[i] ?? 0)) return false;
   return true;
@@ -49,14 +51,14 @@ function keep(w: Walk, findings: readonly LegalityFinding[]): void {
 /** The reason the STE is ILLEGAL according to R1's linter, or undefined. */
 export function judgeSte(w: Walk, ste: Uint32Array): string | undefined {
   let findings: readonly LegalityFinding[];
-  if (same(lastSte, w.profile, ste)) findings = lastSte.findings;
+  if (same(lastSte, w.profile, true, ste)) findings = lastSte.findings;
   else {
     try {
       findings = checkSte(ste, w.profile);
     } catch (e) {
       findings = linterFailed("STE", e);
     }
-    lastSte = { profile: w.profile, words: snapshot(ste), findings };
+    lastSte = { profile: w.profile, e2h: true, words: snapshot(ste), findings };
   }
   keep(w, findings);
   const bad = findings.find((f) => f.illegal && f.event === "C_BAD_STE");
@@ -66,14 +68,15 @@ export function judgeSte(w: Walk, ste: Uint32Array): string | undefined {
 /** The reason the CD is ILLEGAL according to R1's linter, or undefined. */
 export function judgeCd(w: Walk, cd: Uint32Array, ste: Uint32Array): string | undefined {
   let findings: readonly LegalityFinding[];
-  if (same(lastCd, w.profile, ste, cd)) findings = lastCd.findings;
+  const e2h = w.setup.e2h !== false;
+  if (same(lastCd, w.profile, e2h, ste, cd)) findings = lastCd.findings;
   else {
     try {
-      findings = checkCd(cd, w.profile, { ste });
+      findings = checkCd(cd, w.profile, { ste, e2h });
     } catch (e) {
       findings = linterFailed("CD", e);
     }
-    lastCd = { profile: w.profile, words: snapshot(ste, cd), findings };
+    lastCd = { profile: w.profile, e2h, words: snapshot(ste, cd), findings };
   }
   keep(w, findings);
   const bad = findings.find((f) => f.illegal && f.event === "C_BAD_CD");

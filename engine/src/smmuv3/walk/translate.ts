@@ -172,7 +172,11 @@ export function configure(w: Walk): Configured | WalkResult {
   // ---- CD ----------------------------------------------------------------------------------
   if (!fetchCd(w, ste, cdMax, cdIndex, recordSsidAnyway)) return faultResult(w);
   const cd = w.cdWords!;
-  const singlePrivilege = config === 0b101 && small(ste, STE_F.STRW) === 2 && profile.Hyp === 1;
+  // STRW 0b10 is NS-EL2 (one range, one privilege) only when SMMU_CR2.E2H is 0; with E2H (the
+  // default, as Linux uses it and as R1's CD linter assumes) it is NS-EL2-E2H: two ranges and
+  // two privileges like NS-EL1 (reference §2.2).
+  const singlePrivilege =
+    config === 0b101 && small(ste, STE_F.STRW) === 2 && profile.Hyp === 1 && w.setup.e2h === false;
   const cdProblem = judgeCd(w, cd, ste) ?? cdGuard(cd, ste, profile, !singlePrivilege);
   if (cdProblem) {
     w.raise("C_BAD_CD", cdProblem, { recorded: true });
@@ -518,8 +522,10 @@ function setupStage1(w: Walk, cd: Uint32Array, singlePrivilege: boolean): boolea
   const epd = small(cd, useTtb1 ? CD_F.EPD1 : CD_F.EPD0) === 1;
   const record = small(cd, CD_F.R) === 1;
   const stall = small(cd, CD_F.S) === 1 && profile.STALL_MODEL !== 1;
+  // The input checks (range, EPDx, E0PDx) fault before any descriptor is read: Arm reports them
+  // as Translation faults at level 0 whatever the start level (DDI 0487 AArch64.S1Translate).
   const fault = (reason: string): boolean => {
-    w.raise("F_TRANSLATION", reason, { stage: 1, cls: "IN", recorded: record || stall, stall });
+    w.raise("F_TRANSLATION", reason, { stage: 1, level: 0, cls: "IN", recorded: record || stall, stall });
     return false;
   };
   if (epd) return fault(`the input address selects TTB${which} and EPD${which} is 1 (walks disabled)`);

@@ -19,6 +19,11 @@ export interface TranslationSetup {
   readonly ste?: { words: Uint32Array; provenance?: Provenance };
   /** A given CD (8 dwords as 16 halves): no fetch, but still judged for legality. */
   readonly cd?: { words: Uint32Array; provenance?: Provenance };
+  /**
+   * SMMU_CR2.E2H: what STE.STRW 0b10 selects (with IDR0.Hyp). Default true, NS-EL2-E2H (two
+   * ranges, two privileges); false: NS-EL2 (TTB0 only, one privilege level). Reference §2.2.
+   */
+  readonly e2h?: boolean;
 }
 
 export type WalkAccess = "read" | "write" | "exec";
