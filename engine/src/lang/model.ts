@@ -1375,8 +1375,15 @@ class Builder {
     const root: PtTable = { addr: where.addr, level: startLevel, entries: new Map(), span };
     const tables: PtTable[] = [root];
     let exhausted = false;
-    const indexAt = (va: number, L: number): number =>
-      Math.floor(va / 2 ** levelShift(L)) % 2 ** (L === startLevel ? rootBits : s);
+    // per-level divisor and entry count, computed once (the hot loop of big tables)
+    const levelSize: number[] = [];
+    const levelEntries: number[] = [];
+    for (let L = startLevel; L <= 3; L++) {
+      // indexed by L + 1: the start level may be -1 (4K, 52-bit)
+      levelSize[L + 1] = 2 ** levelShift(L);
+      levelEntries[L + 1] = 2 ** (L === startLevel ? rootBits : s);
+    }
+    const indexAt = (va: number, L: number): number => Math.floor(va / levelSize[L + 1]!) % levelEntries[L + 1]!;
     let leafCount = 0;
     for (const m of maps) {
       if (bad.has(m)) continue;

@@ -256,3 +256,25 @@ test("registers: raw IDR values give the profile, STRTAB_BASE/_CFG by fields giv
     "LANG-MISSING-FIELD",
   ]);
 });
+
+test("4K granule with a 52-bit input starts at level -1 (16 entries) and uses the DS descriptor layout", () => {
+  const m = build(
+    "pagetable t stage1 granule 4k ia 52 @0x4000_0000 {\n  map 0xf_0000_0000_0000 size 4K -> 0xa_0000_0000_0000 af\n}\n",
+  );
+  assert.deepEqual(m.diagnostics, []);
+  const t = m.pageTables[0]!;
+  assert.equal(t.startLevel, -1);
+  assert.deepEqual(
+    t.tables.map((x) => [x.level, x.size]),
+    [
+      [-1, 128],
+      [0, 4096],
+      [1, 4096],
+      [2, 4096],
+      [3, 4096],
+    ],
+  );
+  // level -1 index = VA[51:48] = 0xf; OA[51:50] of the page go to bits [9:8] with DS
+  assert.equal(word(m, 0x4000_0000 + 0xf * 8), "0x0000000040001003");
+  assert.equal(word(m, 0x4000_4000), "0x0002000000000603");
+});
