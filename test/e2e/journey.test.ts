@@ -82,7 +82,7 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
   step("quickstart.iommu opens in the IOMMU language mode", async () => {
     await wb.openFile("quickstart.iommu");
     await wb.line("event = 0x00007d11").waitFor();
-    assert.equal(await wb.statusBarLanguage(), "IOMMU");
+    assert.equal(await wb.statusBarLanguage("IOMMU"), "IOMMU");
   });
 
   step("hovering the event record shows the language server's decoded C_BAD_STE", async () => {
@@ -126,7 +126,7 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
 
   step("a kernel log (.log) gets the same hover decoding from the language server", async () => {
     await wb.openFile("host-dmesg.log");
-    assert.equal(await wb.statusBarLanguage(), "Log");
+    assert.equal(await wb.statusBarLanguage("Log"), "Log");
     const text = await wb.hoverText(wb.line("0x0000100800000080"), "C_BAD_STE");
     assert.match(text, /StreamID\s+dword0\[63:32\]\s+0x7d11/);
     assert.match(text, /dword1\.\.3 are not defined for C_BAD_STE/);

@@ -51,10 +51,20 @@ export class Workbench {
     return this.page.locator(".monaco-editor .view-line", { hasText: text }).first();
   }
 
-  async statusBarLanguage(): Promise<string> {
+  /**
+   * The language mode in the status bar once it reads `expected` (it updates a moment after the
+   * editor opens), or what it reads after `timeoutMs`.
+   */
+  async statusBarLanguage(expected: string, timeoutMs = 10_000): Promise<string> {
     const item = this.page.locator('.statusbar-item[id="status.editor.mode"]');
     await item.waitFor();
-    return (await item.innerText()).trim();
+    const deadline = Date.now() + timeoutMs;
+    let text = (await item.innerText()).trim();
+    while (text !== expected && Date.now() < deadline) {
+      await this.page.waitForTimeout(200);
+      text = (await item.innerText()).trim();
+    }
+    return text;
   }
 
   /**
