@@ -222,8 +222,36 @@ interface Item {
 
 /** Builds the model of a parsed description (and everything it includes). Never throws. */
 export function buildModel(parse: ParseResult, options: LangBuildOptions = {}): DescriptionModel {
-  return new Builder(parse, options).build();
+  try {
+    return new Builder(parse, options).build();
+  } catch (e: unknown) {
+    // a defect, not an input error: an empty model that says so instead of crashing the host
+    return {
+      file: parse.file,
+      profile: DEFAULT_PROFILE,
+      memory: new MemoryImage(),
+      labels: new Map(),
+      structures: [],
+      stes: new Map(),
+      pageTables: [],
+      events: [],
+      expectations: [],
+      files: [parse.file],
+      diagnostics: [
+        ...parse.diagnostics,
+        {
+          code: "LANG-INTERNAL",
+          severity: "error",
+          message: `internal error while building the description: ${e instanceof Error ? e.message : String(e)}`,
+          span: { file: parse.file, start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        },
+      ],
+    };
+  }
 }
+
+/** Labels may name labels; a longer chain than this is refused (bounded recursion). */
+const MAX_LABEL_DEPTH = 200;
 
 class Builder {
   private readonly diagnostics: EngineDiagnostic[] = [];
@@ -246,6 +274,7 @@ class Builder {
   private readonly expectations: LangExpectation[] = [];
   private readonly regions: { start: number; end: number; table: boolean; what: string; span: SourceSpan }[] = [];
   private readonly root: string;
+  private labelDepth = 0;
 
   constructor(
     private readonly parse: ParseResult,
@@ -714,8 +743,24 @@ class Builder {
       this.labelState.set(name, "failed");
       return undefined;
     }
+    if (this.labelDepth >= MAX_LABEL_DEPTH) {
+      if (ref)
+        this.diag(
+          "LANG-UNDEFINED-LABEL",
+          "error",
+          `@${name}: labels defined through more than ${MAX_LABEL_DEPTH} other labels are not resolved`,
+          spanOf(ref.file, ref.range),
+        );
+      return undefined;
+    }
     this.labelState.set(name, "resolving");
-    const where = this.addressOfItem(def.item);
+    this.labelDepth++;
+    let where: { addr: number; space: LangSpace } | undefined;
+    try {
+      where = this.addressOfItem(def.item);
+    } finally {
+      this.labelDepth--;
+    }
     if (!where) {
       this.labelState.set(name, "failed");
       return undefined;

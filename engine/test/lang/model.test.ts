@@ -278,3 +278,17 @@ test("4K granule with a 52-bit input starts at level -1 (16 entries) and uses th
   assert.equal(word(m, 0x4000_0000 + 0xf * 8), "0x0000000040001003");
   assert.equal(word(m, 0x4000_4000), "0x0002000000000603");
 });
+
+test("a long chain of labels neither overflows the stack nor throws", () => {
+  const lines = ["label l0 @0x1000"];
+  for (let i = 1; i < 5000; i++) lines.push(`label l${i} @l${i - 1} + 8`);
+  lines.push("memory @l4999 { 1 }");
+  const m = build(lines.join("\n"));
+  // resolved in source order, each label one step beyond an already resolved one
+  assert.equal(m.labels.get("l4999")?.addr, 0x1000 + 4999 * 8);
+  const rev = ["label l0 @0x1000"];
+  for (let i = 1; i < 3000; i++) rev.unshift(`label l${i} @l${i - 1} + 8`);
+  const r = build(rev.join("\n"));
+  assert.ok(r.diagnostics.every((d) => d.code === "LANG-UNDEFINED-LABEL"));
+  assert.equal(r.labels.get("l10")?.addr, 0x1000 + 80);
+});
