@@ -100,3 +100,53 @@ test("HTTU AF update with AF 0: F_ACCESS is never raised when HA is on, whatever
   assert.equal(r.fault?.reason, undefined);
   assert.equal(r.pa, 0x9_0000_0abc);
 });
+
+test("STE.S2FWB (IDR3.FWB): stage-2 MemAttr forces the final memory type", () => {
+  // Arm DDI 0487 AArch64.S2ApplyFWBMemAttrs (FEAT_S2FWB; Linux MT_S2_FWB_*: 1 Device-nGnRE,
+  // 5 Normal NC, 6 Normal WB, 7 as stage 1). CD MAIR (tables.ts): Attr0 0x44 NC, Attr1 0xff WB,
+  // Attr2 0x04 Device-nGnRE.
+  const cases: { s1Attr: number; memAttr: number; fwb: string; noFwb: string }[] = [
+    // 0b0110: forced Normal WB, even over a stage-1 Device; without FWB: outer NC, inner WT, and
+    // a stage-1 Device wins.
+    { s1Attr: 2, memAttr: 0b0110, fwb: "Normal-WB", noFwb: "Device-nGnRE" },
+    { s1Attr: 0, memAttr: 0b0110, fwb: "Normal-WB", noFwb: "Normal-NC" },
+    // 0b0111: the stage-1 attributes; without FWB: outer NC, inner WB combined with stage-1 WB.
+    { s1Attr: 1, memAttr: 0b0111, fwb: "Normal-WB", noFwb: "Normal-iWB-oNC" },
+    // 0b0101: Normal NC unless stage 1 is Device.
+    { s1Attr: 1, memAttr: 0b0101, fwb: "Normal-NC", noFwb: "Normal-NC" },
+    { s1Attr: 2, memAttr: 0b0101, fwb: "Device-nGnRE", noFwb: "Device-nGnRE" },
+    // 0b1001 (MemAttr[3] RES0 with FWB): Device-nGnRE; without FWB: outer WT, inner NC.
+    { s1Attr: 1, memAttr: 0b1001, fwb: "Device-nGnRE", noFwb: "Normal-iNC-oWT" },
+  ];
+  for (const c of cases) {
+    for (const fwb of [true, false]) {
+      const w = nested({ S2FWB: fwb ? 1 : 0 }, {}, { FWB: 1 });
+      w.s1.map(VA, 0x7_0000_0000, 3, { AttrIndx: c.s1Attr });
+      w.mapTables();
+      w.s2.map(0x7_0000_0000, 0x9_0000_0000, 3, { MemAttr: c.memAttr });
+      const r = w.run(request(VA));
+      assert.equal(r.fault?.reason, undefined);
+      assert.equal(r.attrs?.memType, fwb ? c.fwb : c.noFwb, `S1 Attr${c.s1Attr} S2 MemAttr ${c.memAttr} FWB ${fwb}`);
+    }
+  }
+});
+
+test("S2PTW with S2FWB: Device at stage 2 is MemAttr[2] == 0 in the FWB encoding", () => {
+  // MemAttr 0b1001 maps the stage-1 table pages: FWB reads it as Device-nGnRE (MemAttr[3] RES0),
+  // so S2PTW faults: F_PERMISSION S2=1 CLASS=TT TTRnW=1 at the start-level table page
+  // (DW1 = PnU | RnW | S2 | CLASS=TT | TTRnW = 0x118a00000000). Without FWB it is Normal.
+  const w = nested({ S2FWB: 1, S2PTW: 1 }, {}, { FWB: 1 });
+  w.s1.map(VA, 0x7_0000_0000, 3);
+  w.mapTables({ MemAttr: 0b1001 });
+  w.s2.map(0x7_0000_0000, 0x9_0000_0000, 3);
+  const r = w.run(request(VA));
+  assert.equal(r.fault?.event, "F_PERMISSION", r.fault?.reason);
+  assert.equal(r.fault?.stage, 2);
+  assert.equal(r.fault?.class, "TT");
+  assert.deepEqual(recordHex(r.fault?.record), ["0x1100000013", "0x118a00000000", "0x123456789abc", "0x100000"]);
+  const normal = nested({ S2PTW: 1 }, {}, { FWB: 1 });
+  normal.s1.map(VA, 0x7_0000_0000, 3);
+  normal.mapTables({ MemAttr: 0b1001 });
+  normal.s2.map(0x7_0000_0000, 0x9_0000_0000, 3);
+  assert.equal(normal.run(request(VA)).pa, 0x9_0000_0abc);
+});

@@ -35,8 +35,21 @@ export function decodeMair(byte: number): MemoryType {
   return { device: -1, inner: mairNibble(inner), outer: mairNibble(outer) };
 }
 
-/** Decodes a stage-2 MemAttr[3:0] (S2FWB == 0): [3:2] == 0 Device, else outer [3:2], inner [1:0]. */
-export function decodeS2MemAttr(memAttr: number): MemoryType {
+/**
+ * Decodes a stage-2 MemAttr[3:0]. S2FWB == 0: [3:2] == 0 Device, else outer [3:2], inner [1:0].
+ * S2FWB == 1 (FEAT_S2FWB, Arm DDI 0487 AArch64.S2ApplyFWBMemAttrs): MemAttr[3] is RES0;
+ * 0b0xx Device of type [1:0]; 0b101 Normal NC; 0b110 Normal WB (forced); 0b111 "use the stage-1
+ * attributes" (alone: the weakest, Normal WB, so the incoming attributes decide); 0b100 Reserved
+ * (UNKNOWN: shown as Device-nGnRnE).
+ */
+export function decodeS2MemAttr(memAttr: number, fwb = false): MemoryType {
+  if (fwb) {
+    const a = memAttr & 7;
+    if ((a & 4) === 0) return { device: a & 3, inner: 0, outer: 0 };
+    if ((a & 3) === 0) return { device: 0, inner: 0, outer: 0 };
+    const c: Cacheability = (a & 3) === 1 ? 0 : 2;
+    return { device: -1, inner: c, outer: c };
+  }
   const outer = (memAttr >>> 2) & 3;
   const inner = memAttr & 3;
   if (outer === 0) return { device: inner, inner: 0, outer: 0 };
@@ -44,8 +57,23 @@ export function decodeS2MemAttr(memAttr: number): MemoryType {
   return { device: -1, inner: half(inner), outer: half(outer) };
 }
 
-/** Nested combination: the stronger type and the weaker cacheability. */
-export function combineTypes(s1: MemoryType, s2: MemoryType): MemoryType {
+/**
+ * Nested combination. S2FWB == 0: the stronger type and the weaker cacheability. With S2FWB == 1
+ * pass the stage-2 MemAttr as `fwbMemAttr`: stage 2 forces the result (Arm DDI 0487
+ * AArch64.S2ApplyFWBMemAttrs): Device (the stronger of two Devices), stage 1's attributes (0b111),
+ * Normal WB even over a stage-1 Device (0b110), Normal NC unless stage 1 is Device (0b101).
+ */
+export function combineTypes(s1: MemoryType, s2: MemoryType, fwbMemAttr?: number): MemoryType {
+  if (fwbMemAttr !== undefined) {
+    const a = fwbMemAttr & 7;
+    if ((a & 4) === 0) {
+      return { device: s1.device >= 0 ? Math.min(s1.device, a & 3) : a & 3, inner: 0, outer: 0 };
+    }
+    if ((a & 3) === 3) return s1;
+    if ((a & 3) === 2) return { device: -1, inner: 2, outer: 2 };
+    if ((a & 3) === 1) return s1.device >= 0 ? s1 : { device: -1, inner: 0, outer: 0 };
+    return { device: 0, inner: 0, outer: 0 };
+  }
   if (s1.device >= 0 || s2.device >= 0) {
     const d1 = s1.device >= 0 ? s1.device : 4;
     const d2 = s2.device >= 0 ? s2.device : 4;

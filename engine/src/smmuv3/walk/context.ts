@@ -32,6 +32,8 @@ export interface Stage2Regime {
   readonly ha: boolean;
   readonly hd: boolean;
   readonly ptw: boolean;
+  /** STE.S2FWB with IDR3.FWB: stage-2 MemAttr forces the final attributes (§2.1 S2FWB). */
+  readonly fwb: boolean;
   readonly record: boolean;
   readonly stall: boolean;
   readonly layout: DescriptorLayout;

@@ -277,7 +277,7 @@ class Enumerator {
       return -1;
     }
     const run = this.s2Runs[i]!;
-    if (!run.read || (this.w.s2!.ptw && decodeS2MemAttr(run.memAttr).device >= 0)) {
+    if (!run.read || (this.w.s2!.ptw && decodeS2MemAttr(run.memAttr, this.w.s2!.fwb).device >= 0)) {
       this.count("stage-1 table not readable at stage 2 (F_PERMISSION CLASS=TT)");
       return -1;
     }
@@ -450,8 +450,9 @@ class Enumerator {
     if (s2MemAttr < 0) {
       attrs = attributes(s1Type, s1Sh, { attrIndx, mair, nG: nG === 1, asid: r.asid });
     } else {
-      const s2Type = decodeS2MemAttr(s2MemAttr);
-      const type = combineTypes(s1Type, s2Type);
+      const fwb = this.w.s2!.fwb;
+      const s2Type = decodeS2MemAttr(s2MemAttr, fwb);
+      const type = combineTypes(s1Type, s2Type, fwb ? s2MemAttr : undefined);
       const both =
         type.device >= 0 || (type.inner === 0 && type.outer === 0)
           ? "outer"
@@ -466,7 +467,7 @@ class Enumerator {
     const key = `s2/${s.memAttr}/${s.sh}`;
     const found = this.attrCache.get(key);
     if (found) return found;
-    const t = decodeS2MemAttr(s.memAttr);
+    const t = decodeS2MemAttr(s.memAttr, this.w.s2!.fwb);
     const attrs = attributes(t, shareabilityName(t, s.sh), { s2MemAttr: s.memAttr, vmid: this.w.s2!.vmid });
     this.attrCache.set(key, attrs);
     return attrs;

@@ -46,6 +46,7 @@ export const STE_F = {
   S2ENDI: s("S2ENDI"),
   S2AFFD: s("S2AFFD"),
   S2PTW: s("S2PTW"),
+  S2FWB: s("S2FWB"),
   S2HD: s("S2HD"),
   S2HA: s("S2HA"),
   S2S: s("S2S"),

@@ -147,7 +147,7 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     } else {
       // Table walks and CD fetches are stage-2 reads; S2PTW forbids Device there (§2.1 S2PTW).
       if (!canRead) return fail("F_PERMISSION", `stage 2 does not permit reading ${purpose.label} (S2AP)`, level, true);
-      if (r.ptw && decodeS2MemAttr(memAttr).device >= 0) {
+      if (r.ptw && decodeS2MemAttr(memAttr, r.fwb).device >= 0) {
         return fail("F_PERMISSION", `${purpose.label} is mapped as Device at stage 2 and S2PTW is 1`, level, true);
       }
     }

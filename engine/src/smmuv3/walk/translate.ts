@@ -210,8 +210,9 @@ function run(w: Walk): WalkResult {
   }
   const pa = stage2Translate(w, leaf.out, { cls: "IN", label: "the output IPA" });
   if (pa < 0) return faultResult(w);
-  const s2Type = decodeS2MemAttr(w.s2MemAttr);
-  const type = combineTypes(s1Type, s2Type);
+  const fwb = w.s2!.fwb;
+  const s2Type = decodeS2MemAttr(w.s2MemAttr, fwb);
+  const type = combineTypes(s1Type, s2Type, fwb ? w.s2MemAttr : undefined);
   const sh =
     type.device >= 0 || (type.inner === 0 && type.outer === 0)
       ? "outer"
@@ -270,7 +271,7 @@ function stage1Bypassed(w: Walk, s2On: boolean): WalkResult {
   }
   const pa = stage2Translate(w, input, { cls: "IN", label: "the input IPA" });
   if (pa < 0) return faultResult(w);
-  const s2Type = decodeS2MemAttr(w.s2MemAttr);
+  const s2Type = decodeS2MemAttr(w.s2MemAttr, w.s2!.fwb);
   return {
     outcome: "translated",
     pa,
@@ -440,6 +441,7 @@ function setupStage2(w: Walk, ste: Uint32Array): boolean {
     ha,
     hd,
     ptw: nested && small(ste, STE_F.S2PTW) === 1,
+    fwb: profile.FWB === 1 && small(ste, STE_F.S2FWB) === 1,
     record: small(ste, STE_F.S2R) === 1,
     stall: small(ste, STE_F.S2S) === 1 && profile.STALL_MODEL !== 1,
     layout: descriptorLayout(2, granule, wide, s2ds),
