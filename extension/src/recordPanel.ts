@@ -1,6 +1,7 @@
 // "IOMMU Lens: Show Decoded Record": asks the language server for the record under the cursor
-// (iommuLens/decodeAt) and shows it in a webview panel. The panel (webview/src/panels/record.ts)
-// only renders the typed message it receives; one panel is reused.
+// (iommuLens/decodeAt) and shows it in a webview panel; while open, the panel follows the cursor
+// onto other records. The panel (webview/src/panels/record.ts) only renders the typed message it
+// receives; one panel is reused.
 
 import * as vscode from "vscode";
 import { type LanguageClient } from "vscode-languageclient/node";
@@ -59,7 +60,34 @@ export function registerRecordPanel(
 
   // the editor context menu offers the command in the languages the server decodes
   void vscode.commands.executeCommand("setContext", "iommuLens.recordLanguages", [...DOCUMENT_LANGUAGES]);
+  const decodeAt = (editor: vscode.TextEditor): Promise<DecodeAtResult> => {
+    const params: DecodeAtParams = {
+      textDocument: { uri: editor.document.uri.toString() },
+      position: { line: editor.selection.active.line, character: editor.selection.active.character },
+    };
+    return client.sendRequest<DecodeAtResult>(DECODE_AT_METHOD, params);
+  };
+
+  // While the panel is open it follows the cursor onto other records (and keeps showing the last
+  // one while the cursor is elsewhere, so it does not flicker).
+  let shown: string | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const follow = (e: vscode.TextEditorSelectionChangeEvent): void => {
+    if (!panel || !(DOCUMENT_LANGUAGES as readonly string[]).includes(e.textEditor.document.languageId)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      void decodeAt(e.textEditor).then((record) => {
+        const key = record ? `${record.uri}:${record.startLine}` : undefined;
+        if (record && key !== shown) {
+          shown = key;
+          post({ type: "showRecord", record, message: "" });
+        }
+      });
+    }, 150);
+  };
+
   context.subscriptions.push(
+    vscode.window.onDidChangeTextEditorSelection(follow),
     vscode.commands.registerCommand(COMMAND_SHOW_DECODED_RECORD, async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
@@ -68,14 +96,11 @@ export function registerRecordPanel(
         );
         return;
       }
-      const params: DecodeAtParams = {
-        textDocument: { uri: editor.document.uri.toString() },
-        position: { line: editor.selection.active.line, character: editor.selection.active.character },
-      };
-      const record = await client.sendRequest<DecodeAtResult>(DECODE_AT_METHOD, params);
-      const where = `line ${params.position.line + 1} of ${vscode.workspace.asRelativePath(editor.document.uri)}`;
+      const record = await decodeAt(editor);
+      const where = `line ${editor.selection.active.line + 1} of ${vscode.workspace.asRelativePath(editor.document.uri)}`;
       output.appendLine(record ? `showing ${record.name} at ${where}` : `no IOMMU record at ${where}`);
       open();
+      shown = record ? `${record.uri}:${record.startLine}` : undefined;
       post({ type: "showRecord", record, message: record ? "" : `No IOMMU record at ${where}.` });
     }),
   );

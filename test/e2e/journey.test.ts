@@ -102,6 +102,7 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     const title = frame.locator("#title");
     await title.waitFor();
     assert.match(await title.innerText(), /^C_BAD_STE/);
+    assert.equal(await frame.locator("#source").innerText(), "quickstart.iommu, line 30");
     const rows = frame.locator("vscode-table-body vscode-table-row");
     await rows.first().waitFor();
     const table: string[][] = [];
@@ -130,6 +131,14 @@ describe("journey: quick start in a real VS Code", { skip: missing ?? false }, (
     const text = await wb.hoverText(wb.line("0x0000100800000080"), "C_BAD_STE");
     assert.match(text, /StreamID\s+dword0\[63:32\]\s+0x7d11/);
     assert.match(text, /dword1\.\.3 are not defined for C_BAD_STE/);
+  });
+
+  step("the open record panel follows the cursor onto the log's record", async () => {
+    await wb.page.mouse.move(5, 5);
+    await wb.line("0x00000000fe040000").click();
+    const source = wb.webview().locator("#source");
+    await source.filter({ hasText: "host-dmesg.log, lines 2-6" }).waitFor();
+    assert.equal(await wb.webview().locator("#title").innerText(), "C_BAD_STE SMMUv3 event 0x4");
   });
 
   step("the output channel logged activation and the language server start", () => {

@@ -110,6 +110,7 @@ describe("record panel webview in chromium", { skip: missing ?? false }, () => {
     await page.locator("#title").waitFor();
     assert.equal(await page.locator("#title").innerText(), "C_BAD_STE SMMUv3 event 0x4");
     assert.equal(await page.locator("#summary").innerText(), RECORD.summary);
+    assert.equal(await page.locator("#source").innerText(), "dmesg.log, lines 2-6");
     const rows = page.locator("vscode-table-body vscode-table-row");
     assert.equal(await rows.count(), 3);
     const cells: string[][] = [];

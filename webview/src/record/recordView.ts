@@ -35,7 +35,11 @@ export class IommuRecordView extends LitElement {
       font-weight: normal;
     }
     .summary {
-      margin: 0.3em 0 1em;
+      margin: 0.3em 0 0.2em;
+    }
+    .source {
+      color: var(--vscode-descriptionForeground);
+      margin: 0 0 1em;
     }
     h2 {
       font-size: 1.1em;
@@ -69,6 +73,7 @@ export class IommuRecordView extends LitElement {
     return html`
       <h1 id="title">${r.name} <span class="kind">SMMUv3 ${r.kind} ${r.id}</span></h1>
       <p class="summary" id="summary">${r.summary}</p>
+      <p class="source" id="source">${where(r)}</p>
       <vscode-table id="fields" zebra bordered-rows .columns=${["24%", "24%", "22%", "30%"]}>
         <vscode-table-header slot="header">
           <vscode-table-header-cell>Field</vscode-table-header-cell>
@@ -114,6 +119,19 @@ export class IommuRecordView extends LitElement {
       <p><code id="raw">${r.raw.join(" ")}</code></p>
     `;
   }
+}
+
+/** `dmesg.log, lines 2-6`: where the record was found (the file name is the URI's last segment). */
+function where(r: RecordView): string {
+  const last = r.uri.replace(/[?#].*$/, "").replace(/^.*\//, "");
+  let file = last;
+  try {
+    file = decodeURIComponent(last);
+  } catch {
+    // a malformed escape: show the name as it is
+  }
+  const lines = r.endLine > r.startLine ? `lines ${r.startLine + 1}-${r.endLine + 1}` : `line ${r.startLine + 1}`;
+  return `${file}, ${lines}`;
 }
 
 customElements.define("iommu-record-view", IommuRecordView);
