@@ -97,3 +97,13 @@ test("STRW 0b10 (IDR0.Hyp): the walker and the CD linter agree on the StreamWorl
   assert.equal(noTtb1.fault?.event, "F_TRANSLATION");
   assert.equal(noTtb1.fault?.level, 0);
 });
+
+test("NS-EL2 (STRW 0b10, CR2.E2H 0): EPD0 is IGNORED, the TTB0 walk goes on", () => {
+  // Reference §2.2: in the any-EL2 StreamWorld EPD0/EPD1 are IGNORED (effective 0), and R1's CD
+  // linter judges TTB0 as enabled; the walk must not stop at EPD0.
+  const w = s1({ EPD0: 1 }, { STRW: 2 }, { Hyp: 1 });
+  w.t0.map(0x1000, 0x9_0000_0000, 3);
+  const r = translate({ ...w.setup, e2h: false }, request(0x1abc));
+  assert.equal(r.fault?.reason, undefined);
+  assert.equal(r.pa, 0x9_0000_0abc);
+});

@@ -122,7 +122,7 @@ export function cdGuard(
     return "CD-03: CD.A is 0 but IDR0.TERM_MODEL requires aborts";
   if (profile.STALL_MODEL === 1 && s) return "CD-04: CD.S is 1 but the SMMU cannot stall (STALL_MODEL 0b01)";
   if (profile.STALL_MODEL === 2 && !s) return "CD-05: CD.S is 0 but stalls are forced (STALL_MODEL 0b10)";
-  const epd0 = small(cd, CD_F.EPD0) === 1;
+  const epd0 = twoRanges && small(cd, CD_F.EPD0) === 1; // IGNORED in single-range NS-EL2 (§2.2)
   const epd1 = !twoRanges || small(cd, CD_F.EPD1) === 1;
   if (!(epd0 && epd1) && endianIllegal(profile, small(cd, CD_F.ENDI) === 1)) {
     return `CD-06: ENDI ${small(cd, CD_F.ENDI)} is not allowed by IDR0.TTENDIAN ${profile.TTENDIAN}`;

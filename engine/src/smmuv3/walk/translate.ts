@@ -521,7 +521,8 @@ function setupStage1(w: Walk, cd: Uint32Array, singlePrivilege: boolean): boolea
   const which = useTtb1 ? 1 : 0;
   const tbi = small(cd, useTtb1 ? CD_F.TBI1 : CD_F.TBI0) === 1 && !(singlePrivilege && useTtb1);
   const txsz = small(cd, useTtb1 ? CD_F.T1SZ : CD_F.T0SZ);
-  const epd = small(cd, useTtb1 ? CD_F.EPD1 : CD_F.EPD0) === 1;
+  // EPD0/EPD1 are IGNORED (effective 0) in the single-range NS-EL2 StreamWorld (reference §2.2).
+  const epd = !singlePrivilege && small(cd, useTtb1 ? CD_F.EPD1 : CD_F.EPD0) === 1;
   const record = small(cd, CD_F.R) === 1;
   const stall = small(cd, CD_F.S) === 1 && profile.STALL_MODEL !== 1;
   // The input checks (range, EPDx, E0PDx) fault before any descriptor is read: Arm reports them
