@@ -26,7 +26,7 @@ function small(spec: StructSpec, words: ArrayLike<number>, name: string): number
 /** How many descriptors the access-flag scans of R1's checks may read per structure. */
 const SCAN_BUDGET = 4096;
 /** And per memory image in all: a big description must not spend its lint time re-reading tables. */
-const TOTAL_SCAN_BUDGET = 200_000;
+const TOTAL_SCAN_BUDGET = 50_000;
 const scanned = new WeakMap<MemoryImage, { reads: number }>();
 
 function reader(memory: MemoryImage | undefined): ((addr: number) => U64 | undefined) | undefined {

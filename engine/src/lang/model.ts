@@ -250,6 +250,55 @@ export function buildModel(parse: ParseResult, options: LangBuildOptions = {}): 
   }
 }
 
+// `map` attributes (docs/language.md §5): flags, and words naming AP / S2AP / SH encodings
+const ONE: U64 = Object.freeze({ lo: 1, hi: 0 });
+// (Maps, not object literals: an attribute named `constructor` must not find Object's)
+const S1_FLAG_ATTRS: ReadonlyMap<string, string> = new Map([
+  ["af", "AF"],
+  ["contiguous", "Contiguous"],
+  ["dbm", "DBM"],
+  ["ng", "nG"],
+  ["pxn", "PXN"],
+  ["uxn", "UXN"],
+  ["xn", "UXN"],
+  ["ns", "NS"],
+]);
+const S2_FLAG_ATTRS: ReadonlyMap<string, string> = new Map([
+  ["af", "AF"],
+  ["contiguous", "Contiguous"],
+  ["dbm", "DBM"],
+]);
+interface NamedAttr {
+  readonly field: string;
+  readonly values: ReadonlyMap<string, number>;
+}
+const AP_NAMES: NamedAttr = {
+  field: "AP",
+  values: new Map([
+    ["rw", 1],
+    ["ro", 3],
+    ["priv-rw", 0],
+    ["priv-ro", 2],
+  ]),
+};
+const S2AP_NAMES: NamedAttr = {
+  field: "S2AP",
+  values: new Map([
+    ["none", 0],
+    ["ro", 1],
+    ["wo", 2],
+    ["rw", 3],
+  ]),
+};
+const SH_NAMES: NamedAttr = {
+  field: "SH",
+  values: new Map([
+    ["nsh", 0],
+    ["osh", 2],
+    ["ish", 3],
+  ]),
+};
+
 /** Labels may name labels; a longer chain than this is refused (bounded recursion). */
 const MAX_LABEL_DEPTH = 200;
 
@@ -1589,32 +1638,28 @@ class Builder {
     const out = new Map<string, U64>();
     const fields = lowerMap(page);
     for (const a of m.node.attrs) {
-      const span = spanOf(file, a.range);
       const word = a.value?.kind === "ident" ? a.value.lower : undefined;
       const num = a.value?.kind === "number" ? u64ToNumber(a.value.value) : undefined;
-      const bad = (msg: string): void => this.diag("LANG-VALUE-RANGE", "error", msg, span);
-      const flag = (field: string): void => {
-        if (a.value !== undefined) return bad(`${a.name.text} takes no value`);
-        out.set(field, { lo: 1, hi: 0 });
-      };
-      const named = (field: string, names: Readonly<Record<string, number>>, max: number): void => {
-        const v = word !== undefined ? names[word] : num;
-        if (v === undefined || v > max)
-          return bad(`${a.name.text} takes ${Object.keys(names).join(", ")} or 0..${max}`);
-        out.set(field, { lo: v, hi: 0 });
-      };
+      const bad = (msg: string): void => this.diag("LANG-VALUE-RANGE", "error", msg, spanOf(file, a.range));
       const k = a.name.lower;
-      if (stage === 1 && k === "ap") named("AP", { rw: 1, ro: 3, "priv-rw": 0, "priv-ro": 2 }, 3);
-      else if (stage === 2 && k === "s2ap") named("S2AP", { none: 0, ro: 1, wo: 2, rw: 3 }, 3);
-      else if (k === "sh") named("SH", { nsh: 0, osh: 2, ish: 3 }, 3);
-      else if (k === "af") flag("AF");
-      else if (k === "contiguous") flag("Contiguous");
-      else if (k === "dbm") flag("DBM");
-      else if (stage === 1 && k === "ng") flag("nG");
-      else if (stage === 1 && k === "pxn") flag("PXN");
-      else if (stage === 1 && (k === "uxn" || k === "xn")) flag("UXN");
-      else if (stage === 1 && k === "ns") flag("NS");
-      else if (stage === 1 && k === "attrindx" && num !== undefined && num < 8) out.set("AttrIndx", { lo: num, hi: 0 });
+      const flagField = (stage === 1 ? S1_FLAG_ATTRS : S2_FLAG_ATTRS).get(k);
+      const named =
+        k === "sh"
+          ? SH_NAMES
+          : stage === 1 && k === "ap"
+            ? AP_NAMES
+            : stage === 2 && k === "s2ap"
+              ? S2AP_NAMES
+              : undefined;
+      if (flagField !== undefined) {
+        if (a.value !== undefined) bad(`${a.name.text} takes no value`);
+        else out.set(flagField, ONE);
+      } else if (named) {
+        const v = word !== undefined ? named.values.get(word) : num;
+        if (v === undefined || v > 3) bad(`${a.name.text} takes ${[...named.values.keys()].join(", ")} or 0..3`);
+        else out.set(named.field, { lo: v, hi: 0 });
+      } else if (stage === 1 && k === "attrindx" && num !== undefined && num < 8)
+        out.set("AttrIndx", { lo: num, hi: 0 });
       else if (stage === 2 && k === "memattr" && num !== undefined && num < 16) out.set("MemAttr", { lo: num, hi: 0 });
       else if (stage === 2 && k === "xn") {
         if (a.value === undefined) out.set("XN", { lo: 2, hi: 0 });

@@ -292,3 +292,22 @@ test("a long chain of labels neither overflows the stack nor throws", () => {
   assert.ok(r.diagnostics.every((d) => d.code === "LANG-UNDEFINED-LABEL"));
   assert.equal(r.labels.get("l10")?.addr, 0x1000 + 80);
 });
+
+test("names that are Object.prototype members are just unknown names", () => {
+  const m = build(
+    "pagetable t stage1 granule 4k @0x1000_0000 {\n map 0 size 4K -> 0x2000 constructor ap toString sh __proto__\n}\n" +
+      "ste 1 { config bypass; constructor 1; toString 2 }\nsmmu { constructor 1 }\nlabel constructor @0x3000\nmemory @constructor { 1 }\n",
+  );
+  assert.deepEqual(
+    m.diagnostics.map((d) => d.code),
+    [
+      "LANG-UNKNOWN-FIELD",
+      "LANG-UNKNOWN-ATTRIBUTE",
+      "LANG-VALUE-RANGE",
+      "LANG-VALUE-RANGE",
+      "LANG-UNKNOWN-FIELD",
+      "LANG-UNKNOWN-FIELD",
+    ],
+  );
+  assert.equal(m.labels.get("constructor")?.addr, 0x3000);
+});
