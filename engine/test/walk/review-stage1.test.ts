@@ -6,7 +6,13 @@ import assert from "node:assert/strict";
 import { MemoryImage } from "../../src/memory/image";
 import { u64 } from "../../src/bits/u64";
 import type { SmmuProfile } from "../../src/smmuv3/profile";
-import { type TranslationRequest, type TranslationSetup, type WalkResult, translate } from "../../src/smmuv3/walk";
+import {
+  type TranslationRequest,
+  type TranslationSetup,
+  type WalkResult,
+  enumerateAddressSpace,
+  translate,
+} from "../../src/smmuv3/walk";
 import { Tables, type Values, cdWords, linearSetup, profile, recordHex, request, steWords, writeWords } from "./tables";
 
 const CD_ADDR = 0x20000;
@@ -106,4 +112,10 @@ test("NS-EL2 (STRW 0b10, CR2.E2H 0): EPD0 is IGNORED, the TTB0 walk goes on", ()
   const r = translate({ ...w.setup, e2h: false }, request(0x1abc));
   assert.equal(r.fault?.reason, undefined);
   assert.equal(r.pa, 0x9_0000_0abc);
+  // The address-space map agrees: the one page of TTB0 is listed.
+  const map = enumerateAddressSpace({ ...w.setup, e2h: false }, 0x11);
+  assert.deepEqual(
+    map.mappings.map((m) => [m.iovaNumber, m.size, m.pa]),
+    [[0x1000, 0x1000, 0x9_0000_0000]],
+  );
 });

@@ -622,7 +622,8 @@ function enumerate(w: Walk, limits: AddressSpaceLimits): AddressSpaceMap {
   const cd = w.cdWords!;
   const halves: (0 | 1)[] = c.singlePrivilege ? [0] : [0, 1];
   for (const which of halves) {
-    if (small(cd, which === 0 ? CD_F.EPD0 : CD_F.EPD1) === 1) continue;
+    // EPDx disables a half, except in the single-range NS-EL2 StreamWorld where it is IGNORED (§2.2).
+    if (!c.singlePrivilege && small(cd, which === 0 ? CD_F.EPD0 : CD_F.EPD1) === 1) continue;
     const regime = stage1RegimeFor(w, cd, which, c.singlePrivilege);
     if (typeof regime === "string") {
       e.problem(`TTB${which}: ${regime}`);
