@@ -1,8 +1,13 @@
 // Path arithmetic for `include` (docs/language.md §9), without Node: POSIX-style joins and
 // normalisation, and the workspace-root containment check that refuses `..` escapes.
 
+/** A URI's `scheme://authority` part (`file://`, `vscode-vfs://github`), kept out of normalisation. */
+const URI_PREFIX = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/]*)(\/.*)?$/;
+
 /** The directory part of a path (`a/b/c.iommu` → `a/b`; `c.iommu` → ``). */
 export function langDirname(path: string): string {
+  const uri = URI_PREFIX.exec(path);
+  if (uri) return uri[1]! + langDirname(uri[2] ?? "/");
   const p = path.replace(/\\/g, "/");
   const k = p.lastIndexOf("/");
   if (k < 0) return "";
@@ -10,8 +15,13 @@ export function langDirname(path: string): string {
   return p.slice(0, k);
 }
 
-/** Normalises `.` and `..` segments; keeps a leading `/`. `..` above the start is kept. */
+/**
+ * Normalises `.` and `..` segments; keeps a leading `/`. `..` above the start is kept. URIs keep
+ * their `scheme://authority` and normalise their path (the language server names files by URI).
+ */
 export function langNormalize(path: string): string {
+  const uri = URI_PREFIX.exec(path);
+  if (uri) return uri[1]! + langNormalize(uri[2] ?? "/");
   const p = path.replace(/\\/g, "/");
   const absolute = p.startsWith("/");
   const out: string[] = [];
@@ -31,7 +41,10 @@ export function langNormalize(path: string): string {
 /** Resolves `relative` against the directory of `from` (an absolute `relative` stays as is). */
 export function langResolveInclude(from: string, relative: string): string {
   const r = relative.replace(/\\/g, "/");
-  if (r.startsWith("/")) return langNormalize(r);
+  if (r.startsWith("/")) {
+    const uri = URI_PREFIX.exec(from);
+    return uri ? langNormalize(uri[1]! + r) : langNormalize(r);
+  }
   const dir = langDirname(from);
   return langNormalize(dir ? `${dir}/${r}` : r);
 }
