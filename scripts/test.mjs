@@ -54,8 +54,7 @@ if (!noBuild) {
 
 let files = given.length ? given : walk(out).sort();
 if (tier) files = files.filter((f) => tierOf(f) === tier);
-// e2e journeys last: they are the slowest and the least specific when they fail
-files.sort((a, b) => (tierOf(a) === "e2e") - (tierOf(b) === "e2e") || a.localeCompare(b));
+// (node's test runner orders the files itself, by path; each file is one process, one at a time)
 if (files.length === 0) {
   console.error("no test files found (did `tsc -b` run?)");
   process.exit(1);
