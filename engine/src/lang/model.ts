@@ -183,18 +183,30 @@ const LOWER_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec>>();
 
 const normalise = (s: string): string => s.toLowerCase().replace(/[^a-z0-9+]/g, "");
 
-/** The field value an identifier names (`nested`, `ssid0`, `linear`), from the table's `values`. */
+/** The field value an identifier names (`nested`, `stage1`, `linear`), from the table's `values`. */
 function enumValue(f: FieldSpec, word: string): number | undefined {
   if (!f.values) return undefined;
-  const w = normalise(word);
-  let firstWordMatch: number | undefined;
-  for (const [k, name] of Object.entries(f.values)) {
-    if (normalise(name) === w) return Number(k);
-    const first = normalise(name.split(/[\s,(]/)[0] ?? "");
-    if (first === w && firstWordMatch === undefined && !/^reserved/i.test(name)) firstWordMatch = Number(k);
-  }
-  return firstWordMatch;
+  return enumNames(f).get(normalise(word));
 }
+
+/**
+ * Normalised value names of a field → value, built once per field: the whole name first, then
+ * (where no whole name claims it) the first word of a non-Reserved name.
+ */
+function enumNames(f: FieldSpec): Map<string, number> {
+  let names = ENUM_NAMES.get(f);
+  if (names) return names;
+  names = new Map();
+  const entries = Object.entries(f.values ?? {});
+  for (const [k, name] of entries) if (!names.has(normalise(name))) names.set(normalise(name), Number(k));
+  for (const [k, name] of entries) {
+    const first = normalise(name.split(/[\s,(]/)[0] ?? "");
+    if (first && !names.has(first) && !/^reserved/i.test(name)) names.set(first, Number(k));
+  }
+  ENUM_NAMES.set(f, names);
+  return names;
+}
+const ENUM_NAMES = new WeakMap<FieldSpec, Map<string, number>>();
 
 /** A number written as a size or bit count that names an enumerated value (`4k` → "4KB", `44` → "44-bit"). */
 function enumFromNumber(f: FieldSpec, n: NumberLit): number | undefined {
