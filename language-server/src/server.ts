@@ -15,7 +15,7 @@ import { RecordIndex } from "./records/recordIndex";
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const records = new RecordIndex();
+const records = new RecordIndex((message) => connection.console.error(message));
 
 connection.onInitialize(() => ({
   capabilities: {

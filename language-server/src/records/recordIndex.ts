@@ -17,11 +17,20 @@ interface Entry {
 export class RecordIndex {
   private readonly byUri = new Map<string, Entry>();
 
+  /** @param report where an engine failure is said (the server's log); the document then has no records */
+  constructor(private readonly report: (message: string) => void = () => {}) {}
+
   /** Every record in the document, in document order. */
   all(doc: TextDocument): readonly RecordView[] {
     const cached = this.byUri.get(doc.uri);
     if (cached && cached.version === doc.version) return cached.views;
-    const views = findRecordViews(doc.getText(), doc.uri, doc.languageId);
+    let views: RecordView[] = [];
+    try {
+      views = findRecordViews(doc.getText(), doc.uri, doc.languageId);
+    } catch (e: unknown) {
+      // the engine promises never to throw; if it does, one document loses hover, not the server
+      this.report(`IOMMU Lens: decoding ${doc.uri} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
     this.byUri.set(doc.uri, { version: doc.version, views });
     return views;
   }
