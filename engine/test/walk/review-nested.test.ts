@@ -73,6 +73,9 @@ test("HTTU AF update in a nested walk: the stage-1 permission check comes before
   assert.equal(r.fault?.level, 3);
   // DW1: PnU (bit 33) | CLASS=IN (2 << 40); RnW 0 (write), S2 0. DW3: IPA UNKNOWN, written 0.
   assert.deepEqual(recordHex(r.fault?.record), ["0x1100000013", "0x20200000000", "0x123456789abc", "0x0"]);
+  // DDI 0487 leaves an AF update on a Permission-faulting access CONSTRAINED UNPREDICTABLE: the
+  // reason names the other possible outcome.
+  assert.match(r.fault?.reason ?? "", /CLASS=TT/);
 
   // The same read is allowed by stage 1, so the AF update is made and needs stage-2 write
   // permission on the table page: F_PERMISSION S2=1 CLASS=TT TTRnW=0, IPA = the L3 descriptor's

@@ -250,9 +250,15 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
         : w.instr
           ? `${privileged ? "privileged" : "unprivileged"} instruction fetch`
           : `${privileged ? "privileged" : "unprivileged"} ${w.write ? "write" : "read"}`;
+      // Arm DDI 0487 leaves an AF update on a Permission-faulting access CONSTRAINED UNPREDICTABLE
+      // (AArch64.SettingAccessFlagPermitted); the walker makes none (reference §1.4) and says so.
+      const afNote =
+        afClear && r.ha && !descPageWritable
+          ? "; an SMMU that still sets AF here would instead report the stage-2 F_PERMISSION CLASS=TT of that write"
+          : "";
       return fail(
         "F_PERMISSION",
-        `stage-1 permissions (AP ${ap}, APTable ${apTable}) do not allow this ${what}`,
+        `stage-1 permissions (AP ${ap}, APTable ${apTable}) do not allow this ${what}${afNote}`,
         level,
       );
     }
