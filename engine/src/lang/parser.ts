@@ -799,8 +799,6 @@ function shapeExpect(s: RawStmt, keyword: IdentLit, range: LangRange, report: Re
     if (c.peekWord() === "unprivileged") {
       c.next();
       unprivileged = true;
-    } else if (c.peekWord() === "privileged") {
-      c.next();
     }
     const arrow = c.next();
     if (!arrow || arrow.kind !== "arrow") c.fail("expected -> and the expected result", arrow);
