@@ -54,6 +54,7 @@ test("translate: human output names the fault", async () => {
     EXAMPLES,
   );
   assert.equal(r.code, 0);
+  assert.match(r.out, /^nested-vfio-second-run.iommu: sid 0x7d11 iova 0xfe040000 read\n/);
   assert.match(r.out, /fault {5}C_BAD_STE \(0x4\)/);
 });
 

@@ -87,7 +87,8 @@ export async function translateVerb(args: readonly string[], io: CliIo): Promise
     io.out(JSON.stringify(out) + "\n");
   } else {
     const record = result.fault?.recorded ? result.fault.record : undefined;
-    io.out(formatResult(out, request, trace, record ? decodeEvent(record).summary : undefined));
+    const id = positionals[0]!.replace(/^.*[\\/]/, "");
+    io.out(formatResult({ ...out, id }, request, trace, record ? decodeEvent(record).summary : undefined));
   }
   // the walk ran; a description with errors is still a failure of the input
   return errors.length > 0 ? EXIT_FAILED : EXIT_OK;
