@@ -509,3 +509,14 @@ test("a record cut by the end of the text", () => {
     { line: 1, message: "dwords 1..3 of 4 are missing (the record is cut at line 3)" },
   ]);
 });
+
+test("at most 8 records in progress: the oldest is given up, with a problem, when a ninth starts", () => {
+  const lines = Array.from({ length: 10 }, (_, i) => `arm-smmu-v3 smmu${i}: event 0x04 received:`);
+  const { records } = scanRaw(lines.join("\n") + "\n");
+  assert.equal(records.length, 10);
+  assert.deepEqual(records.map((r) => [r.startLine, r.problems.map((p) => p.message)]).slice(0, 3), [
+    [0, ["more than 8 records interleaved: given up", "dwords 0..3 of 4 are missing (the record is cut after line 1)"]],
+    [1, ["more than 8 records interleaved: given up", "dwords 0..3 of 4 are missing (the record is cut after line 2)"]],
+    [2, ["dwords 0..3 of 4 are missing (the record is cut after line 3)"]],
+  ]);
+});
