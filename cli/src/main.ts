@@ -50,6 +50,13 @@ declare const __VERSION__: string | undefined;
 const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "dev";
 
 if (require.main === module) {
+  // A reader that stops early (`iommu-lens decode big.log | head`) closes our stdout: that is the
+  // reader's choice, not an error. Stop quietly with success instead of printing EPIPE.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    process.stderr.write(`iommu-lens: cannot write output: ${e.message}\n`);
+    process.exit(EXIT_USAGE);
+  });
   const io: CliIo = {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
