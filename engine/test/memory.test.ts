@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MemoryImage } from "../src/memory/image";
 import { span } from "../src/source";
+import fc from "fast-check";
 
 test("undefined words read as zero; defined words read back with their provenance", () => {
   const m = new MemoryImage();
@@ -67,4 +68,52 @@ test("the version changes with every change and only then", () => {
   const v2 = m.version;
   m.addAbort({ addr: 0, size: 8 });
   assert.notEqual(m.version, v2);
+});
+
+test("matches a plain map model for random define/store sequences (slab growth, shared provenance)", () => {
+  fc.assert(
+    fc.property(
+      fc.array(
+        fc.record({
+          store: fc.boolean(),
+          // clustered and far-apart addresses: many chunks, forcing the slabs to grow
+          addr: fc.oneof(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 2 ** 30 })).map((k) => k * 8),
+          lo: fc.integer({ min: 0, max: 3 }),
+          hi: fc.constantFrom(0, 0xffffffff),
+          prov: fc.integer({ min: -1, max: 3 }),
+        }),
+        { maxLength: 400 },
+      ),
+      (ops) => {
+        const provs = [0, 1, 2, 3].map((i) => ({ ...span("p.iommu", i, 0, i, 1), what: `p${i}` }));
+        const m = new MemoryImage();
+        const ref = new Map<number, { lo: number; hi: number; prov: object | undefined }>();
+        for (const op of ops) {
+          const prov = op.prov < 0 ? undefined : provs[op.prov];
+          const prev = ref.get(op.addr);
+          const r = op.store ? m.store(op.addr, op.lo, op.hi, prov) : m.define(op.addr, op.lo, op.hi, prov);
+          if (op.store || !prev) ref.set(op.addr, { lo: op.lo, hi: op.hi, prov: prov ?? prev?.prov });
+          else if (prev.lo !== op.lo || prev.hi !== op.hi) {
+            assert.equal(r.kind, "conflict");
+            assert.equal(r.kind === "conflict" && r.previousProvenance, prev.prov);
+          } else assert.deepEqual(r, { kind: "ok" });
+        }
+        assert.equal(m.size, ref.size);
+        const out = new Uint32Array(2);
+        for (const [addr, w] of ref) {
+          m.read64(addr, out);
+          assert.deepEqual([...out], [w.lo, w.hi]);
+          assert.equal(m.provenanceAt(addr), w.prov);
+          assert.equal(m.isDefined(addr), true);
+        }
+        const listed = [...m.words()];
+        assert.deepEqual(
+          listed.map((w) => w.addr),
+          [...ref.keys()].sort((a, b) => a - b),
+        );
+        for (const w of listed) assert.equal(w.provenance, ref.get(w.addr)!.prov);
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
