@@ -280,6 +280,98 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
   return { id, name: type.name, type, fields, problems, summary: summarise(type, fields, plan.index) };
 }
 
+/**
+ * Every field of one event record as numbers, filled in place by `decodeEventFields` (one object
+ * reused for a whole log: no allocation per record). Field i of the type (the same order and the
+ * same values as `decodeEvent(words).fields[i]`, Type excluded) has its value in
+ * `halves[2i]` (bits [31:0]) and `halves[2i + 1]` (bits [63:32]); addresses are addresses, as
+ * decodeEvent prints them. Text (hex, meanings, docs, summary) is left to `decodeEvent`, which
+ * printing and serialising call for the records they show.
+ */
+export class EventFieldValues {
+  /** DW0[7:0]. */
+  id = 0;
+  /** The id is an architected event type (fields filled); false: no fields. */
+  known = false;
+  /** Number of fields filled (`names.length`). */
+  count = 0;
+  /** The fields' names, in order (shared per type: do not modify). */
+  names: readonly string[] = [];
+  /** Value halves of field i at [2i, 2i + 1]. */
+  readonly halves = new Uint32Array(64);
+  /**
+   * decodeEvent would report at least one problem (unknown or IMPDEF id, fewer than 8 halves,
+   * a Reserved value, set bits the type does not define).
+   */
+  hasProblems = false;
+}
+
+const PLAN_NAMES: (readonly string[] | undefined)[] = PLANS.map((plan) =>
+  plan ? Object.freeze(plan.fields.map((f) => f.name)) : undefined,
+);
+
+/**
+ * Fully decodes one record's fields as numbers into `out` (no strings, no objects): the hot
+ * path of a log decode. Exactly the values decodeEvent prints (an equivalence test holds it to
+ * that). Missing halves read as zero; never throws.
+ */
+export function decodeEventFields(words: ArrayLike<number>, out: EventFieldValues): EventFieldValues {
+  const id = word(words, 0) & 0xff;
+  const plan = PLANS[id];
+  out.id = id;
+  const halves = out.halves;
+  let problems = words.length < 8;
+  if (!plan) {
+    out.known = false;
+    out.count = 0;
+    out.names = [];
+    out.hasProblems = true;
+    return out;
+  }
+  out.known = true;
+  out.count = plan.fields.length;
+  out.names = PLAN_NAMES[id]!;
+  for (let i = 0; i < plan.fields.length; i++) {
+    const p = plan.fields[i]!;
+    let lo: number;
+    let hi: number;
+    if (!p.wide) {
+      lo = ((word(words, p.index) >>> p.shiftInWord) & p.mask) >>> 0;
+      hi = 0;
+      if (p.reservedValues !== undefined && p.reservedValues.includes(lo)) problems = true;
+      if (p.mul !== 1) {
+        const v = lo * p.mul;
+        lo = v >>> 0;
+        hi = Math.floor(v / 0x1_0000_0000) >>> 0;
+      }
+    } else {
+      lo = p.shiftInWord === 0 ? word(words, p.index) : readCross(words, p.index, p.shiftInWord, 32);
+      if (p.width > 32) hi = readCross(words, p.index + 1, p.shiftInWord, p.width - 32);
+      else {
+        lo = (lo & p.mask) >>> 0;
+        hi = 0;
+      }
+      if (hi === 0 && p.reservedValues !== undefined && p.reservedValues.includes(lo)) problems = true;
+      if (p.inPlace) {
+        lo = (word(words, 2 * p.dword) & p.maskLo) >>> 0;
+        hi = (word(words, 2 * p.dword + 1) & p.maskHi) >>> 0;
+      }
+    }
+    halves[2 * i] = lo;
+    halves[2 * i + 1] = hi;
+  }
+  if (!problems) {
+    for (let k = 0; k < 8; k++) {
+      if ((word(words, k) & plan.reservedMask[k]!) !== 0) {
+        problems = true;
+        break;
+      }
+    }
+  }
+  out.hasProblems = problems;
+  return out;
+}
+
 const CLASS_PHRASE: Readonly<Record<string, string>> = {
   CD: "while fetching the CD (CLASS=CD)",
   TT: "while accessing a stage-1 translation table (CLASS=TT)",
