@@ -998,8 +998,10 @@ export class DumpParser {
       parseHexRun(s, a, b);
       addr = hexOutAddress();
       if (addr < 0) return this.addressRange(a - 2, b);
-      const close = s.indexOf("): ", b);
-      if (close < 0 || close >= end) return this.bad(i, end, "a devmem2 line without its value");
+      // `): ` within this line (indexOf could run past the line on every line: quadratic)
+      let close = b;
+      while (close < end && !(s.charCodeAt(close) === 41 && s.startsWith(": ", close + 1))) close++;
+      if (close >= end) return this.bad(i, end, "a devmem2 line without its value");
       v = close + 3;
       const digits = scanHex(s, v + 2, end) - v - 2;
       width = this.devmemTwo && this.devmemAddr === addr ? this.devmemWidth : digits > 8 ? 8 : 4;
@@ -1186,7 +1188,7 @@ export class DumpParser {
     let mem = 0;
     let sixteen = false;
     let lines = 0;
-    const re = /^[\s>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*) {2}(.*)$/gm;
+    const re = /^[ \t>+]*([0-9a-fA-F]+): ((?:[0-9a-fA-F]{8}|[0-9a-fA-F]{16})(?: [0-9a-fA-F]{8,16})*) {2}(.*)$/gm;
     let m: RegExpExecArray | null;
     let commandLE: boolean | undefined;
     const cmd = /xxd\b[^\n]*/.exec(text);
@@ -1239,7 +1241,7 @@ export class DumpParser {
   private decideOdRadix(text: string): void {
     const cmd = /(?:^|\s)od\b[^\n]*/.exec(text);
     if (cmd && /-A\s*[xdon]/.test(cmd[0])) return; // the command line sets it when met
-    const re = /^[\s>+]*([0-9a-fA-F]+)((?: [0-9a-fA-F]{2,16})+)\s*$/gm;
+    const re = /^[ \t>+]*([0-9a-fA-F]+)((?: [0-9a-fA-F]{2,16})+)[ \t]*$/gm;
     let prev: { off: string; bytes: number } | undefined;
     let m: RegExpExecArray | null;
     let lines = 0;

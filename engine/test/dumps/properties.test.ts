@@ -161,3 +161,21 @@ test("a `*` that would expand past maxElisionBytes is refused, not expanded", ()
     ["DUMP-ELISION-TOO-LARGE"],
   );
 });
+
+test("degenerate megabyte inputs finish in every format (no quadratic scans)", { timeout: 60_000 }, () => {
+  const inputs = [
+    "\n".repeat(1 << 20),
+    " \n".repeat(1 << 19),
+    "0: ".repeat(1 << 18),
+    "*\n".repeat(1 << 19),
+    "<b>".repeat(1 << 18),
+    "Value at address 0x1000 (\n".repeat(1 << 14),
+    "00000000: 00000000 00000000  \n".repeat(1 << 15),
+    "0".repeat(1 << 20),
+  ];
+  for (const text of inputs)
+    for (const format of [undefined, ...DUMP_FORMATS]) {
+      const r = importDump(text, { file: "big", base: 0, ...(format ? { format } : {}) });
+      assert.ok(r.problems.every((p) => p.code !== "DUMP-INTERNAL"));
+    }
+});
