@@ -1,0 +1,211 @@
+// The optimised scanner (engine/src/logscan/) against the reference copy of the scanner before the
+// throughput work (./reference/): on generated logs with noise, timestamps, device prefixes, mail
+// quoting, CRLF, interleaved sources, damaged characters and dropped lines, both find exactly the
+// same records (kind, form, line ranges, dwords, ranges, ids, names, fields, summaries, problems)
+// and the same standalone problems, whole and streamed in any chunking.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import fc from "fast-check";
+import { LogScanner, scanLog, type DecodedLogRecord, type LogProblem } from "../../src/index";
+import { scanLog as referenceScanLog } from "./reference/scan";
+import type { DecodedLogRecord as ReferenceRecord } from "./reference/types";
+
+function projectRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("project root not found above " + __dirname);
+    dir = up;
+  }
+  return dir;
+}
+const fixture = (name: string): string =>
+  readFileSync(join(projectRoot(), "engine/test/logscan/fixtures", name), "utf8");
+
+interface Snapshot {
+  records: unknown[];
+  problems: LogProblem[];
+  lineCount: number;
+}
+
+function plain(r: DecodedLogRecord | ReferenceRecord): unknown {
+  return { ...r, words: Array.from(r.words) };
+}
+
+function reference(text: string): Snapshot {
+  const r = referenceScanLog(text, "f");
+  return { records: r.records.map(plain), problems: r.problems, lineCount: r.lineCount };
+}
+
+function optimised(text: string): Snapshot {
+  const r = scanLog(text, "f");
+  return { records: r.records.map(plain), problems: r.problems, lineCount: r.lineCount };
+}
+
+/** The streaming scanner fed the text cut at the given offsets. */
+function optimisedStreamed(text: string, cuts: readonly number[]): Snapshot {
+  const records: unknown[] = [];
+  const problems: LogProblem[] = [];
+  const s = new LogScanner({ file: "f", onRecord: (r) => records.push(plain(r)), onProblem: (p) => problems.push(p) });
+  let from = 0;
+  for (const c of [...cuts].map((c) => Math.min(c, text.length)).sort((a, b) => a - b)) {
+    s.push(text.slice(from, c));
+    from = c;
+  }
+  s.push(text.slice(from));
+  s.end();
+  return { records, problems, lineCount: s.lineCount };
+}
+
+const hex16 = fc
+  .tuple(fc.nat({ max: 0xffff_ffff }), fc.nat({ max: 0xffff_ffff }))
+  .map(([hi, lo]) => hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0"));
+const eventId = fc.constantFrom(
+  "01",
+  "02",
+  "03",
+  "04",
+  "05",
+  "06",
+  "07",
+  "08",
+  "0a",
+  "10",
+  "11",
+  "12",
+  "13",
+  "7f",
+  "e3",
+);
+const dword0 = fc
+  .tuple(eventId, fc.nat({ max: 0xffff }), fc.nat({ max: 0xffff }))
+  .map(([id, sid, x]) => sid.toString(16).padStart(8, "0") + (x & 0xfff).toString(16).padStart(6, "0") + id);
+const stamp = fc.oneof(
+  fc.constant(""),
+  fc.nat({ max: 99999 }).map((n) => `[${(n / 1000).toFixed(6).padStart(12)}] `),
+  fc.constant("<3>[    5.000001] "),
+  fc.constant("Mar 25 11:35:01 host kernel: "),
+  fc.constant("[  +0.000003] "),
+);
+const device = fc.constantFrom(
+  "arm-smmu-v3 arm-smmu-v3.0.auto: ",
+  "arm-smmu-v3 arm-smmu-v3.2.auto: ",
+  "arm-smmu-v3: ",
+  "",
+);
+const quote = fc.constantFrom("", "", "", "> ", "> > ", ">>");
+const noise = fc.constantFrom(
+  "nvme nvme0: I/O 12 QID 3 timeout, reset controller",
+  "pcieport 0000:00:01.0: AER: Corrected error received: 0000:01:00.0",
+  "EXT4-fs (nvme0n1p2): mounted filesystem with ordered data mode. Quota mode: none.",
+  "usb 1-1: new high-speed USB device number 2 using xhci_hcd",
+  "random: crng init done 0x1234",
+  "",
+  "x",
+);
+const decodedLines = fc.constantFrom(
+  [
+    "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x11 ssid: 0 iova: 0x34bce504e21 ipa: 0",
+    'unpriv data read s1 "Input address caused fault" stag: 0',
+  ],
+  ["event: C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0"],
+  ["event: F_STE_FETCH client: 0000:00:02.0 sid: 0x3 ssid: 0x0 fetch_addr: 0x80000000"],
+  [
+    "event: F_PERMISSION client: x sid: 7 ssid: 0 iova: 0x1000 ipa: 0x0",
+    'priv inst write s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3',
+  ],
+);
+
+/** One block of lines: a record in one of the forms, or noise. */
+const block = fc.oneof(
+  fc
+    .tuple(quote, stamp, device, dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), fc.boolean(), decodedLines)
+    .map(([q, s, d, w0, ws, dec, lines]) => [
+      `${q}${s}${d}event 0x${w0.slice(-2)} received:`,
+      ...[w0, ...ws].map((w) => `${q}${s}${d}\t0x${w}`),
+      ...(dec ? lines.map((l) => `${q}${s}${d}${l}`) : []),
+    ]),
+  fc
+    .tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), fc.constantFrom(" ", ", ", "\t"))
+    .map(([w0, ws, sep]) => [[w0, ...ws].map((w) => "0x" + w.replace(/^0+(?=.)/, "")).join(sep)]),
+  fc.tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 4 })).map(([w0, ws]) => [w0, ...ws].map((w) => `0x${w}`)),
+  fc
+    .tuple(quote, stamp, device, fc.nat({ max: 3 }))
+    .map(([q, s, d, err]) => [
+      `${q}${s}${d}CMDQ error (cons 0x0${err}000022): ${["No error", "Illegal command", "Abort on command fetch", "Unknown"][err]}`,
+      `${q}${s}${d}${err === 2 ? "retrying command fetch" : "skipping command in error state:"}`,
+      `${q}${s}${d}\t0x0000000000000003`,
+      `${q}${s}${d}\t0x0000000000000000`,
+    ]),
+  fc.constantFrom(
+    ["smmuv3_record_event C_BAD_STE sid=0x7"],
+    ["smmuv3_record_event F_TRANSLATION sid=17"],
+    ["smmu_ptw_page_pte stage=1 level=3 iova=0x1000 base@=0x0 pte@=0x8 pte=0x4000000003 page address = 0x4000000000"],
+    ["smmu_ptw_invalid_pte stage=1 level=3 base@=0x41003000 pte@=0x41003ff8 offset=511 pte=0x0"],
+    ["12345@1700000000.123456:smmuv3_get_ste STE addr: 0x80001000"],
+    ["event: C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0"],
+  ),
+  fc.tuple(stamp, noise).map(([s, n]) => [s + n]),
+);
+
+/** Damage: replace a character, drop a line, swap two lines (interleaving), add a stray `\r`. */
+const damage = fc.array(fc.tuple(fc.nat(), fc.nat(4), fc.constantFrom("z", "0", " ", "x", ":", "\r", "é", "")), {
+  maxLength: 6,
+});
+
+const generatedLog = fc
+  .tuple(fc.array(block, { minLength: 1, maxLength: 25 }), damage, fc.boolean(), fc.boolean())
+  .map(([blocks, edits, crlf, trailing]) => {
+    const lines = blocks.flat();
+    for (const [at, op, ch] of edits) {
+      if (lines.length === 0) break;
+      const i = at % lines.length;
+      const l = lines[i]!;
+      if (op === 0 && l.length) lines[i] = l.slice(0, at % l.length) + ch + l.slice((at % l.length) + 1);
+      else if (op === 1) lines.splice(i, 1);
+      else if (op === 2 && i + 1 < lines.length) [lines[i], lines[i + 1]] = [lines[i + 1]!, l];
+      else if (op === 3) lines[i] = l + "\r";
+      else lines.splice(i, 0, l.slice(0, at % (l.length + 1)));
+    }
+    return lines.join(crlf ? "\r\n" : "\n") + (trailing ? "\n" : "");
+  });
+
+test("optimised and reference scanners find exactly the same records on generated logs", () => {
+  fc.assert(
+    fc.property(generatedLog, (text) => {
+      assert.deepEqual(optimised(text), reference(text));
+    }),
+    { numRuns: 200, interruptAfterTimeLimit: 30000 },
+  );
+});
+
+test("the streaming scanner in any chunking equals the reference", () => {
+  fc.assert(
+    fc.property(
+      generatedLog.chain((t) => fc.tuple(fc.constant(t), fc.array(fc.nat(t.length + 8), { maxLength: 12 }))),
+      ([text, cuts]) => {
+        assert.deepEqual(optimisedStreamed(text, cuts), reference(text));
+      },
+    ),
+    { numRuns: 150, interruptAfterTimeLimit: 30000 },
+  );
+});
+
+test("fixtures and odd text: same records as the reference", () => {
+  const texts = [
+    fixture("seed-000-c_bad_ste-thread.txt"),
+    "",
+    "\n",
+    "\r\n\r\n",
+    "0x1 0x2 0x3 0x4",
+    "é 0x1 0x2 0x3 0x4\r\n0x00007d1100000004\r\n0x0000100800000080\r\n0x00000000fe040000\r\n0x000000007e04c440",
+    "x".repeat(70000) + "\n0x1 0x2 0x3 0x4\n",
+    "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
+  ];
+  for (const t of texts) {
+    assert.deepEqual(optimised(t), reference(t));
+    assert.deepEqual(optimisedStreamed(t, [1, 7, 100, 5000]), reference(t));
+  }
+});

@@ -1,0 +1,904 @@
+// REFERENCE COPY (frozen at commit fcc0775) of the log scanner before the throughput work, kept
+// only so that engine/test/logscan/equivalence.test.ts can hold the optimised scanner in
+// engine/src/logscan/ to exactly the same records. Do not edit; do not import from src.
+// The log scanner's line state machine: fed one line at a time, it finds SMMUv3 records in any text
+// and reports each one, with its exact line ranges, when it is finished (or known to be cut).
+//
+// Forms understood (see types.ts `LogRecordForm`):
+// - Linux arm-smmu-v3 raw events: `event 0x%02x received:` then four `\t0x%016llx` lines, each
+//   with the same device prefix (arm_smmu_dump_raw_event); Linux >= v6.14 then prints the decoded
+//   lines of arm_smmu_dump_event: `event: %s client: %s sid: %#x ssid: %#x` (+ ` iova: %#llx ipa:
+//   %#llx` for F_TRANSLATION..F_PERMISSION, ` fetch_addr: %#llx` for the fetch faults), and for the
+//   translation faults a flags line `priv|unpriv inst|data read|write s1|s2 "<class>"[ ttd_read|
+//   ttd_write][ stall] stag: %#x` (SMMUv3 spec §1.6).
+// - Linux command-queue errors: `CMDQ error (cons 0x%08x): <text>`, then `skipping command in error
+//   state:` and the two command dwords (CERROR_ILL), or `retrying command fetch` (CERROR_ABT).
+// - Four bare hex dwords on one line or on four consecutive lines.
+// - QEMU traces: `smmuv3_record_event <TYPE> sid=<sid>` and the `smmu_ptw_*` walk steps.
+// Lines of other sources (another driver, another SMMU) may sit between a record's lines: a record
+// only takes lines with its own quote depth and device prefix. Memory is bounded: only records in
+// progress are kept (at most MAX_PENDING, each a few numbers and its dwords), never whole lines.
+
+import { PREFIX_DEPTH_UNIT, packedLogLinePrefix } from "./prefix";
+import { LogRecord } from "./record";
+import type {
+  CmdqErrorInfo,
+  FoundRecord,
+  KernelDecodedLines,
+  LogProblem,
+  LogRecordForm,
+  LogTextRange,
+  QemuTraceInfo,
+} from "./types";
+
+/** Where the machine delivers what it finds. */
+export interface LogScanSink {
+  record(record: FoundRecord): void;
+  problem(problem: LogProblem): void;
+}
+
+/** Lines longer than this are scanned in their first LOG_SCAN_MAX_LINE characters only. */
+export const LOG_SCAN_MAX_LINE = 65536;
+const MAX_PENDING = 8;
+/** Longest line the regular-expression recognisers look at (bounds their worst case). */
+const MAX_PATTERN_LINE = 4096;
+/** Lines of other sources tolerated between two lines of one record. */
+const DWORD_PATIENCE = 32;
+/** Lines waited for the optional decoded lines after the raw dwords. */
+const DECODED_PATIENCE = 4;
+
+type Phase = "dwords" | "decoded" | "flags" | "cmdq-next" | "vertical";
+
+interface PendingInit {
+  readonly kind: FoundRecord["kind"];
+  readonly form: LogRecordForm;
+  readonly startLine: number;
+  readonly quoteDepth: number;
+  readonly source: string;
+  readonly expected: number;
+  readonly problems: LogProblem[];
+  readonly phase: Phase;
+  readonly headerRange?: LogTextRange;
+  readonly headerId?: number;
+  readonly cmdq?: CmdqErrorInfo;
+}
+
+/** A record in progress (one class, so every instance has the same shape: a fast hot path). */
+class PendingRecord {
+  readonly kind: FoundRecord["kind"];
+  readonly form: LogRecordForm;
+  readonly startLine: number;
+  readonly quoteDepth: number;
+  readonly source: string;
+  readonly expected: number;
+  readonly words = new Uint32Array(8);
+  readonly ranges: (LogTextRange | undefined)[] = [undefined, undefined, undefined, undefined];
+  readonly problems: LogProblem[];
+  readonly headerRange: LogTextRange | undefined;
+  readonly headerId: number | undefined;
+  cmdq: CmdqErrorInfo | undefined;
+  decoded: KernelDecodedLinesBuilder | undefined = undefined;
+  phase: Phase;
+  /** Dword slots used (read, damaged or given up). */
+  slots = 0;
+  good = 0;
+  lastLine: number;
+  idle = 0;
+
+  /**
+   * The device part of the source (`arm-smmu-v3 arm-smmu-v3.2.auto:`) when the source holds more
+   * (a timestamp form the prefix parser does not know): lines then match on it instead.
+   */
+  readonly deviceKey: string;
+
+  constructor(init: PendingInit) {
+    this.deviceKey = deviceKeyOf(init.source);
+    this.kind = init.kind;
+    this.form = init.form;
+    this.startLine = init.startLine;
+    this.quoteDepth = init.quoteDepth;
+    this.source = init.source;
+    this.expected = init.expected;
+    this.problems = init.problems;
+    this.phase = init.phase;
+    this.headerRange = init.headerRange;
+    this.headerId = init.headerId;
+    this.cmdq = init.cmdq;
+    this.lastLine = init.startLine;
+  }
+}
+
+type KernelDecodedLinesBuilder = { -readonly [K in keyof KernelDecodedLines]: KernelDecodedLines[K] } & {
+  lines: number[];
+};
+
+const HEADER = /\bevent 0x([0-9a-fA-F]+) received:?\s*$/;
+/** A header with the dwords on the same line (a log re-wrapped by a mail client or a paste). */
+const INLINE_HEADER = /\bevent 0x([0-9a-fA-F]+) received:?\s+0[xX][0-9a-fA-F]/;
+const CMDQ_HEADER = /\bCMDQ error \(cons 0x([0-9a-fA-F]+)\): (.*?)\s*$/;
+const DECODED_EVENT =
+  /^event: (\S+) client: (.*?) sid: (0x[0-9a-fA-F]+|\d+) ssid: (0x[0-9a-fA-F]+|\d+)(?: iova: (0x[0-9a-fA-F]+|0) ipa: (0x[0-9a-fA-F]+|0)| fetch_addr: (0x[0-9a-fA-F]+|0))?\s*$/;
+const DECODED_FLAGS =
+  /^(priv|unpriv) (inst|data) (read|write) (s1|s2) "([^"]*)"( ttd_read| ttd_write)?( stall)? stag: (0x[0-9a-fA-F]+|0)\s*$/;
+const STANDALONE_DECODED = /(?:^|\s)event: (\S+) client: .* sid: /;
+/** QEMU hw/arm/trace-events points that carry a record, an address or a descriptor. */
+const QEMU_TRACE =
+  /^(?:\d+@\d+\.\d+:)?(smmuv3_record_event|smmu_ptw_[a-z_]+|smmu_get_pte|smmuv3_get_ste|smmuv3_get_cd|smmuv3_find_ste_2lvl|smmuv3_translate_(?:abort|disable|bypass|success)|smmuv3_cmdq_consume_error)\b[ :]*(.*?)\s*$/;
+/** `STE addr: 0x...` / `CD addr: 0x...` (smmuv3_get_ste / smmuv3_get_cd). */
+const TRACE_STRUCT_ADDRESS = /\b(STE|CD) addr: (0x[0-9a-fA-F]+)/;
+/** `Error on <cmd> command execution: <n>` (smmuv3_cmdq_consume_error). */
+const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
+const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
+const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
+const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
+const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
+
+function isBlankCode(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Parses a `%#x`-style number (`0` or `0x...`) or a decimal; undefined when it is neither. */
+function parseSmallNumber(text: string): number | undefined {
+  if (/^0[xX][0-9a-fA-F]{1,13}$/.test(text)) return parseInt(text.slice(2), 16);
+  if (/^\d{1,15}$/.test(text)) return parseInt(text, 10);
+  return undefined;
+}
+
+/** A contract-hex string for a printed hex number (`0` → `0x0`), or undefined if unreadable. */
+function normaliseHex(text: string): string | undefined {
+  if (text === "0") return "0x0";
+  if (!/^0[xX][0-9a-fA-F]{1,16}$/.test(text)) return undefined;
+  const digits = text
+    .slice(2)
+    .toLowerCase()
+    .replace(/^0+(?=.)/, "");
+  return "0x" + digits;
+}
+
+export class LogLineMachine {
+  private readonly pending: PendingRecord[] = [];
+  /** Finished records held back until no earlier-starting record is in progress (line order). */
+  private readonly ready: FoundRecord[] = [];
+
+  constructor(private readonly sink: LogScanSink) {}
+
+  /** Feeds one line (no line break; at most LOG_SCAN_MAX_LINE characters). */
+  line(text: string, lineNo: number): void {
+    const prefix = packedLogLinePrefix(text);
+    const depth = Math.floor(prefix / PREFIX_DEPTH_UNIT);
+    const bodyStart = prefix % PREFIX_DEPTH_UNIT;
+    let consumed = false;
+    if (this.pending.length !== 0) {
+      for (let i = 0; i < this.pending.length; i++) {
+        const p = this.pending[i]!;
+        let restStart = -1;
+        if (!consumed && p.quoteDepth === depth) {
+          if (startsWithSourceAt(text, bodyStart, p.source)) restStart = bodyStart + p.source.length;
+          else if (p.deviceKey.length !== 0) restStart = afterDeviceKey(text, bodyStart, p.deviceKey);
+        }
+        if (restStart < 0) {
+          p.idle++;
+          continue;
+        }
+        if (this.continueRecord(p, text, restStart, lineNo)) {
+          consumed = true;
+          p.idle = 0;
+          p.lastLine = lineNo;
+          if (this.isDone(p)) {
+            this.pending.splice(i, 1);
+            i--;
+            this.emit(p);
+          }
+        } else {
+          this.pending.splice(i, 1);
+          i--;
+          this.finish(p, lineNo);
+        }
+      }
+      this.expire(lineNo);
+    }
+    if (!consumed) this.detect(text, bodyStart === 0 ? text : text.slice(bodyStart), bodyStart, depth, lineNo);
+    if (this.ready.length !== 0) this.flushReady();
+  }
+
+  /** Hands out finished records in the order of their first line. */
+  private flushReady(): void {
+    if (this.pending.length === 0 && this.ready.length === 1) {
+      this.sink.record(this.ready.pop()!);
+      return;
+    }
+    let first = Infinity;
+    for (const p of this.pending) if (p.startLine < first) first = p.startLine;
+    if (this.ready.length > 1) this.ready.sort((a, b) => a.startLine - b.startLine);
+    let n = 0;
+    while (n < this.ready.length && this.ready[n]!.startLine < first) n++;
+    if (n === 0) return;
+    const out = this.ready.splice(0, n);
+    for (const r of out) this.sink.record(r);
+  }
+
+  /** End of input: every record in progress is finished (with problems for what is missing). */
+  end(lastLine: number): void {
+    while (this.pending.length !== 0) this.finish(this.pending.shift()!, lastLine + 1);
+    this.flushReady();
+  }
+
+  // ---- continuing a record ------------------------------------------------------------------
+
+  private continueRecord(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    switch (p.phase) {
+      case "dwords":
+      case "vertical": {
+        if (
+          singleTokenAt(text, restStart) &&
+          this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")
+        ) {
+          return true;
+        }
+        if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
+          // The decoded lines came before all four dwords: the raw part is cut.
+          this.noteMissing(p, lineNo, "before the kernel's decoded lines");
+          p.phase = "decoded";
+          return this.takeDecoded(p, text, restStart, lineNo);
+        }
+        return false;
+      }
+      case "decoded":
+        return this.takeDecoded(p, text, restStart, lineNo);
+      case "flags":
+        return this.takeFlags(p, text, restStart, lineNo);
+      case "cmdq-next": {
+        const rest = text.slice(restStart).trim();
+        if (rest === "skipping command in error state:") {
+          p.phase = "dwords";
+          return true;
+        }
+        if (rest === "retrying command fetch") {
+          // CERROR_ABT: the kernel retries the fetch and prints no command (SMMUv3 §6.1).
+          p.slots = p.expected;
+          return true;
+        }
+        return false;
+      }
+    }
+  }
+
+  private isDone(p: PendingRecord): boolean {
+    if (p.phase === "dwords") {
+      if (p.slots < p.expected) return false;
+      if (p.form === "linux-raw") {
+        p.phase = "decoded";
+        return false;
+      }
+      return true;
+    }
+    if (p.phase === "cmdq-next") return p.slots >= p.expected;
+    if (p.phase === "vertical") return false;
+    if (p.phase === "decoded") return p.decoded !== undefined && !TRANSLATION_FAULTS.has(p.decoded.name);
+    return p.phase === "flags" && p.decoded?.stag !== undefined;
+  }
+
+  /** Reads a dword token; false when the token is not a dword at all (the record is cut there). */
+  private takeDword(
+    p: PendingRecord,
+    text: string,
+    start: number,
+    end: number,
+    lineNo: number,
+    vertical: boolean,
+  ): boolean {
+    // Hot path: one pass over the characters, no regular expression, no substring.
+    const hasPrefix = end - start >= 2 && text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 0x20) === 120;
+    const digitsStart = hasPrefix ? start + 2 : start;
+    const nDigits = end - digitsStart;
+    let isHex = nDigits > 0;
+    let alnum = true;
+    for (let k = digitsStart; k < end; k++) {
+      const v = hexValue(text.charCodeAt(k));
+      if (v < 0) {
+        isHex = false;
+        if (!isAlnumCode(text.charCodeAt(k))) alnum = false;
+      }
+    }
+    if (vertical) {
+      if (!isHex || !(hasPrefix || nDigits === 16)) return false;
+      if (p.slots >= 8) return false;
+    } else if (!hasPrefix && !(nDigits === 16 && alnum)) {
+      return false;
+    }
+    const index = p.slots++;
+    if (index >= 4) {
+      // Only vertical lists grow past four (and are then reported as a problem, not decoded).
+      return true;
+    }
+    if (!isHex) {
+      p.problems.push({
+        line: lineNo,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' is not hexadecimal: the line is damaged`,
+      });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    let sig = digitsStart;
+    while (sig < end - 1 && text.charCodeAt(sig) === 48) sig++;
+    if (end - sig > 16) {
+      p.problems.push({
+        line: lineNo,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' has more than 64 bits: the line is damaged`,
+      });
+      p.ranges[index] = undefined;
+      return true;
+    }
+    if (nDigits !== 16 && p.form !== "bare" && p.form !== "qemu-trace") {
+      p.problems.push({
+        line: lineNo,
+        message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' has ${nDigits} hex digits where Linux prints 16 (0x%016llx): the line may be damaged`,
+      });
+    }
+    const split = end - 8 > sig ? end - 8 : sig;
+    let hi = 0;
+    for (let k = sig; k < split; k++) hi = hi * 16 + hexValue(text.charCodeAt(k));
+    let lo = 0;
+    for (let k = split; k < end; k++) lo = lo * 16 + hexValue(text.charCodeAt(k));
+    p.words[2 * index] = lo >>> 0;
+    p.words[2 * index + 1] = hi >>> 0;
+    p.ranges[index] = { line: lineNo, start, end };
+    p.good++;
+    return true;
+  }
+
+  private takeDecoded(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    if (!restStartsWith(text, restStart, "event: ")) return false;
+    const rest = text.slice(restStart).trim();
+    const m = rest.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(rest) : null;
+    const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
+    p.decoded = d;
+    if (!m) {
+      p.problems.push({
+        line: lineNo,
+        message: `the kernel's decoded event line is not in the Linux format: '${rest}'`,
+      });
+      d.name = "?";
+      return true;
+    }
+    d.name = m[1]!;
+    d.client = m[2]!;
+    const sid = parseSmallNumber(m[3]!);
+    const ssid = parseSmallNumber(m[4]!);
+    if (sid !== undefined) d.sid = sid;
+    if (ssid !== undefined) d.ssid = ssid;
+    if (m[5] !== undefined) {
+      const iova = normaliseHex(m[5]);
+      const ipa = normaliseHex(m[6]!);
+      if (iova !== undefined) d.iova = iova;
+      if (ipa !== undefined) d.ipa = ipa;
+      p.phase = "flags";
+    } else if (m[7] !== undefined) {
+      const fetch = normaliseHex(m[7]);
+      if (fetch !== undefined) d.fetchAddr = fetch;
+    }
+    if (TRANSLATION_FAULTS.has(d.name) && m[5] === undefined) {
+      p.problems.push({ line: lineNo, message: `the kernel prints iova and ipa for ${d.name}; this line has neither` });
+      d.name = d.name + "?";
+    }
+    return true;
+  }
+
+  private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
+    const rest = text.slice(restStart).trim();
+    const m = rest.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(rest) : null;
+    if (!m) return false;
+    const d = p.decoded!;
+    d.lines.push(lineNo);
+    d.privileged = m[1] === "priv";
+    d.instruction = m[2] === "inst";
+    d.read = m[3] === "read";
+    d.stage2 = m[4] === "s2";
+    d.classText = m[5]!;
+    if (m[6] !== undefined) d.ttdRead = m[6] === " ttd_read";
+    d.stall = m[7] !== undefined;
+    d.stag = parseSmallNumber(m[8]!) ?? 0;
+    return true;
+  }
+
+  private noteMissing(p: PendingRecord, lineNo: number, why: string): void {
+    if (p.slots >= p.expected) return;
+    const missing = p.expected - p.slots;
+    const first = p.slots;
+    p.problems.push({
+      line: lineNo,
+      message:
+        missing === 1
+          ? `dword ${first} of ${p.expected} is missing (the record is cut ${why})`
+          : `dwords ${first}..${p.expected - 1} of ${p.expected} are missing (the record is cut ${why})`,
+    });
+    for (let i = p.slots; i < p.expected; i++) p.ranges[i] = undefined;
+    p.slots = p.expected;
+  }
+
+  // ---- finishing ----------------------------------------------------------------------------
+
+  private expire(lineNo: number): void {
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      const waitingOptional = p.phase === "decoded" || p.phase === "flags";
+      const patience = p.phase === "vertical" ? 0 : waitingOptional ? DECODED_PATIENCE : DWORD_PATIENCE;
+      if (p.idle > patience) {
+        this.pending.splice(i, 1);
+        i--;
+        this.finish(p, lineNo);
+      }
+    }
+  }
+
+  /** Finishes a record whose next line (`atLine`) is not its own. */
+  private finish(p: PendingRecord, atLine: number): void {
+    if (p.phase === "vertical") {
+      this.finishVertical(p);
+      return;
+    }
+    if (p.phase === "cmdq-next") {
+      // No command printed: right for CERROR_NONE / CERROR_ATC_INV_SYNC, a cut log for CERROR_ILL.
+      if (p.cmdq && p.cmdq.errorCode === 1) {
+        p.problems.push({
+          line: p.lastLine,
+          message: "the command in error (two dwords after 'skipping command in error state:') is missing",
+        });
+      }
+      p.slots = p.expected;
+    }
+    if (p.slots < p.expected) {
+      const why = atLine > p.lastLine + 1 ? `after line ${p.lastLine + 1}` : `at line ${atLine + 1}`;
+      this.noteMissing(p, p.lastLine, why);
+    }
+    if (p.phase === "flags" && p.decoded && p.decoded.stag === undefined) {
+      p.problems.push({
+        line: p.lastLine,
+        message: `the kernel's flags line (priv/unpriv inst/data read/write s1/s2 "class" stag) for ${p.decoded.name} is missing`,
+      });
+    }
+    this.emit(p);
+  }
+
+  private finishVertical(p: PendingRecord): void {
+    if (p.slots === 4) {
+      this.emit(p);
+      return;
+    }
+    // Only long kernel-style dwords make a list worth mentioning when it is not four long.
+    if (p.slots >= 2 && p.good === Math.min(p.slots, 4) && allWide(p)) {
+      this.sink.problem({
+        line: p.startLine,
+        message: `${p.slots} hex dwords on consecutive lines (${p.startLine + 1}-${p.lastLine + 1}); an SMMUv3 event record has 4`,
+      });
+    }
+  }
+
+  private emit(p: PendingRecord): void {
+    const expected = p.expected;
+    this.ready.push(
+      new LogRecord(
+        p.kind,
+        p.form,
+        p.startLine,
+        p.lastLine,
+        p.quoteDepth,
+        p.source,
+        expected * 2 === p.words.length ? p.words : p.words.slice(0, expected * 2),
+        expected,
+        expected === p.ranges.length ? p.ranges : p.ranges.slice(0, expected),
+        p.good === expected,
+        p.problems,
+        p.headerRange,
+        p.headerId,
+        p.decoded,
+        p.cmdq,
+        undefined,
+      ),
+    );
+  }
+
+  // ---- starting a record --------------------------------------------------------------------
+
+  private detect(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
+    if (body.length === 0) return;
+    // A line that starts with a 0x number (a bare dword list) is only a list: skip the pattern
+    // tests. So are lines too long to be kernel or QEMU lines (printk: 1024 bytes), which keeps
+    // every regular expression off long adversarial lines.
+    if (body.length > MAX_PATTERN_LINE || (body.charCodeAt(0) === 48 && (body.charCodeAt(1) | 0x20) === 120)) {
+      this.detectList(text, bodyStart, depth, lineNo);
+      return;
+    }
+    const hasHexPrefix = body.includes("0x");
+    if (hasHexPrefix && body.includes("event 0x")) {
+      const m = HEADER.exec(body);
+      if (m) {
+        const source = body.slice(0, m.index).trim();
+        const digits = m[1]!;
+        const problems: LogProblem[] = [];
+        if (digits.length > 2) {
+          problems.push({ line: lineNo, message: `event number 0x${digits} has more than 8 bits (Type is DW0[7:0])` });
+        }
+        this.start({
+          kind: "event",
+          form: "linux-raw",
+          startLine: lineNo,
+          quoteDepth: depth,
+          source,
+          expected: 4,
+          problems,
+          headerRange: { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length },
+          headerId: parseInt(digits.slice(-8), 16),
+          phase: "dwords",
+        });
+        return;
+      }
+      if (/\bevent 0x[0-9a-fA-F]*[^0-9a-fA-F\s]\S* received/.test(body)) {
+        this.sink.problem({
+          line: lineNo,
+          message:
+            "looks like an 'event 0x.. received:' header but the event number is not hexadecimal: the line is damaged",
+        });
+        return;
+      }
+    }
+    if (hasHexPrefix && body.includes("CMDQ error")) {
+      const m = CMDQ_HEADER.exec(body);
+      if (m) {
+        const cons = parseInt(m[1]!.slice(-8), 16) >>> 0;
+        // SMMU_CMDQ_CONS.ERR is bits [30:24] (SMMUv3 §6.1).
+        const errorCode = (cons >>> 24) & 0x7f;
+        const errorText = m[2]!;
+        const problems: LogProblem[] = [];
+        const expectedText = CMDQ_ERROR_NAMES[errorCode];
+        if (expectedText !== undefined && errorText !== expectedText && errorText !== "Unknown") {
+          problems.push({
+            line: lineNo,
+            message: `the kernel says '${errorText}' but CONS.ERR = ${errorCode} is '${expectedText}'`,
+          });
+        }
+        this.start({
+          kind: "cmdq-error",
+          form: "linux-cmdq",
+          startLine: lineNo,
+          quoteDepth: depth,
+          source: body.slice(0, m.index).trim(),
+          expected: 2,
+          problems,
+          headerRange: { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length },
+          cmdq: { cons, errorCode, errorText },
+          phase: "cmdq-next",
+        });
+        return;
+      }
+    }
+    if (body.includes("event: ")) {
+      const m = STANDALONE_DECODED.exec(body);
+      if (m) {
+        this.sink.problem({
+          line: lineNo,
+          message: `the kernel's decoded ${m[1]} line without the raw 'event 0x.. received:' dwords before it: the record itself is not in the text`,
+        });
+        return;
+      }
+    }
+    const c0 = body.charCodeAt(0);
+    if ((c0 === 115 /* s */ || (c0 >= 48 && c0 <= 57)) && body.includes("smmu")) {
+      if (this.detectQemuTrace(body, bodyStart, depth, lineNo)) return;
+    }
+    this.detectList(text, bodyStart, depth, lineNo);
+  }
+
+  private detectQemuTrace(body: string, bodyStart: number, depth: number, lineNo: number): boolean {
+    const m = QEMU_TRACE.exec(body);
+    if (!m) return false;
+    const point = m[1]!;
+    const argsText = m[2]!;
+    const argsStart = bodyStart + body.indexOf(argsText, m.index + point.length);
+    const args: Record<string, string> = {};
+    const argRanges: Record<string, LogTextRange> = {};
+    TRACE_ARG.lastIndex = 0;
+    for (let a = TRACE_ARG.exec(argsText); a; a = TRACE_ARG.exec(argsText)) {
+      const valueStart = argsStart + a.index + a[0].length - a[2]!.length;
+      args[a[1]!] = a[2]!;
+      argRanges[a[1]!] = { line: lineNo, start: valueStart, end: valueStart + a[2]!.length };
+    }
+    const structAddress = TRACE_STRUCT_ADDRESS.exec(argsText);
+    if (structAddress) args[`${structAddress[1]} addr`] = structAddress[2]!;
+    const cmdError = TRACE_CMD_ERROR.exec(argsText);
+    if (cmdError) {
+      args["command"] = cmdError[1]!;
+      args["error"] = cmdError[2]!;
+    }
+    const address = TRACE_ADDRESS.exec(argsText);
+    if (address) args[`${address[1]} address`] = address[2]!;
+    const headerRange = { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length };
+    const trace: QemuTraceInfo = { point, args };
+    const problems: LogProblem[] = [];
+    if (point === "smmuv3_record_event") {
+      const type = /^([A-Z][A-Z0-9_]+)\b/.exec(argsText)?.[1];
+      if (type) args["type"] = type;
+      if (!type || args["sid"] === undefined) {
+        this.sink.problem({ line: lineNo, message: "QEMU smmuv3_record_event line without an event type and sid" });
+        return true;
+      }
+      // Not a problem of the text: the trace simply holds no more (the summary says so).
+      this.ready.push(
+        new LogRecord(
+          "event",
+          "qemu-trace",
+          lineNo,
+          lineNo,
+          depth,
+          "",
+          new Uint32Array(8),
+          4,
+          [argRanges["sid"], undefined, undefined, undefined],
+          false,
+          problems,
+          headerRange,
+          undefined,
+          undefined,
+          undefined,
+          trace,
+        ),
+      );
+      return true;
+    }
+    // A walk step carries one dword, the descriptor (pte); the other points only addresses.
+    const pte = args["pte"];
+    const words = new Uint32Array(pte !== undefined ? 2 : 0);
+    let complete = pte === undefined;
+    if (pte !== undefined) {
+      const digits = pte.replace(/^0[xX]/, "").replace(/^0+(?=.)/, "");
+      if (/^[0-9a-fA-F]{1,16}$/.test(digits)) {
+        words[0] = parseInt(digits.slice(-8), 16) >>> 0;
+        words[1] = digits.length > 8 ? parseInt(digits.slice(0, -8), 16) >>> 0 : 0;
+        complete = true;
+      } else {
+        problems.push({ line: lineNo, message: `pte '${pte}' is not a 64-bit hex value` });
+      }
+    }
+    this.ready.push(
+      new LogRecord(
+        "trace",
+        "qemu-trace",
+        lineNo,
+        lineNo,
+        depth,
+        "",
+        words,
+        pte !== undefined ? 1 : 0,
+        pte !== undefined ? [complete ? argRanges["pte"] : undefined] : [],
+        complete,
+        problems,
+        headerRange,
+        undefined,
+        undefined,
+        undefined,
+        trace,
+      ),
+    );
+    return true;
+  }
+
+  private detectList(text: string, bodyStart: number, depth: number, lineNo: number): void {
+    // Cheap test first: a list ends in a hex digit or a closing bracket/quote/comma.
+    let end = text.length;
+    while (end > bodyStart && isBlankCode(text.charCodeAt(end - 1))) end--;
+    if (end === bodyStart) return;
+    const last = text.charCodeAt(end - 1);
+    if (hexValue(last) < 0 && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
+    // One whitespace-separated token at the end of the line: maybe the first of a vertical list.
+    const single = lastToken(text, end);
+    if (single && single.start >= bodyStart && isHexToken(text, single.start, single.end)) {
+      let b = single.start;
+      while (b > bodyStart && isBlankCode(text.charCodeAt(b - 1))) b--;
+      const previous = b > bodyStart ? lastToken(text, b) : undefined;
+      if (!previous || previous.start < bodyStart || !isHexToken(text, previous.start, previous.end)) {
+        this.startVertical(text, text.slice(bodyStart, single.start).trim(), depth, lineNo, single);
+        return;
+      }
+    }
+    // Several hex tokens at the end of the line (separated by blanks, commas, brackets, quotes),
+    // optionally after a `label:`. Read backwards: most lines fail at their last token.
+    const starts = LIST_STARTS;
+    const ends = LIST_ENDS;
+    let count = 0;
+    let i = end;
+    let labelEnd = bodyStart;
+    let inline: RegExpExecArray | null = null;
+    for (;;) {
+      while (i > bodyStart && isListSeparator(text.charCodeAt(i - 1))) i--;
+      if (i === bodyStart) break;
+      const tokenEnd = i;
+      while (i > bodyStart && !isListSeparator(text.charCodeAt(i - 1))) i--;
+      if (!isHexToken(text, i, tokenEnd)) {
+        // The rest is a label: it must end with ':' and hold no 0x number.
+        if (text.charCodeAt(tokenEnd - 1) !== 58 /* : */) return;
+        const label = text.slice(bodyStart, tokenEnd);
+        if (label.includes("0x")) {
+          inline = INLINE_HEADER.exec(text.slice(bodyStart));
+          if (!inline) return;
+        }
+        labelEnd = tokenEnd;
+        break;
+      }
+      if (count === LIST_STARTS.length) return;
+      starts[count] = i;
+      ends[count] = tokenEnd;
+      count++;
+    }
+    if (count < 2) return;
+    if (count !== 4) {
+      let wide = count >= 3;
+      for (let k = 0; k < count && wide; k++)
+        wide = ends[k]! - starts[k]! - (hasHexPrefix(text, starts[k]!) ? 2 : 0) === 16;
+      if (wide) {
+        this.sink.problem({ line: lineNo, message: `${count} hex dwords on one line; an SMMUv3 event record has 4` });
+      }
+      return;
+    }
+    const headerAt = inline ? bodyStart + inline.index : 0;
+    const p = new PendingRecord({
+      kind: inline ? "event" : "dwords",
+      form: inline ? "linux-raw" : "bare",
+      startLine: lineNo,
+      quoteDepth: depth,
+      source: inline
+        ? text.slice(bodyStart, headerAt).trim()
+        : labelEnd > bodyStart
+          ? text.slice(bodyStart, labelEnd).trim()
+          : "",
+      expected: 4,
+      problems: [],
+      phase: "dwords",
+      ...(inline
+        ? {
+            headerRange: { line: lineNo, start: headerAt, end: labelEnd },
+            headerId: parseInt(inline[1]!.slice(-8), 16),
+          }
+        : {}),
+    });
+    for (let k = count - 1; k >= 0; k--) this.takeDword(p, text, starts[k]!, ends[k]!, lineNo, false);
+    this.emit(p);
+  }
+
+  private startVertical(
+    text: string,
+    source: string,
+    depth: number,
+    lineNo: number,
+    token: { start: number; end: number },
+  ): void {
+    const p = new PendingRecord({
+      kind: "dwords",
+      form: "bare",
+      startLine: lineNo,
+      quoteDepth: depth,
+      source,
+      expected: 4,
+      problems: [],
+      phase: "vertical",
+    });
+    this.takeDword(p, text, token.start, token.end, lineNo, true);
+    this.pending.push(p);
+    this.limitPending(lineNo);
+  }
+
+  private start(init: PendingInit): void {
+    this.pending.push(new PendingRecord(init));
+    this.limitPending(init.startLine);
+  }
+
+  private limitPending(lineNo: number): void {
+    while (this.pending.length > MAX_PENDING) {
+      const oldest = this.pending.shift()!;
+      oldest.problems.push({ line: lineNo, message: `more than ${MAX_PENDING} records interleaved: given up` });
+      this.finish(oldest, lineNo);
+    }
+  }
+}
+
+// ---- small text helpers ---------------------------------------------------------------------
+
+/** Value of a hex digit character, -1 for anything else. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+function isAlnumCode(c: number): boolean {
+  const l = c | 0x20;
+  return (c >= 48 && c <= 57) || (l >= 97 && l <= 122);
+}
+
+function hasHexPrefix(text: string, at: number): boolean {
+  return text.charCodeAt(at) === 48 && (text.charCodeAt(at + 1) | 0x20) === 120;
+}
+
+/** `0x` + hex digits, or exactly 16 hex digits. */
+function isHexToken(text: string, start: number, end: number): boolean {
+  const prefixed = end - start > 2 && hasHexPrefix(text, start);
+  const from = prefixed ? start + 2 : start;
+  if (!prefixed && end - start !== 16) return false;
+  for (let k = from; k < end; k++) if (hexValue(text.charCodeAt(k)) < 0) return false;
+  return true;
+}
+
+/** Blanks, commas, semicolons, brackets, quotes, parentheses. */
+function isListSeparator(c: number): boolean {
+  return (
+    c === 32 || c === 9 || c === 44 || c === 59 || c === 91 || c === 93 || c === 34 || c === 39 || c === 40 || c === 41
+  );
+}
+
+function startsWithSourceAt(text: string, at: number, source: string): boolean {
+  if (source.length === 0) return true;
+  if (!text.startsWith(source, at)) return false;
+  const after = at + source.length;
+  return after === text.length || isBlankCode(text.charCodeAt(after));
+}
+
+function restStartsWith(text: string, from: number, what: string): boolean {
+  let i = from;
+  while (i < text.length && isBlankCode(text.charCodeAt(i))) i++;
+  return text.startsWith(what, i);
+}
+
+/** The last one or two words of a source ending in ':' when that is less than the source. */
+function deviceKeyOf(source: string): string {
+  if (!source.endsWith(":")) return "";
+  const words = source.split(/\s+/);
+  const key = words.slice(-2).join(" ");
+  return key.length < source.length ? key : "";
+}
+
+/** Where the rest of the line starts after `key` (a whole word sequence), or -1. */
+function afterDeviceKey(text: string, from: number, key: string): number {
+  for (let at = text.indexOf(key, from); at >= 0; at = text.indexOf(key, at + 1)) {
+    const end = at + key.length;
+    const before = at === from || isBlankCode(text.charCodeAt(at - 1));
+    if (before && (end === text.length || isBlankCode(text.charCodeAt(end)))) return end;
+  }
+  return -1;
+}
+
+let tokenStart = 0;
+let tokenEnd = 0;
+/** Token bounds of a one-line list, reused (a list has at most 16 tokens worth reading). */
+const LIST_STARTS = new Int32Array(16);
+const LIST_ENDS = new Int32Array(16);
+
+/**
+ * True when text[from..] holds exactly one whitespace-free token, left in tokenStart/tokenEnd
+ * (module state instead of a result object: this runs for every line of a record).
+ */
+function singleTokenAt(text: string, from: number): boolean {
+  let i = from;
+  const n = text.length;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  const start = i;
+  while (i < n && !isBlankCode(text.charCodeAt(i))) i++;
+  const end = i;
+  while (i < n && isBlankCode(text.charCodeAt(i))) i++;
+  tokenStart = start;
+  tokenEnd = end;
+  return end > start && i === n;
+}
+
+/** The last whitespace-free token ending at `end`. */
+function lastToken(text: string, end: number): { start: number; end: number } | undefined {
+  let i = end;
+  while (i > 0 && !isBlankCode(text.charCodeAt(i - 1))) i--;
+  return i < end ? { start: i, end } : undefined;
+}
+
+function allWide(p: PendingRecord): boolean {
+  for (let i = 0; i < Math.min(p.slots, 4); i++) {
+    const r = p.ranges[i];
+    if (!r || r.end - r.start < 16) return false;
+  }
+  return true;
+}
