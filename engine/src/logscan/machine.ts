@@ -161,6 +161,10 @@ export class LogLineMachine {
 
   /** Feeds one line (no line break; at most LOG_SCAN_MAX_LINE characters). */
   line(text: string, lineNo: number): void {
+    // Noise lines (most of a kernel log) cost one scan for "0x" and a look at the last character
+    // when no record is in progress: they cannot continue a record, and detect() would reject
+    // them too (every form it starts needs a "0x", "event: ", "smmu" or a list's last character).
+    if (this.pending.length === 0 && cannotStartRecord(text)) return;
     const prefix = packedLogLinePrefix(text);
     const depth = Math.floor(prefix / PREFIX_DEPTH_UNIT);
     const bodyStart = prefix % PREFIX_DEPTH_UNIT;
@@ -200,12 +204,16 @@ export class LogLineMachine {
 
   /** Hands out finished records in the order of their first line. */
   private flushReady(): void {
-    if (this.pending.length === 0 && this.ready.length === 1) {
-      this.sink.record(this.ready.pop()!);
+    let first = Infinity;
+    for (let i = 0; i < this.pending.length; i++) {
+      const start = this.pending[i]!.startLine;
+      if (start < first) first = start;
+    }
+    if (this.ready.length === 1) {
+      // The common case (one record finished on this line): no sort, no splice.
+      if (this.ready[0]!.startLine < first) this.sink.record(this.ready.pop()!);
       return;
     }
-    let first = Infinity;
-    for (const p of this.pending) if (p.startLine < first) first = p.startLine;
     if (this.ready.length > 1) this.ready.sort((a, b) => a.startLine - b.startLine);
     let n = 0;
     while (n < this.ready.length && this.ready[n]!.startLine < first) n++;
@@ -799,6 +807,20 @@ export class LogLineMachine {
 
 // ---- small text helpers ---------------------------------------------------------------------
 
+/**
+ * True when a line can start no record (the prefilter of LogLineMachine.line): no "0x" (event
+ * and CMDQ headers, prefixed dwords, QEMU pte values), no "event: " (a stray decoded line is a
+ * problem), no "smmu" (QEMU traces), and not ending like a hex list (a hex digit, `]`, `"`, `,`).
+ */
+function cannotStartRecord(text: string): boolean {
+  let end = text.length;
+  while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end--;
+  if (end === 0) return true;
+  const last = text.charCodeAt(end - 1);
+  if (hexValue(last) >= 0 || last === 93 || last === 34 || last === 44) return false;
+  return !text.includes("0x") && !text.includes("event: ") && !text.includes("smmu");
+}
+
 /** Value of a hex digit character, -1 for anything else. */
 function hexValue(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -844,9 +866,20 @@ function restStartsWith(text: string, from: number, what: string): boolean {
   return text.startsWith(what, i);
 }
 
+let lastKeySource = "";
+let lastKey = "";
+
 /** The last one or two words of a source ending in ':' when that is less than the source. */
 function deviceKeyOf(source: string): string {
   if (!source.endsWith(":")) return "";
+  // A log repeats one source record after record: remember the last answer.
+  if (source === lastKeySource) return lastKey;
+  lastKeySource = source;
+  lastKey = computeDeviceKey(source);
+  return lastKey;
+}
+
+function computeDeviceKey(source: string): string {
   const words = source.split(/\s+/);
   const key = words.slice(-2).join(" ");
   return key.length < source.length ? key : "";
