@@ -61,6 +61,7 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   let problems = 0;
 
   for (const input of inputs) {
+    if (out.closed) return EXIT_OK;
     const file = input === "-" ? "-" : input;
     const pendingProblems: LogProblem[] = [];
     let fileProblems = 0;
@@ -76,7 +77,8 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
         if (pendingProblems.length < MAX_PROBLEMS_SHOWN) pendingProblems.push(p);
       },
     });
-    const error = await streamInto(input, io, (chunk) => scanner.push(chunk));
+    const error = await streamInto(input, io, (chunk) => scanner.push(chunk), () => out.closed);
+    if (out.closed) return EXIT_OK;
     scanner.end();
     for (const p of pendingProblems) printer.problem(file, p);
     if (fileProblems > pendingProblems.length) {
@@ -98,12 +100,22 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   return records === 0 || damaged || problems !== 0 ? EXIT_FAILED : EXIT_OK;
 }
 
-/** Streams a file (or stdin for `-`) as text into `push`; returns a located message on failure. */
-async function streamInto(input: string, io: CliIo, push: (chunk: string) => void): Promise<string | undefined> {
+/**
+ * Streams a file (or stdin for `-`) as text into `push`; returns a located message on failure.
+ * Stops reading as soon as `stop()` says the output is gone (`decode big.log | head`).
+ */
+async function streamInto(
+  input: string,
+  io: CliIo,
+  push: (chunk: string) => void,
+  stop: () => boolean,
+): Promise<string | undefined> {
   const decoder = new StringDecoder("utf8");
   try {
     const stream = input === "-" ? io.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: 1 << 20 });
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+      // Leaving the loop closes a file stream; stdin is left to the process.
+      if (stop()) return undefined;
       push(typeof chunk === "string" ? chunk : decoder.write(chunk));
     }
     const rest = decoder.end();
@@ -125,21 +137,43 @@ async function streamInto(input: string, io: CliIo, push: (chunk: string) => voi
   }
 }
 
-/** Collects output and writes it in blocks (one write per record would dominate a big log). */
+/**
+ * Collects output and writes it in blocks (one write per record would dominate a big log). Knows
+ * when the reader has gone (EPIPE: `decode big.log | head`): then it drops output and `closed`
+ * tells the reading loop to stop, so no further input is read and no stack trace is printed.
+ */
 class BlockWriter {
   private parts: string[] = [];
   private size = 0;
+  private gone = false;
   constructor(private readonly io: CliIo) {}
+
+  /**
+   * The reader is gone: a write failed with EPIPE, or the process's standard output was
+   * destroyed by its EPIPE error (main.ts then ends the process; until it does, read no more).
+   */
+  get closed(): boolean {
+    return this.gone || process.stdout.destroyed;
+  }
+
   write(text: string): void {
+    if (this.gone) return;
     this.parts.push(text);
     this.size += text.length;
     if (this.size >= OUTPUT_BLOCK) this.flush();
   }
+
   flush(): void {
-    if (this.size === 0) return;
-    this.io.out(this.parts.join(""));
+    if (this.size === 0 || this.gone) return;
+    const text = this.parts.join("");
     this.parts = [];
     this.size = 0;
+    try {
+      this.io.out(text);
+    } catch (e: unknown) {
+      if ((e as { code?: unknown }).code !== "EPIPE") throw e;
+      this.gone = true;
+    }
   }
 }
 
