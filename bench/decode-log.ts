@@ -11,13 +11,27 @@
 //   npm run build && node out/bench/decode-log.js [records]
 
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import {
+  EventFieldValues,
   LogScanner,
+  decodeCommand,
   decodeEvent,
+  decodeEventFields,
+  eventTypeById,
   encodeEvent,
   eventTypeByName,
   getValue,
@@ -215,24 +229,62 @@ interface DecodeFigures {
   names: Record<string, number>;
   problems: number;
   recordsWithProblems: number;
+  /** Records whose content the decoder flags (Reserved values, undefined bits set, header id). */
+  decodeProblems: number;
+  /** Fields decoded to numbers (numeric mode). */
+  fieldsDecoded: number;
+  /** Sum of every decoded field half (numeric mode), so the work cannot be optimised away. */
+  checksum: number;
   maxRssMiB: number;
   lines: number;
 }
 
-/** The child's job: decode the file exactly as the CLI does, report figures as JSON. */
-async function decodeFile(file: string, decode: boolean): Promise<DecodeFigures> {
+/**
+ * What a decode child does with each record:
+ * - `scan-only`: find it (dwords, ranges, header, kernel lines), decode nothing;
+ * - `numeric`: find it and decode every field of every record as numbers (decodeEventFields for
+ *   events and dword lists, decodeCommand for the command of a CMDQ error), plus the header's
+ *   event number against DW0[7:0]; no text;
+ * - `decode`: find it and decode it as the CLI does before printing (decodeLogRecord: fields with
+ *   hex text, meanings, docs, summary, every cross-check).
+ */
+type DecodeMode = "scan-only" | "numeric" | "decode";
+
+/** The child's job: stream the file in 1 MiB chunks as the CLI does, report figures as JSON. */
+async function decodeFile(file: string, mode: DecodeMode): Promise<DecodeFigures> {
   const names: Record<string, number> = {};
   let records = 0;
   let recordsWithProblems = 0;
   let problems = 0;
+  let decodeProblems = 0;
+  let fieldsDecoded = 0;
+  let checksum = 0;
+  const values = new EventFieldValues();
   const started = process.hrtime.bigint();
   const scanner = new LogScanner({
     file,
-    decode,
+    decode: mode === "decode",
     onRecord: (r) => {
       records++;
-      names[r.name] = (names[r.name] ?? 0) + 1;
       if (r.problems.length) recordsWithProblems++;
+      if (mode === "decode") {
+        names[r.name] = (names[r.name] ?? 0) + 1;
+        if (r.decodeProblems.length) decodeProblems++;
+      } else if (mode === "numeric") {
+        if (r.kind === "event" || r.kind === "dwords") {
+          decodeEventFields(r.words, values);
+          if (values.hasProblems) decodeProblems++;
+          if (r.headerId !== undefined && r.headerId !== values.id) decodeProblems++;
+          fieldsDecoded += values.count;
+          for (let i = 0; i < 2 * values.count; i++) checksum = (checksum + values.halves[i]!) | 0;
+          const name = values.known ? eventTypeById(values.id)!.name : "?";
+          names[name] = (names[name] ?? 0) + 1;
+        } else if (r.kind === "cmdq-error" && r.expectedDwords === 2 && r.complete) {
+          const c = decodeCommand(r.words);
+          fieldsDecoded += c.fields.length;
+          names[c.name] = (names[c.name] ?? 0) + 1;
+        }
+      }
     },
     onProblem: () => problems++,
   });
@@ -249,9 +301,34 @@ async function decodeFile(file: string, decode: boolean): Promise<DecodeFigures>
     names,
     problems,
     recordsWithProblems,
+    decodeProblems,
+    fieldsDecoded,
+    checksum,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     lines: scanner.lineCount,
   };
+}
+
+/**
+ * The real CLI, `iommu-lens decode --json FILE > /dev/null` (compiled out/cli/src/main.js): scan,
+ * full decode, contract JSON for every record. Peak RSS from a preload hook in the child.
+ */
+function timeCliJson(file: string, dir: string): { seconds: number; maxRssMiB: number; exit: number | null } {
+  const cli = join(__dirname, "..", "cli", "src", "main.js");
+  const hook = join(dir, "rss-hook.cjs");
+  writeFileSync(
+    hook,
+    'process.on("exit", () => process.stderr.write("maxrss " + process.resourceUsage().maxRSS / 1024 + "\\n"));\n',
+  );
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["--require", hook, cli, "decode", "--json", file], {
+    stdio: ["ignore", openSync("/dev/null", "w"), "pipe"],
+    encoding: "utf8",
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rss = /maxrss ([\d.]+)/.exec(r.stderr ?? "");
+  if (!rss) throw new Error(`cli decode --json failed: ${r.stderr}`);
+  return { seconds, maxRssMiB: Number(rss[1]), exit: r.status };
 }
 
 /** Baseline: count lines in JavaScript (stream + UTF-8 decode + indexOf per line). */
@@ -378,7 +455,7 @@ function bigIntInDecodePath(): string[] {
 
 async function mainBench(): Promise<void> {
   if (process.argv[2] === "--decode-child") {
-    process.stdout.write(JSON.stringify(await decodeFile(process.argv[3]!, process.argv[4] !== "scan-only")) + "\n");
+    process.stdout.write(JSON.stringify(await decodeFile(process.argv[3]!, process.argv[4] as DecodeMode)) + "\n");
     return;
   }
   if (process.argv[2] === "--hot-path") {
@@ -417,21 +494,32 @@ async function mainBench(): Promise<void> {
       if (r.status !== 0) throw new Error(`decode child failed: ${r.stderr}`);
       return JSON.parse(r.stdout) as DecodeFigures;
     };
+    const ratio = (seconds: number): string => `${(grep.seconds / seconds).toFixed(3)}x grep`;
     const scan = child("scan-only");
     console.log(
       `scan only (records found with dwords and ranges, not decoded): ${scan.records} records in ${scan.seconds.toFixed(3)} s = ` +
-        `${(mb / scan.seconds).toFixed(0)} MB/s; peak RSS ${scan.maxRssMiB.toFixed(0)} MiB`,
+        `${(mb / scan.seconds).toFixed(0)} MB/s, ${ratio(scan.seconds)}; peak RSS ${scan.maxRssMiB.toFixed(0)} MiB`,
     );
+    const n = child("numeric");
+    console.log(
+      `scan + numeric decode of every field (decodeEventFields / decodeCommand): ${n.records} records, ${n.fieldsDecoded} fields in ` +
+        `${n.seconds.toFixed(3)} s = ${(mb / n.seconds).toFixed(0)} MB/s, ${ratio(n.seconds)}; peak RSS ${n.maxRssMiB.toFixed(0)} MiB; ` +
+        `decode problems ${n.decodeProblems}`,
+    );
+    console.log(`  by name: ${JSON.stringify(n.names)}`);
     const d = child("decode");
     console.log(
-      `decode (scan + decode every record): ${d.records} records in ${d.seconds.toFixed(3)} s = ${(mb / d.seconds).toFixed(0)} MB/s, ` +
-        `${(d.records / d.seconds / 1e6).toFixed(2)} M records/s; peak RSS ${d.maxRssMiB.toFixed(0)} MiB`,
+      `scan + full text decode (decodeLogRecord, as the CLI prints): ${d.records} records in ${d.seconds.toFixed(3)} s = ` +
+        `${(mb / d.seconds).toFixed(0)} MB/s, ${ratio(d.seconds)}, ${(d.records / d.seconds / 1e6).toFixed(2)} M records/s; ` +
+        `peak RSS ${d.maxRssMiB.toFixed(0)} MiB; decode problems ${d.decodeProblems}`,
     );
     console.log(
       `  by name: ${JSON.stringify(d.names)}; records with text problems ${d.recordsWithProblems}; standalone problems ${d.problems}`,
     );
+    const j = timeCliJson(file, dir);
     console.log(
-      `  ratio decode/grep: ${(grep.seconds / d.seconds).toFixed(2)}x (target >= 0.5x); decode/JS line count: ${(lines.seconds / d.seconds).toFixed(2)}x`,
+      `iommu-lens decode --json > /dev/null (whole CLI: start-up, scan, decode, JSON): ${j.seconds.toFixed(3)} s = ` +
+        `${(mb / j.seconds).toFixed(0)} MB/s, ${ratio(j.seconds)}; peak RSS ${j.maxRssMiB.toFixed(0)} MiB; exit ${j.exit}`,
     );
     const b = hotPathComparison();
     console.log(
