@@ -25,11 +25,11 @@ test("decode | head -n 2: no EPIPE trace, exit 0, the first record's header prin
     // 200,000 bare records (~8 MB of output in table form): far more than a pipe buffer.
     writeFileSync(file, "0x7d1100000004 0x100800000080 0xfe040000 0x7e04c440\n".repeat(200_000));
     const cli = join(ROOT, "cli/src/main.ts");
-    const r = spawnSync(
-      "bash",
-      ["-o", "pipefail", "-c", `node --import tsx "${cli}" decode "${file}" | head -n 2`],
-      { cwd: ROOT, encoding: "utf8", timeout: 60_000 },
-    );
+    const r = spawnSync("bash", ["-o", "pipefail", "-c", `node --import tsx "${cli}" decode "${file}" | head -n 2`], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     assert.equal(r.stderr, "");
     assert.equal(r.status, 0);
     assert.deepEqual(r.stdout.split("\n"), [

@@ -77,7 +77,12 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
         if (pendingProblems.length < MAX_PROBLEMS_SHOWN) pendingProblems.push(p);
       },
     });
-    const error = await streamInto(input, io, (chunk) => scanner.push(chunk), () => out.closed);
+    const error = await streamInto(
+      input,
+      io,
+      (chunk) => scanner.push(chunk),
+      () => out.closed,
+    );
     if (out.closed) return EXIT_OK;
     scanner.end();
     for (const p of pendingProblems) printer.problem(file, p);

@@ -15,7 +15,10 @@ function assertSame(words: ArrayLike<number>, out: EventFieldValues): void {
   assert.equal(out.id, ref.id);
   assert.equal(out.known, ref.type !== undefined);
   assert.equal(out.count, ref.fields.length);
-  assert.deepEqual([...out.names], ref.fields.map((f) => f.field));
+  assert.deepEqual(
+    [...out.names],
+    ref.fields.map((f) => f.field),
+  );
   for (let i = 0; i < out.count; i++) {
     assert.equal(hexHalves(out.halves[2 * i]!, out.halves[2 * i + 1]!), ref.fields[i]!.value, ref.fields[i]!.field);
   }
