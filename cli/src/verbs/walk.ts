@@ -100,7 +100,12 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
       if (differences.length > 0) failedChecks.push(`${parsed.id}: ${differences.join(", ")}`);
     }
     // Results go out in batches so a long file shows progress without one write per scenario.
-    if (lines.length >= 256) io.out(lines.splice(0).join(""));
+    if (lines.length >= 256) {
+      io.out(lines.splice(0).join(""));
+      // Let a closed pipe (`walk ... | head`) be noticed; then there is no one left to walk for.
+      await new Promise((resolveTurn) => setImmediate(resolveTurn));
+      if (process.stdout.destroyed) return EXIT_OK;
+    }
     if (json) lines.push(JSON.stringify(out) + "\n");
     else {
       const record = result.fault?.recorded ? result.fault.record : undefined;
