@@ -1,7 +1,7 @@
 // The `.iommu` description language's public API (docs/language.md): parse, build, lint, format,
 // run expectations. engine/src/index.ts re-exports this file only.
 
-export { parseDescription, TOP_LEVEL_KEYWORDS } from "./parser";
+export { parseDescription, parseDescriptionSegment, TOP_LEVEL_KEYWORDS } from "./parser";
 export type {
   LangRange,
   NumberLit,
@@ -47,7 +47,9 @@ export type {
   DescriptionModel,
 } from "./model";
 export { langResolveInclude, langIsInside, langNormalize, langDirname } from "./paths";
-export { lintDescription, lintDescriptionFull, analyzeDescription } from "./lint";
+export { lintDescription, lintDescriptionFull, analyzeDescription, analyzeParsed } from "./lint";
+export { IncrementalAnalyzer } from "./incremental";
+export type { LangAnalysis, LangIncrementalPath } from "./incremental";
 export type { LangLintOptions, LangLintResult } from "./lint";
 export { runExpectations, translateInDescription, translationSetupFor } from "./expect";
 export type { LangExpectationResult } from "./expect";

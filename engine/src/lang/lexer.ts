@@ -161,12 +161,18 @@ function tok(
 export class Lexer {
   readonly comments: Comment[] = [];
   private i = 0;
-  private line = 0;
+  private line: number;
   private lineStart = 0;
   // true while no token of the current statement has been seen (for `#` comments)
   private atStatementStart = true;
 
-  constructor(private readonly text: string) {}
+  /** `firstLine`: the line number of the text's first line (a segment of a bigger file). */
+  constructor(
+    private readonly text: string,
+    firstLine = 0,
+  ) {
+    this.line = firstLine;
+  }
 
   /** Number of lines seen so far (all of them once `next()` returned undefined). */
   get lineCount(): number {

@@ -76,7 +76,19 @@ export function analyzeDescription(
   diagnostics: EngineDiagnostic[];
   expectations: LangExpectationResult[];
 } {
-  const parse = parseDescription(text, file);
+  return analyzeParsed(parseDescription(text, file), options);
+}
+
+/** Build and lint an already parsed description (the incremental analyzer's rebuild path). */
+export function analyzeParsed(
+  parse: ParseResult,
+  options: LangBuildOptions & LangLintOptions = {},
+): {
+  parse: ParseResult;
+  model: DescriptionModel;
+  diagnostics: EngineDiagnostic[];
+  expectations: LangExpectationResult[];
+} {
   const model = buildModel(parse, options);
   const { diagnostics, expectations } = lintDescriptionFull(model, options);
   return { parse, model, diagnostics, expectations };

@@ -95,7 +95,15 @@ function endRangeOf(x: Token | RawStmt): LangRange {
 
 /** Parses a description. Never throws. */
 export function parseDescription(text: string, file: string): ParseResult {
-  const lexer = new Lexer(text);
+  return parseDescriptionSegment(text, file, 0);
+}
+
+/**
+ * Parses `text` as the part of a file that starts at line `firstLine` (positions are the file's).
+ * The incremental analyzer parses a file this way, one top-level segment at a time.
+ */
+export function parseDescriptionSegment(text: string, file: string, firstLine: number): ParseResult {
+  const lexer = new Lexer(text, firstLine);
   const diagnostics: EngineDiagnostic[] = [];
   const report = (code: string, message: string, range: LangRange): void => {
     diagnostics.push({ code, severity: "error", message, span: { file, start: range.start, end: range.end } });
@@ -182,7 +190,27 @@ export function parseDescription(text: string, file: string): ParseResult {
       else report("LANG-SYNTAX", `internal parser problem: ${String(e)}`, stmtRange(s));
     }
   });
+  // Position order (not discovery order: a statement is shaped only once the next one has been
+  // read), so a file parsed in segments reports exactly what a whole parse reports.
+  diagnostics.sort(compareDiagnosticPositions);
   return { file, nodes, comments: lexer.comments, diagnostics, lineCount: lexer.lineCount };
+}
+
+/** Position order for diagnostics (then code and message: a total order). */
+export function compareDiagnosticPositions(a: EngineDiagnostic, b: EngineDiagnostic): number {
+  const none = { line: -1, character: -1 };
+  const as = a.span?.start ?? none;
+  const bs = b.span?.start ?? none;
+  const ae = a.span?.end ?? none;
+  const be = b.span?.end ?? none;
+  return (
+    as.line - bs.line ||
+    as.character - bs.character ||
+    ae.line - be.line ||
+    ae.character - be.character ||
+    (a.code < b.code ? -1 : a.code > b.code ? 1 : 0) ||
+    (a.message < b.message ? -1 : a.message > b.message ? 1 : 0)
+  );
 }
 
 // ---- shaping helpers ----
