@@ -292,18 +292,28 @@ export class LogLineMachine {
     lineNo: number,
     vertical: boolean,
   ): boolean {
-    // Hot path: one pass over the characters, no regular expression, no substring.
+    // Hot path: one pass over the characters that checks and reads them at once (no regular
+    // expression, no substring). Digits accumulate into two 32-bit halves; the value is only
+    // used when the token is hex with at most 16 significant digits.
     const hasPrefix = end - start >= 2 && text.charCodeAt(start) === 48 && (text.charCodeAt(start + 1) | 0x20) === 120;
     const digitsStart = hasPrefix ? start + 2 : start;
     const nDigits = end - digitsStart;
     let isHex = nDigits > 0;
     let alnum = true;
+    let sig = -1;
+    let hi = 0;
+    let lo = 0;
     for (let k = digitsStart; k < end; k++) {
-      const v = hexValue(text.charCodeAt(k));
+      const c = text.charCodeAt(k);
+      const v = c < 128 ? HEX_VALUE[c]! : -1;
       if (v < 0) {
         isHex = false;
-        if (!isAlnumCode(text.charCodeAt(k))) alnum = false;
+        if (!isAlnumCode(c)) alnum = false;
+        continue;
       }
+      if (sig < 0 && v !== 0) sig = k;
+      hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+      lo = ((lo << 4) | v) >>> 0;
     }
     if (vertical) {
       if (!isHex || !(hasPrefix || nDigits === 16)) return false;
@@ -324,8 +334,8 @@ export class LogLineMachine {
       p.ranges[index] = undefined;
       return true;
     }
-    let sig = digitsStart;
-    while (sig < end - 1 && text.charCodeAt(sig) === 48) sig++;
+    // Significant digits: from the first non-zero one (a value of zero has one).
+    if (sig < 0) sig = end - 1;
     if (end - sig > 16) {
       p.problems.push({
         line: lineNo,
@@ -340,11 +350,6 @@ export class LogLineMachine {
         message: `dword ${index} of ${p.expected} '${text.slice(start, end)}' has ${nDigits} hex digits where Linux prints 16 (0x%016llx): the line may be damaged`,
       });
     }
-    const split = end - 8 > sig ? end - 8 : sig;
-    let hi = 0;
-    for (let k = sig; k < split; k++) hi = hi * 16 + hexValue(text.charCodeAt(k));
-    let lo = 0;
-    for (let k = split; k < end; k++) lo = lo * 16 + hexValue(text.charCodeAt(k));
     p.words[2 * index] = lo >>> 0;
     p.words[2 * index + 1] = hi >>> 0;
     p.ranges[index] = { line: lineNo, start, end };
@@ -821,8 +826,15 @@ function cannotStartRecord(text: string): boolean {
   return !text.includes("0x") && !text.includes("event: ") && !text.includes("smmu");
 }
 
+/** Value of each ASCII character as a hex digit, -1 for anything else. */
+const HEX_VALUE = Int8Array.from({ length: 128 }, (_, c) => hexValueSlow(c));
+
 /** Value of a hex digit character, -1 for anything else. */
 function hexValue(c: number): number {
+  return c < 128 ? HEX_VALUE[c]! : -1;
+}
+
+function hexValueSlow(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   const l = c | 0x20;
   return l >= 97 && l <= 102 ? l - 87 : -1;
@@ -854,9 +866,12 @@ function isListSeparator(c: number): boolean {
 }
 
 function startsWithSourceAt(text: string, at: number, source: string): boolean {
-  if (source.length === 0) return true;
-  if (!text.startsWith(source, at)) return false;
-  const after = at + source.length;
+  const n = source.length;
+  if (n === 0) return true;
+  const after = at + n;
+  if (after > text.length) return false;
+  // A character loop: String.prototype.startsWith with a position is slower on line slices.
+  for (let k = n - 1; k >= 0; k--) if (text.charCodeAt(at + k) !== source.charCodeAt(k)) return false;
   return after === text.length || isBlankCode(text.charCodeAt(after));
 }
 

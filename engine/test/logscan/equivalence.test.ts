@@ -200,6 +200,8 @@ test("fixtures and odd text: same records as the reference", () => {
     "\n",
     "\r\n\r\n",
     "0x1 0x2 0x3 0x4",
+    "0x00000000000000001 0x10000000000000000 0x0000000000000000000 0xfFfFfFfF12345678",
+    "event 0x04 received:\n\t0x000000000000000001\n\t0x10000000000000000\n\t0x1\n\t0x00000000000000000",
     "é 0x1 0x2 0x3 0x4\r\n0x00007d1100000004\r\n0x0000100800000080\r\n0x00000000fe040000\r\n0x000000007e04c440",
     "x".repeat(70000) + "\n0x1 0x2 0x3 0x4\n",
     "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
