@@ -7,6 +7,7 @@
 // busier or faster machine. Run: npm run build && node out/bench/lang-parse.js
 
 import {
+  IncrementalAnalyzer,
   MemoryImage,
   analyzeDescription,
   buildModel,
@@ -140,6 +141,43 @@ function main(): void {
   console.log(
     `10k lines, one-character edit: re-parse+build+lint median ${median(edits).toFixed(1)} ms, p95 ${p95(edits).toFixed(1)} ms ` +
       `(target 30); baseline JSON.parse ${base10k.toFixed(2)} ms, p95 ratio ${(p95(edits) / base10k).toFixed(1)}x`,
+  );
+
+  // 2b. the same kind of edits through the IncrementalAnalyzer (what the language server calls);
+  // each text differs from the previous one in two lines (the last edit undone, a new one made)
+  const inc = new IncrementalAnalyzer();
+  inc.analyze(small, "/bench/small.iommu", opts);
+  seed = 12345;
+  const incEdits: number[] = [];
+  const paths = new Map<string, number>();
+  for (let i = 0; i < 60; i++) {
+    const copy = [...lines];
+    const ln = rand(copy.length);
+    const l = copy[ln]!;
+    const at = l.length ? rand(l.length) : 0;
+    copy[ln] = l.slice(0, at) + "7" + l.slice(at + 1);
+    const text = copy.join("\n");
+    const t0 = performance.now();
+    inc.analyze(text, "/bench/small.iommu", opts);
+    incEdits.push(performance.now() - t0);
+    paths.set(inc.lastPath, (paths.get(inc.lastPath) ?? 0) + 1);
+  }
+  incEdits.sort((a, b) => a - b);
+  console.log(
+    `10k lines, one-character edit, IncrementalAnalyzer: median ${median(incEdits).toFixed(1)} ms, p95 ${p95(incEdits).toFixed(1)} ms ` +
+      `(target 30); p95 ratio ${(p95(incEdits) / base10k).toFixed(1)}x; paths ${[...paths].map(([k, v]) => `${k} ${v}`).join(", ")}`,
+  );
+  // an edit inside a comment (typing in a comment): the model is kept
+  const commentEdits: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const text = small.replace("// device 5:", `// device 5${i}:`);
+    const t0 = performance.now();
+    inc.analyze(text, "/bench/small.iommu", opts);
+    commentEdits.push(performance.now() - t0);
+  }
+  commentEdits.sort((a, b) => a - b);
+  console.log(
+    `10k lines, typing in a comment, IncrementalAnalyzer: median ${median(commentEdits).toFixed(1)} ms, p95 ${p95(commentEdits).toFixed(1)} ms (${inc.lastPath})`,
   );
 
   // 3. formatter
