@@ -55,9 +55,9 @@ interface PendingInit {
   readonly expected: number;
   readonly problems: LogProblem[];
   readonly phase: Phase;
-  readonly headerRange?: LogTextRange;
-  readonly headerId?: number;
-  readonly cmdq?: CmdqErrorInfo;
+  readonly headerRange?: LogTextRange | undefined;
+  readonly headerId?: number | undefined;
+  readonly cmdq?: CmdqErrorInfo | undefined;
 }
 
 /** A record in progress (one class, so every instance has the same shape: a fast hot path). */
@@ -763,12 +763,9 @@ export class LogLineMachine {
       expected: 4,
       problems: [],
       phase: "dwords",
-      ...(inline
-        ? {
-            headerRange: { line: lineNo, start: headerAt, end: labelEnd },
-            headerId: parseInt(inline[1]!.slice(-8), 16),
-          }
-        : {}),
+      // Plain properties, not a spread: this runs for every one-line list.
+      headerRange: inline ? { line: lineNo, start: headerAt, end: labelEnd } : undefined,
+      headerId: inline ? parseInt(inline[1]!.slice(-8), 16) : undefined,
     });
     for (let k = count - 1; k >= 0; k--) this.takeDword(p, text, starts[k]!, ends[k]!, lineNo, false);
     this.emit(p);
