@@ -1560,7 +1560,10 @@ class Builder {
 
     // encode and write the descriptors
     const attrCache = new Map<LangMapping, Map<string, U64> | undefined>();
-    const provCache = new Map<LangMapping, Map<string, Provenance>>();
+    // per map: the leaf fields its attributes set, resolved against the leaf spec last used
+    const leafFieldCache = new Map<LangMapping, { spec: StructSpec; fields: [FieldSpec, U64][] }>();
+    // per map: one provenance per descriptor kind and level (index: table ? level : 8 + level)
+    const provCache = new Map<LangMapping, (Provenance | undefined)[]>();
     const leafSpecs: StructSpec[] = [];
     const stage = n.stage;
     const tableSpec = descriptorSpec(stage, "table", granule, ds);
@@ -1580,11 +1583,11 @@ class Builder {
         const e = t.entries.get(idx)!;
         out[0] = 0;
         out[1] = 0;
-        let whatKey: string;
+        let provKey: number;
         if (e.kind === "table") {
           setField(out, tableSpec, "Type", 3);
           if (!setAddress(out, tableSpec, "NextLevelTableAddr", e.child.addr)) continue;
-          whatKey = `T${t.level}`;
+          provKey = t.level + 1;
         } else {
           const kind = e.level === 3 ? "page" : "block";
           let spec = leafSpecs[e.level];
@@ -1596,8 +1599,20 @@ class Builder {
             attrs = this.mapAttributes(e.map, stage, descriptorSpec(stage, "page", granule, ds), it.file);
             attrCache.set(e.map, attrs);
           }
-          if (attrs) for (const [f, v] of attrs) if (spec.byName.has(f)) setValue(out, spec.byName.get(f)!, v);
-          whatKey = `L${e.level}`;
+          if (attrs) {
+            let resolved = leafFieldCache.get(e.map);
+            if (!resolved || resolved.spec !== spec) {
+              const fields: [FieldSpec, U64][] = [];
+              for (const [f, v] of attrs) {
+                const field = spec.byName.get(f);
+                if (field) fields.push([field, v]);
+              }
+              resolved = { spec, fields };
+              leafFieldCache.set(e.map, resolved);
+            }
+            for (const [field, v] of resolved.fields) setValue(out, field, v);
+          }
+          provKey = 8 + e.level + 1;
         }
         const daddr = t.addr + idx * 8;
         const pa = this.toPa(daddr, where.space, n.via, it.file, e.map.span);
@@ -1613,16 +1628,16 @@ class Builder {
         }
         // one provenance object per (map, level): tables of big files hold many descriptors
         let perMap = provCache.get(e.map);
-        if (!perMap) provCache.set(e.map, (perMap = new Map<string, Provenance>()));
-        let prov = perMap.get(whatKey);
+        if (!perMap) provCache.set(e.map, (perMap = []));
+        let prov = perMap[provKey];
         if (!prov) {
-          const level = Number(whatKey.slice(1));
+          const level = (provKey % 8) - 1;
           const what =
-            whatKey[0] === "T"
+            provKey < 8
               ? `map ${hexNumber(e.map.iova)} (${name} S${stage} L${level} table descriptor)`
               : `map ${hexNumber(e.map.iova)} -> ${hexNumber(e.map.out)} (${name} S${stage} L${level} ${level === 3 ? "page" : "block"})`;
           prov = { ...e.map.span, what };
-          perMap.set(whatKey, prov);
+          perMap[provKey] = prov;
         }
         this.define(pa, out[0], out[1], prov, e.map.span);
       }

@@ -724,17 +724,16 @@ function shapeMap(s: RawStmt, range: LangRange): MapStmt {
     let value: Value | undefined;
     if (c.isValueStart()) value = c.value("a value");
     else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
-    attrs.push({ name, ...(value ? { value } : {}), range: value ? joinRange(name.range, value.range) : name.range });
+    attrs.push(value ? { name, value, range: joinRange(name.range, value.range) } : { name, range: name.range });
   }
-  return {
-    kind: "map",
-    keyword,
-    ...(iova ? { iova } : {}),
-    ...(size ? { size } : {}),
-    ...(out ? { out } : {}),
-    attrs,
-    range,
-  };
+  // no spreads: maps are the bulk of big files (same properties, same order as before)
+  const node: { -readonly [K in keyof MapStmt]: MapStmt[K] } = { kind: "map", keyword } as MapStmt;
+  if (iova) node.iova = iova;
+  if (size) node.size = size;
+  if (out) node.out = out;
+  node.attrs = attrs;
+  node.range = range;
+  return node;
 }
 
 function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
