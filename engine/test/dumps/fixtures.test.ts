@@ -227,6 +227,13 @@ const FIXTURES: readonly Fixture[] = [
     words: [],
     problems: ["DUMP-UNSUPPORTED@1:0-39"],
   },
+  {
+    name: "gdb x/2xg: format letters in any order; an echoed address that differs from the literal is flagged",
+    text: "(gdb) x/2xg 0x404048\n0x404040 <strtab>:\t0x000000008e4a000b\t0x0000000008001000",
+    format: "gdb",
+    words: canonical(0x404040, 2),
+    problems: ["DUMP-ADDRESS-MISMATCH@1:0-8"],
+  },
   // ---- crash rd, §3 ----
   {
     name: "crash rd -p -64: physical, values only (the ASCII column is free text)",
@@ -338,6 +345,13 @@ const FIXTURES: readonly Fixture[] = [
       "0x78=0060000000001403",
     ],
     spans: { 2: "1:10-29", 4: "2:0-1", 13: "2:0-1", 14: "3:10-29" },
+    problems: [],
+  },
+  {
+    name: "xxd -u upper-case hex",
+    text: "00000000: 0B00 4A8E 0000 0000 0010 0008 0000 0000  ..J.............",
+    format: "xxd",
+    words: canonical(0, 2),
     problems: [],
   },
   {
