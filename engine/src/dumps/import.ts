@@ -52,6 +52,7 @@ export function importDump(text: string, options: DumpImportOptions): DumpImport
       plainWidth: options.plainWidth === 32 ? 32 : 64,
       xxdLittleEndian: options.xxdLittleEndian,
       maxElisionBytes: options.maxElisionBytes ?? DEFAULT_MAX_ELISION,
+      bigEndian: options.bigEndian === true,
     };
     if (requested === undefined) {
       const detection = detectDumpFormat(text, parserOptions);
@@ -107,6 +108,7 @@ export function detectDumpFormat(
     plainWidth: options?.plainWidth ?? 64,
     xxdLittleEndian: options?.xxdLittleEndian,
     maxElisionBytes: 1 << 20,
+    bigEndian: options?.bigEndian ?? false,
   };
   const scores = {} as Record<DumpTextFormat, number>;
   const parsers = new Map<DumpTextFormat, DumpParser>();

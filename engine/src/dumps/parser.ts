@@ -31,6 +31,7 @@ export interface ParserOptions {
   readonly plainWidth: 32 | 64;
   readonly xxdLittleEndian: boolean | undefined;
   readonly maxElisionBytes: number;
+  readonly bigEndian: boolean;
 }
 
 /** Line counts that auto-detection scores formats by. */
@@ -554,13 +555,27 @@ export class DumpParser {
     this.sink.feedBytes(addr, this.n * size, this.lastBytes, this.byteStart, this.byteEnd, space, line);
   }
 
-  /** Writes the `size` bytes of a little-endian unit at line byte `k`, with its token's columns. */
-  private putUnitLE(k: number, size: number, lo: number, hi: number, start: number, end: number): void {
+  /**
+   * Writes the `size` bytes of a unit at line byte `k`, with its token's columns: little-endian, or
+   * big-endian for numbers in a BE guest's/host's order (`bigEndian`; `swappable` is false for
+   * xxd's explicitly little-endian groups).
+   */
+  private putUnitLE(
+    k: number,
+    size: number,
+    lo: number,
+    hi: number,
+    start: number,
+    end: number,
+    swappable = true,
+  ): void {
     const lb = this.lastBytes;
     const sc = this.col(start);
     const ec = this.col(end);
+    const be = swappable && this.options.bigEndian;
     for (let q = 0; q < size; q++) {
-      lb[k + q] = q < 4 ? (lo >>> (8 * q)) & 0xff : (hi >>> (8 * (q - 4))) & 0xff;
+      const b = be ? size - 1 - q : q;
+      lb[k + q] = b < 4 ? (lo >>> (8 * b)) & 0xff : (hi >>> (8 * (b - 4))) & 0xff;
       this.byteStart[k + q] = sc;
       this.byteEnd[k + q] = ec;
     }
@@ -777,13 +792,13 @@ export class DumpParser {
       const bytes = (ge - gs) / 2;
       if (le) {
         parseHexRun(s, gs, ge);
-        this.putUnitLE(k, bytes, hexOut[0]!, hexOut[1]!, gs, ge);
+        this.putUnitLE(k, bytes, hexOut[0]!, hexOut[1]!, gs, ge, false);
       } else if (bytes === 8 && (this.options.base + offset + k) % 8 === 0) {
         // memory order qword (`xxd -g8`): byte-swap to the LE value
         parseHexRun(s, gs, ge);
         const lo = bswap32(hexOut[1]!);
         const hi = bswap32(hexOut[0]!);
-        this.putUnitLE(k, 8, lo, hi, gs, ge);
+        this.putUnitLE(k, 8, lo, hi, gs, ge, false);
       } else {
         for (let q = 0; q < bytes; q++) {
           const d = gs + 2 * q;

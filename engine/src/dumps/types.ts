@@ -113,6 +113,13 @@ export interface DumpImportOptions {
   readonly xxdLittleEndian?: boolean;
   /** Largest number of bytes one `*` elision may expand to (default 64 MiB). */
   readonly maxElisionBytes?: number;
+  /**
+   * The dump came from a big-endian guest or host (dump-formats.md §1 `target_big_endian()`, §6):
+   * numbers printed in its order (QEMU/gdb/crash/devmem values, hexdump/od units, plain values)
+   * are reassembled big-endian. Byte dumps (xxd, hexdump -C, `/bx`) and xxd `-e` are unaffected.
+   * Default false: the text does not say, and Arm and x86 hosts are little-endian.
+   */
+  readonly bigEndian?: boolean;
 }
 
 /** What `importDump` and `importBinary` return. */

@@ -14,6 +14,7 @@ interface Fixture {
   readonly base?: number;
   readonly plainWidth?: 32 | 64;
   readonly xxdLittleEndian?: boolean;
+  readonly bigEndian?: boolean;
   /** The format the result names (defaults to `format`). */
   readonly expectFormat?: DumpFormat;
   readonly words: readonly string[];
@@ -147,6 +148,27 @@ const FIXTURES: readonly Fixture[] = [
     format: "qemu",
     words: ["0x40001008=0000000008001000"],
     problems: ["DUMP-PARTIAL-WORD@0:18-28", "DUMP-PARTIAL-WORD@0:51-61"],
+  },
+  {
+    name: "qemu /gx and /wx from a big-endian guest (bigEndian): values are reassembled big-endian",
+    text: "0000000040001000: 0x0b004a8e00000000 0x0010000800000000\n0000000040001010: 0x00000000 0x00000000 0x34323031 0x3a455453",
+    format: "qemu",
+    bigEndian: true,
+    words: [
+      "0x40001000=000000008e4a000b",
+      "0x40001008=0000000008001000",
+      "0x40001010=0000000000000000",
+      "0x40001018=5354453a31303234",
+    ],
+    problems: [],
+  },
+  {
+    name: "bigEndian does not touch byte dumps",
+    text: "00000000  0b 00 4a 8e 00 00 00 00  00 10 00 08 00 00 00 00  |..J.............|",
+    format: "hexdump-c",
+    bigEndian: true,
+    words: canonical(0, 2),
+    problems: [],
   },
   {
     name: "qemu `...` is a gap, not zeros; Cannot access memory stops with a located warning",
@@ -574,6 +596,7 @@ for (const f of FIXTURES) {
       ...(f.base !== undefined ? { base: f.base } : {}),
       ...(f.plainWidth !== undefined ? { plainWidth: f.plainWidth } : {}),
       ...(f.xxdLittleEndian !== undefined ? { xxdLittleEndian: f.xxdLittleEndian } : {}),
+      ...(f.bigEndian !== undefined ? { bigEndian: f.bigEndian } : {}),
     };
     const r = importDump(f.text, options);
     assert.equal(r.format, f.expectFormat ?? f.format);
