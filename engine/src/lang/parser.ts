@@ -367,6 +367,20 @@ class IdentLitNode implements IdentLit {
   }
 }
 
+/** A map attribute, its range built on demand (a big file holds four or five per map). */
+class MapAttrNode implements MapAttr {
+  declare readonly value?: Value;
+  constructor(
+    readonly name: IdentLit,
+    value: Value | undefined,
+  ) {
+    if (value) (this as { value?: Value }).value = value;
+  }
+  get range(): LangRange {
+    return this.value ? joinRange(this.name.range, this.value.range) : this.name.range;
+  }
+}
+
 function numberLit(t: Token): NumberLit {
   return new NumberLitNode(t.value!, t.text, t.isSize, t.line, t.start, t.end);
 }
@@ -724,7 +738,7 @@ function shapeMap(s: RawStmt, range: LangRange): MapStmt {
     let value: Value | undefined;
     if (c.isValueStart()) value = c.value("a value");
     else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
-    attrs.push(value ? { name, value, range: joinRange(name.range, value.range) } : { name, range: name.range });
+    attrs.push(new MapAttrNode(name, value));
   }
   // no spreads: maps are the bulk of big files (same properties, same order as before)
   const node: { -readonly [K in keyof MapStmt]: MapStmt[K] } = { kind: "map", keyword } as MapStmt;
