@@ -494,8 +494,21 @@ export class DumpParser {
     for (;;) {
       j = skipSpaces(s, j, end);
       if (j >= end) break;
-      const t = scanToken(s, j, end);
-      if (!(t - j >= 3 && s.charCodeAt(j) === 48 && (s.charCodeAt(j + 1) | 32) === 120 && scanHex(s, j + 2, t) === t)) {
+      // one pass per token: `0x`, then digits straight into the halves until whitespace
+      let t = j + 2;
+      let lo = 0;
+      let hi = 0;
+      let ok = s.charCodeAt(j) === 48 && (s.charCodeAt(j + 1) | 32) === 120;
+      for (; t < end; t++) {
+        const c = s.charCodeAt(t);
+        if (c === 32 || c === 9) break;
+        const d = hexDigit(c);
+        if (d < 0) ok = false;
+        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+        lo = ((lo << 4) | d) >>> 0;
+      }
+      if (!ok || t - j < 3) {
+        t = scanToken(s, j, end);
         this.bad(j, t, `expected a 0x-prefixed hex value, found "${s.slice(j, t)}"`);
         return -1;
       }
@@ -514,8 +527,11 @@ export class DumpParser {
         this.bad(j, t, "too many values on one line");
         return -1;
       }
-      parseHexRun(s, j + 2, t);
-      this.pushToken(j, t);
+      const k = this.n++;
+      this.tokStart[k] = j;
+      this.tokEnd[k] = t;
+      this.tokLo[k] = lo;
+      this.tokHi[k] = hi;
       j = t;
     }
     return width;
