@@ -337,14 +337,23 @@ class Cursor {
  */
 class NumberLitNode implements NumberLit {
   readonly kind = "number";
+  /** The value's halves kept inline: one object fewer per number in a big file's tree. */
+  private readonly lo: number;
+  private readonly hi: number;
   constructor(
-    readonly value: U64,
+    value: U64,
     readonly text: string,
     readonly isSize: boolean,
     private readonly line: number,
     private readonly startChar: number,
     private readonly endChar: number,
-  ) {}
+  ) {
+    this.lo = value.lo;
+    this.hi = value.hi;
+  }
+  get value(): U64 {
+    return { lo: this.lo, hi: this.hi };
+  }
   get range(): LangRange {
     return { start: { line: this.line, character: this.startChar }, end: { line: this.line, character: this.endChar } };
   }
