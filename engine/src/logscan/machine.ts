@@ -867,8 +867,10 @@ function startsWithSourceAt(text: string, at: number, source: string): boolean {
   if (n === 0) return true;
   const after = at + n;
   if (after > text.length) return false;
-  // A character loop: String.prototype.startsWith with a position is slower on line slices.
-  for (let k = n - 1; k >= 0; k--) if (text.charCodeAt(at + k) !== source.charCodeAt(k)) return false;
+  // A slice compared whole (one memory compare) is faster than startsWith with a position or a
+  // character loop on line slices; the last characters differ first between devices.
+  if (text.charCodeAt(after - 1) !== source.charCodeAt(n - 1)) return false;
+  if (text.slice(at, after) !== source) return false;
   return after === text.length || isBlankCode(text.charCodeAt(after));
 }
 
