@@ -14,7 +14,7 @@ import type { EngineDiagnostic } from "../diagnostics";
 import type { Comment } from "./lexer";
 import type { ParseResult, TopNode } from "./ast";
 import type { LangExpectationResult } from "./expect";
-import { type LangLintOptions, analyzeParsed } from "./lint";
+import { type LangLintOptions, analyzeDescription, analyzeParsed } from "./lint";
 import type { DescriptionModel, LangBuildOptions } from "./model";
 import { TOP_LEVEL_KEYWORDS, compareDiagnosticPositions, parseDescriptionSegment } from "./parser";
 
@@ -64,6 +64,17 @@ export class IncrementalAnalyzer {
   }
 
   analyze(text: string, file: string, options: LangBuildOptions & LangLintOptions = {}): LangAnalysis {
+    try {
+      return this.analyzeReusing(text, file, options);
+    } catch {
+      // never throws: whatever went wrong in the reuse, a from-scratch analysis is the answer
+      this.previous = undefined;
+      this.path = "rebuilt";
+      return analyzeDescription(text, file, options);
+    }
+  }
+
+  private analyzeReusing(text: string, file: string, options: LangBuildOptions & LangLintOptions): LangAnalysis {
     const prev = this.previous;
     const sameContext = prev !== undefined && prev.file === file && sameOptions(prev.options, options);
     if (sameContext && prev.text === text) {
