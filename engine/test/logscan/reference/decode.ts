@@ -13,7 +13,13 @@
 
 import { getSmall, getValue, type DecodedField, type FieldSpec } from "../../../src/bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../../../src/bits/u64";
-import { decodeCommand, decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../../../src/smmuv3/records";
+import {
+  decodeCommand,
+  decodeEvent,
+  encodeEvent,
+  eventTypeByName,
+  type DecodedEvent,
+} from "../../../src/smmuv3/records";
 import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } from "./types";
 
