@@ -810,17 +810,22 @@ export class LogLineMachine {
 // ---- small text helpers ---------------------------------------------------------------------
 
 /**
- * True when a line can start no record (the prefilter of LogLineMachine.line): no "0x" (event
- * and CMDQ headers, prefixed dwords, QEMU pte values), no "event: " (a stray decoded line is a
- * problem), no "smmu" (QEMU traces), and not ending like a hex list (a hex digit, `]`, `"`, `,`).
+ * True when a line can start no record (the prefilter of LogLineMachine.line). Every form detect()
+ * starts needs a "0x" (event and CMDQ headers, prefixed dwords, QEMU pte values), "event: " (a
+ * stray decoded line is a problem) or "smmu" (QEMU traces); without them only a list of 16-digit
+ * dwords could start, and then the line ends (before separators) with 16 hex digits.
  */
 function cannotStartRecord(text: string): boolean {
+  if (text.includes("0x") || text.includes("event: ") || text.includes("smmu")) return false;
   let end = text.length;
   while (end > 0 && isBlankCode(text.charCodeAt(end - 1))) end--;
   if (end === 0) return true;
   const last = text.charCodeAt(end - 1);
-  if (hexValue(last) >= 0 || last === 93 || last === 34 || last === 44) return false;
-  return !text.includes("0x") && !text.includes("event: ") && !text.includes("smmu");
+  if (hexValue(last) < 0 && last !== 93 && last !== 34 && last !== 44) return true;
+  while (end > 0 && isListSeparator(text.charCodeAt(end - 1))) end--;
+  if (end < 16) return true;
+  for (let k = end - 16; k < end; k++) if (hexValue(text.charCodeAt(k)) < 0) return true;
+  return false;
 }
 
 /** Value of each ASCII character as a hex digit, -1 for anything else. */

@@ -102,6 +102,12 @@ const noise = fc.constantFrom(
   "EXT4-fs (nvme0n1p2): mounted filesystem with ordered data mode. Quota mode: none.",
   "usb 1-1: new high-speed USB device number 2 using xhci_hcd",
   "random: crng init done 0x1234",
+  "e1000e 0000:00:19.0 eth0: NIC Link is Up 1000 Mbps Full Duplex, Flow Control: None",
+  "vfio-pci 0000:7d:02.1: enabling device (0000 -> 0002)",
+  'audit: type=1400 audit(1700000000.123:42): apparmor="STATUS" operation="profile_load"',
+  "data: 0123456789abcdef",
+  "key abcdef0123456789, fedcba9876543210]",
+  "hash cafe",
   "",
   "x",
 );
@@ -131,6 +137,10 @@ const block = fc.oneof(
     .tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), fc.constantFrom(" ", ", ", "\t"))
     .map(([w0, ws, sep]) => [[w0, ...ws].map((w) => "0x" + w.replace(/^0+(?=.)/, "")).join(sep)]),
   fc.tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 4 })).map(([w0, ws]) => [w0, ...ws].map((w) => `0x${w}`)),
+  // Dwords without 0x: 16 digits each, one line or one per line.
+  fc
+    .tuple(dword0, fc.array(hex16, { minLength: 2, maxLength: 4 }), fc.boolean())
+    .map(([w0, ws, vertical]) => (vertical ? [w0, ...ws] : [[w0, ...ws].join(" ")])),
   fc
     .tuple(quote, stamp, device, fc.nat({ max: 3 }))
     .map(([q, s, d, err]) => [
