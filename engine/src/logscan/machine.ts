@@ -700,13 +700,16 @@ export class LogLineMachine {
     const last = text.charCodeAt(end - 1);
     if (hexValue(last) < 0 && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
     // One whitespace-separated token at the end of the line: maybe the first of a vertical list.
-    const single = lastToken(text, end);
-    if (single && single.start >= bodyStart && isHexToken(text, single.start, single.end)) {
-      let b = single.start;
+    const singleStart = lastTokenStart(text, end);
+    if (singleStart < end && singleStart >= bodyStart && isHexToken(text, singleStart, end)) {
+      let b = singleStart;
       while (b > bodyStart && isBlankCode(text.charCodeAt(b - 1))) b--;
-      const previous = b > bodyStart ? lastToken(text, b) : undefined;
-      if (!previous || previous.start < bodyStart || !isHexToken(text, previous.start, previous.end)) {
-        this.startVertical(text, text.slice(bodyStart, single.start).trim(), depth, lineNo, single);
+      const previousStart = b > bodyStart ? lastTokenStart(text, b) : b;
+      if (previousStart === b || previousStart < bodyStart || !isHexToken(text, previousStart, b)) {
+        this.startVertical(text, text.slice(bodyStart, singleStart).trim(), depth, lineNo, {
+          start: singleStart,
+          end,
+        });
         return;
       }
     }
@@ -937,11 +940,11 @@ function singleTokenAt(text: string, from: number): boolean {
   return end > start && i === n;
 }
 
-/** The last whitespace-free token ending at `end`. */
-function lastToken(text: string, end: number): { start: number; end: number } | undefined {
+/** Start of the last whitespace-free token ending at `end` (`end` itself when there is none). */
+function lastTokenStart(text: string, end: number): number {
   let i = end;
   while (i > 0 && !isBlankCode(text.charCodeAt(i - 1))) i--;
-  return i < end ? { start: i, end } : undefined;
+  return i;
 }
 
 function allWide(p: PendingRecord): boolean {

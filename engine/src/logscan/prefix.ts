@@ -83,7 +83,9 @@ export function packedLogLinePrefix(line: string): number {
     }
   }
   const c = rest.charCodeAt(0);
-  if ((c >= 65 && c <= 90) || isDigit(c)) {
+  // Only when the fixed characters are there (`2020-` / `Mar `): a bare dword list starts with a
+  // digit too, and a regular expression call per such line costs more than this test.
+  if ((isDigit(c) && rest.charCodeAt(4) === 45) || (c >= 65 && c <= 90 && rest.charCodeAt(3) === 32)) {
     const m = c <= 57 ? ISO_JOURNAL.exec(rest) : JOURNAL.exec(rest);
     if (m) {
       i += m[0].length;

@@ -87,6 +87,8 @@ const stamp = fc.oneof(
   fc.nat({ max: 99999 }).map((n) => `[${(n / 1000).toFixed(6).padStart(12)}] `),
   fc.constant("<3>[    5.000001] "),
   fc.constant("Mar 25 11:35:01 host kernel: "),
+  fc.constant("2020-03-25T11:35:01+0000 host kernel: "),
+  fc.constant("2020-03-25 "),
   fc.constant("[  +0.000003] "),
 );
 const device = fc.constantFrom(
