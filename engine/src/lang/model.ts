@@ -186,6 +186,22 @@ function lowerMap(spec: StructSpec): Map<string, FieldSpec> {
 }
 const LOWER_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec>>();
 
+/**
+ * A field by its name as written (any case), remembered per spelling: files spell the same few
+ * names thousands of times, and lower-casing each one was a hot spot of big files.
+ */
+function fieldByWrittenName(spec: StructSpec, written: string): FieldSpec | undefined {
+  let bySpelling = SPELLING_CACHE.get(spec);
+  if (!bySpelling) SPELLING_CACHE.set(spec, (bySpelling = new Map()));
+  const known = bySpelling.get(written);
+  if (known !== undefined) return known ?? undefined;
+  const f = lowerMap(spec).get(written.toLowerCase());
+  // bounded: a file of misspellings must not grow the cache without end
+  if (bySpelling.size < 4096) bySpelling.set(written, f ?? null);
+  return f;
+}
+const SPELLING_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec | null>>();
+
 const normalise = (s: string): string => s.toLowerCase().replace(/[^a-z0-9+]/g, "");
 
 /** The field value an identifier names (`nested`, `stage1`, `linear`), from the table's `values`. */
@@ -1115,7 +1131,7 @@ class Builder {
     const seen = new Map<string, FieldStmt>();
     const fields = lowerMap(spec);
     for (const fs of n.fields) {
-      const f = fields.get(fs.name.lower);
+      const f = fieldByWrittenName(spec, fs.name.text);
       if (!f) {
         this.diag(
           "LANG-UNKNOWN-FIELD",
