@@ -1511,6 +1511,12 @@ class Builder {
       levelSize[L + 1] = 2 ** levelShift(L);
       levelEntries[L + 1] = 2 ** (L === startLevel ? rootBits : s);
     }
+    // bytes a block descriptor maps at each level (undefined: no blocks there)
+    const blockBytes: (number | undefined)[] = [];
+    for (let L = startLevel; L < 3; L++) {
+      const sh = blockShift(granule, L, ds);
+      blockBytes[L + 1] = sh === undefined ? undefined : 2 ** sh;
+    }
     const indexAt = (va: number, L: number): number => Math.floor(va / levelSize[L + 1]!) % levelEntries[L + 1]!;
     let leafCount = 0;
     for (const m of maps) {
@@ -1521,15 +1527,14 @@ class Builder {
       while (va < end) {
         let level = 3;
         for (let L = startLevel; L < 3; L++) {
-          const sh = blockShift(granule, L, ds);
-          if (sh === undefined) continue;
-          const blk = 2 ** sh;
+          const blk = blockBytes[L + 1];
+          if (blk === undefined) continue;
           if (va % blk === 0 && oa % blk === 0 && end - va >= blk) {
             level = L;
             break;
           }
         }
-        const blk = 2 ** levelShift(level);
+        const blk = levelSize[level + 1]!;
         if (++leafCount > 1 << 20) {
           this.diag("LANG-MAP-RANGE", "error", "more than 2^20 descriptors: use larger, aligned blocks", m.span);
           return;
