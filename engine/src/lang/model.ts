@@ -192,7 +192,7 @@ const LOWER_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec>>();
  */
 function fieldByWrittenName(spec: StructSpec, written: string): FieldSpec | undefined {
   let bySpelling = SPELLING_CACHE.get(spec);
-  if (!bySpelling) SPELLING_CACHE.set(spec, (bySpelling = new Map()));
+  if (!bySpelling) SPELLING_CACHE.set(spec, (bySpelling = new Map<string, FieldSpec | null>()));
   const known = bySpelling.get(written);
   if (known !== undefined) return known ?? undefined;
   const f = lowerMap(spec).get(written.toLowerCase());
