@@ -44,7 +44,11 @@ function observable(r: ReturnType<typeof analyzeDescription>): unknown {
 const edit = fc.record({
   at: fc.nat(),
   remove: fc.integer({ min: 0, max: 3 }),
-  insert: fc.constantFrom("", "7", "x", " ", "\n", "{", "}", ";", "// c", "#", "ste 0x3 {", "\n}\n", "memory", "\r\n"),
+  insert: fc.oneof(
+    fc.constantFrom("", "7", "x", " ", "\n", "{", "}", ";", "// c", "#", "ste 0x3 {", "\n}\n", "memory", "\r\n", "\r"),
+    fc.string({ maxLength: 6 }),
+    fc.string({ unit: "binary", maxLength: 3 }),
+  ),
 });
 
 test("random edits: incremental analysis equals a from-scratch analysis", () => {
