@@ -159,6 +159,11 @@ export class LogLineMachine {
 
   constructor(private readonly sink: LogScanSink) {}
 
+  /** True while some record is in progress (every line must then be fed, even noise). */
+  get hasPending(): boolean {
+    return this.pending.length !== 0;
+  }
+
   /** Feeds one line (no line break; at most LOG_SCAN_MAX_LINE characters). */
   line(text: string, lineNo: number): void {
     // Noise lines (most of a kernel log) cost one scan for "0x" and a look at the last character

@@ -4,6 +4,7 @@
 // the same line machine over the same lines, so they find exactly the same records.
 
 import { LogLineSplitter } from "./chunks";
+import type { LogScanSink } from "./machine";
 import { decodeLogRecord } from "./decode";
 import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, LogProblem, LogScanResult } from "./types";
@@ -23,24 +24,29 @@ export interface LogScannerOptions {
   readonly decode?: boolean;
 }
 
+/** The machine's sink for a scanner's options (shared by the text and the byte scanner). */
+export function logScanSink(options: LogScannerOptions): LogScanSink {
+  const file = options.file;
+  const onRecord = options.onRecord;
+  const onProblem = options.onProblem;
+  const decode = options.decode ?? true;
+  return {
+    record(found: FoundRecord): void {
+      const record = LogRecord.from(found);
+      if (file !== undefined) record.file = file;
+      onRecord(decode ? decodeLogRecord(record) : record);
+    },
+    problem(problem: LogProblem): void {
+      onProblem?.(problem);
+    },
+  };
+}
+
 export class LogScanner {
   private readonly splitter: LogLineSplitter;
 
   constructor(options: LogScannerOptions) {
-    const file = options.file;
-    const onRecord = options.onRecord;
-    const onProblem = options.onProblem;
-    const decode = options.decode ?? true;
-    this.splitter = new LogLineSplitter({
-      record(found: FoundRecord): void {
-        const record = LogRecord.from(found);
-        if (file !== undefined) record.file = file;
-        onRecord(decode ? decodeLogRecord(record) : record);
-      },
-      problem(problem: LogProblem): void {
-        onProblem?.(problem);
-      },
-    });
+    this.splitter = new LogLineSplitter(logScanSink(options));
   }
 
   /** Feeds the next piece of text (any size, may split lines and CRLF pairs anywhere). */

@@ -8,7 +8,15 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
-import { LogScanner, scanLog, type DecodedLogRecord, type LogProblem } from "../../src/index";
+import {
+  ByteLogScanner,
+  LogScanner,
+  decodeUtf8Bytes,
+  scanLog,
+  scanLogBytes,
+  type DecodedLogRecord,
+  type LogProblem,
+} from "../../src/index";
 import { scanLog as referenceScanLog } from "./reference/scan";
 import type { DecodedLogRecord as ReferenceRecord } from "./reference/types";
 
@@ -112,6 +120,9 @@ const noise = fc.constantFrom(
   "hash cafe",
   "",
   "x",
+  "wlan0: caf\u00e9 \u{1f600} na\u00efve 0x12",
+  "\u65e5\u672c\u8a9e 0123456789abcdef",
+  "\ufeffbom \u20ac 0x0000000000000001",
 );
 const decodedLines = fc.constantFrom(
   [
@@ -163,9 +174,12 @@ const block = fc.oneof(
 );
 
 /** Damage: replace a character, drop a line, swap two lines (interleaving), add a stray `\r`. */
-const damage = fc.array(fc.tuple(fc.nat(), fc.nat(4), fc.constantFrom("z", "0", " ", "x", ":", "\r", "é", "")), {
-  maxLength: 6,
-});
+const damage = fc.array(
+  fc.tuple(fc.nat(), fc.nat(4), fc.constantFrom("z", "0", " ", "x", ":", "\r", "é", "\u{1f600}", "\u20ac", "")),
+  {
+    maxLength: 6,
+  },
+);
 
 const generatedLog = fc
   .tuple(fc.array(block, { minLength: 1, maxLength: 25 }), damage, fc.boolean(), fc.boolean())
@@ -222,4 +236,133 @@ test("fixtures and odd text: same records as the reference", () => {
     assert.deepEqual(optimised(t), reference(t));
     assert.deepEqual(optimisedStreamed(t, [1, 7, 100, 5000]), reference(t));
   }
+});
+
+// ---- the byte scanner ---------------------------------------------------------------------------
+
+const utf8 = new TextEncoder();
+/** What the bytes say as text (kept byte-order mark, U+FFFD for invalid bytes): the CLI's decoding. */
+const utf8Text = (bytes: Uint8Array): string => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+
+/** The byte scanner fed the bytes cut at the given offsets (anywhere: inside CRLF and characters). */
+function byteStreamed(bytes: Uint8Array, cuts: readonly number[]): Snapshot {
+  const records: unknown[] = [];
+  const problems: LogProblem[] = [];
+  const s = new ByteLogScanner({
+    file: "f",
+    onRecord: (r) => records.push(plain(r)),
+    onProblem: (p) => problems.push(p),
+  });
+  let from = 0;
+  for (const c of [...cuts].map((c) => Math.min(c, bytes.length)).sort((a, b) => a - b)) {
+    s.push(bytes.subarray(from, c));
+    from = c;
+  }
+  s.push(bytes.subarray(from));
+  s.end();
+  return { records, problems, lineCount: s.lineCount };
+}
+
+function byteWhole(bytes: Uint8Array): Snapshot {
+  const r = scanLogBytes(bytes, "f");
+  return { records: r.records.map(plain), problems: r.problems, lineCount: r.lineCount };
+}
+
+test("the byte scanner, whole and in any byte chunking, equals the reference on the decoded text", () => {
+  fc.assert(
+    fc.property(
+      generatedLog.chain((t) => {
+        const bytes = utf8.encode(t);
+        return fc.tuple(fc.constant(bytes), fc.array(fc.nat(bytes.length + 8), { maxLength: 12 }));
+      }),
+      ([bytes, cuts]) => {
+        const expected = reference(utf8Text(bytes));
+        assert.deepEqual(byteWhole(bytes), expected);
+        assert.deepEqual(byteStreamed(bytes, cuts), expected);
+      },
+    ),
+    { numRuns: 200, interruptAfterTimeLimit: 30000 },
+  );
+});
+
+test("the byte scanner on invalid UTF-8 and raw bytes equals the reference on the decoded text", () => {
+  const byteValue = fc.oneof(
+    fc.constantFrom(0x0a, 0x0d, 0x20, 0x30, 0x78, 0x80, 0xbf, 0xc3, 0xe2, 0xed, 0xf0, 0xf4, 0xff, 0xef, 0xbb),
+    fc.nat(255),
+  );
+  fc.assert(
+    fc.property(
+      generatedLog,
+      fc.array(fc.tuple(fc.nat(), fc.array(byteValue, { maxLength: 4 })), { maxLength: 6 }),
+      fc.array(fc.nat(), { maxLength: 10 }),
+      (text, inserts, cutSeeds) => {
+        let bytes: Uint8Array = utf8.encode(text);
+        for (const [at, ins] of inserts) {
+          const i = at % (bytes.length + 1);
+          const next = new Uint8Array(bytes.length + ins.length);
+          next.set(bytes.subarray(0, i));
+          next.set(ins, i);
+          next.set(bytes.subarray(i), i + ins.length);
+          bytes = next;
+        }
+        const expected = reference(utf8Text(bytes));
+        assert.deepEqual(byteWhole(bytes), expected);
+        const cuts = cutSeeds.map((c) => c % (bytes.length + 1));
+        assert.deepEqual(byteStreamed(bytes, cuts), expected);
+      },
+    ),
+    { numRuns: 150, interruptAfterTimeLimit: 30000 },
+  );
+});
+
+test("the byte scanner on fixtures, long lines and odd text equals the reference", () => {
+  const texts = [
+    fixture("seed-000-c_bad_ste-thread.txt"),
+    "",
+    "\n",
+    "\r\n\r\n",
+    "\r",
+    "0x1 0x2 0x3 0x4",
+    "\ufeff0x1 0x2 0x3 0x4\n\ufeffevent 0x04 received:\n",
+    "é 0x1 0x2 0x3 0x4\r\n0x00007d1100000004\r\n0x0000100800000080\r\n0x00000000fe040000\r\n0x000000007e04c440",
+    "x".repeat(70000) + "\n0x1 0x2 0x3 0x4\n",
+    "x".repeat(65535) + "\r\n" + "y".repeat(65536) + "\r\n" + "z".repeat(65537) + "\r\n0x1 0x2 0x3 0x4",
+    "é".repeat(40000) + " 0x1 0x2 0x3 0x4\n" + "\u{1f600}".repeat(70000) + "\n0x1 0x2 0x3 0x4\r",
+    "0x1 0x2 0x3 " + "0".repeat(300000) + "\n0x5 0x6 0x7 0x8",
+    "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
+  ];
+  for (const t of texts) {
+    const bytes = utf8.encode(t);
+    const expected = reference(utf8Text(bytes));
+    assert.deepEqual(byteWhole(bytes), expected);
+    for (const cuts of [
+      [1, 7, 100, 5000],
+      [3, 65537, 65538, 131075, 262150],
+      Array.from({ length: 40 }, (_, i) => i * 9973),
+    ]) {
+      assert.deepEqual(byteStreamed(bytes, cuts), expected);
+    }
+  }
+});
+
+test("the fallback UTF-8 decoder equals the platform's on any bytes", () => {
+  const platform = new TextDecoder("utf-8", { ignoreBOM: true });
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 64 }), fc.string({ unit: "binary", maxLength: 32 }), (raw, s) => {
+      assert.equal(decodeUtf8Bytes(raw), platform.decode(raw));
+      const encoded = utf8.encode(s);
+      assert.equal(decodeUtf8Bytes(encoded), platform.decode(encoded));
+    }),
+    { numRuns: 300, interruptAfterTimeLimit: 10000 },
+  );
+  const edge = [
+    [0xe0, 0x80],
+    [0xed, 0xa0, 0x80],
+    [0xf4, 0x90],
+    [0xf0, 0x8f],
+    [0xc0, 0xaf],
+    [0xef, 0xbb, 0xbf],
+    [0xe2, 0x82],
+  ];
+  for (const e of edge) assert.equal(decodeUtf8Bytes(Uint8Array.from(e)), platform.decode(Uint8Array.from(e)));
 });

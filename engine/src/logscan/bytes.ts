@@ -1,0 +1,281 @@
+// The log scanner over bytes: `ByteLogScanner` takes a log as UTF-8 bytes in chunks of any size
+// (a file or stdin read by the CLI) and finds exactly the records `LogScanner` finds in the same
+// text decoded as UTF-8. It splits lines with the native `Uint8Array.prototype.indexOf`, and while
+// no record is in progress it rejects lines that cannot start one from their bytes alone, without
+// making a string (most lines of a real kernel log). Only lines the line machine must see become
+// strings: sliced from the chunk decoded once when every byte of the chunk is one UTF-16 unit
+// (byte offsets are then character offsets), otherwise decoded line by line, so multibyte
+// characters never shift the character ranges of record lines. Line numbers count `\n` bytes;
+// `\r\n` ends a line like `\n` (the `\r` is dropped), exactly as in the text splitter.
+
+import { LOG_SCAN_MAX_LINE, LogLineMachine } from "./machine";
+import { logScanSink, type LogScannerOptions } from "./scan";
+import type { DecodedLogRecord, LogProblem, LogScanResult } from "./types";
+
+/**
+ * Bytes kept of an unfinished line: enough for LOG_SCAN_MAX_LINE + 1 UTF-16 units whatever the
+ * characters (at most 4 bytes per unit, plus an incomplete sequence at the cut).
+ */
+const MAX_LINE_BYTES = 4 * (LOG_SCAN_MAX_LINE + 1) + 8;
+
+const NEWLINE = 10;
+const CARRIAGE_RETURN = 13;
+
+interface Utf8TextDecoder {
+  decode(bytes: Uint8Array): string;
+}
+type Utf8TextDecoderConstructor = new (label: string, options: { ignoreBOM: boolean }) => Utf8TextDecoder;
+
+/**
+ * The platform's UTF-8 decoder when there is one (Node, browsers: native speed), else ours. Both
+ * follow the WHATWG decoder (one U+FFFD per maximal invalid subpart); a byte-order mark is kept,
+ * as when the whole file is decoded to one string.
+ */
+function makeUtf8Decoder(): (bytes: Uint8Array) => string {
+  const ctor = (globalThis as { TextDecoder?: Utf8TextDecoderConstructor }).TextDecoder;
+  if (ctor !== undefined) {
+    const decoder = new ctor("utf-8", { ignoreBOM: true });
+    return (bytes) => decoder.decode(bytes);
+  }
+  return decodeUtf8Bytes;
+}
+
+/** A WHATWG-conformant UTF-8 decoder (the fallback where the platform has none). */
+export function decodeUtf8Bytes(bytes: Uint8Array): string {
+  const units: number[] = [];
+  let out = "";
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    if (units.length >= 8192) {
+      out += String.fromCharCode(...units);
+      units.length = 0;
+    }
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      units.push(c);
+      i++;
+      continue;
+    }
+    let need: number;
+    let cp: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      cp = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      cp = c & 0x0f;
+      if (c === 0xe0) lower = 0xa0;
+      if (c === 0xed) upper = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      cp = c & 0x07;
+      if (c === 0xf0) lower = 0x90;
+      if (c === 0xf4) upper = 0x8f;
+    } else {
+      units.push(0xfffd);
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let ok = true;
+    for (let k = 0; k < need; k++) {
+      const d = j < n ? bytes[j]! : -1;
+      if (d < lower || d > upper) {
+        ok = false;
+        break;
+      }
+      lower = 0x80;
+      upper = 0xbf;
+      cp = (cp << 6) | (d & 0x3f);
+      j++;
+    }
+    // An invalid sequence is one U+FFFD for the bytes read so far; the offending byte starts over.
+    i = j;
+    if (!ok) units.push(0xfffd);
+    else if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+  }
+  return out + String.fromCharCode(...units);
+}
+
+/**
+ * True when a line (bytes start..end, no line break, at most LOG_SCAN_MAX_LINE bytes) certainly
+ * cannot start a record: the byte form of the machine's own noise test (no `0x`, `event: ` or
+ * `smmu`, and no hex dword or list end as its last token). Lines with non-ASCII bytes are left to
+ * the machine (false), so character and byte positions never need to agree here.
+ */
+function bytesCannotStartRecord(b: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const c = b[k]!;
+    if (c >= 0x80) return false;
+    // "0x"
+    if (c === 0x78 && k > start && b[k - 1] === 0x30) return false;
+    // "event: "
+    if (
+      c === 0x20 &&
+      k - start >= 6 &&
+      b[k - 1] === 0x3a &&
+      b[k - 2] === 0x74 &&
+      b[k - 3] === 0x6e &&
+      b[k - 4] === 0x65 &&
+      b[k - 5] === 0x76 &&
+      b[k - 6] === 0x65
+    ) {
+      return false;
+    }
+    // "smmu"
+    if (c === 0x75 && k - start >= 3 && b[k - 1] === 0x6d && b[k - 2] === 0x6d && b[k - 3] === 0x73) return false;
+  }
+  let e = end;
+  while (e > start && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
+  if (e === start) return true;
+  const last = b[e - 1]!;
+  if (HEX_BYTE[last]! < 0 && last !== 93 && last !== 34 && last !== 44) return true;
+  while (e > start && IS_LIST_SEPARATOR[b[e - 1]!] === 1) e--;
+  if (e - start < 16) return true;
+  for (let k = e - 16; k < e; k++) if (HEX_BYTE[b[k]!]! < 0) return true;
+  return false;
+}
+
+/** Hex digit value of each byte, -1 for anything else. */
+const HEX_BYTE = Int8Array.from({ length: 256 }, (_, c) => {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return c < 128 && l >= 97 && l <= 102 ? l - 87 : -1;
+});
+
+/** Separators of a dword list (blank , ; [ ] " ' ( )), as in the line machine. */
+const IS_LIST_SEPARATOR = Uint8Array.from({ length: 256 }, (_, c) =>
+  [32, 9, 44, 59, 91, 93, 34, 39, 40, 41].includes(c) ? 1 : 0,
+);
+
+export class ByteLogScanner {
+  private readonly machine: LogLineMachine;
+  private readonly decodeUtf8 = makeUtf8Decoder();
+  private lineNo = 0;
+  private ended = false;
+  /** The unfinished last line's bytes (at most MAX_LINE_BYTES; the rest of it is dropped). */
+  private carry = new Uint8Array(256);
+  private carryLength = 0;
+  /** The current chunk from `textBase` decoded once, when a line of it must become a string. */
+  private chunkText: string | undefined = undefined;
+  private textBase = 0;
+  /** Whether chunkText has one UTF-16 unit per byte (offsets agree); else lines decode alone. */
+  private textAligned = false;
+  private currentChunk: Uint8Array | undefined = undefined;
+  private currentEnd = 0;
+
+  constructor(options: LogScannerOptions) {
+    this.machine = new LogLineMachine(logScanSink(options));
+  }
+
+  /** Lines seen so far (completed by a line break, or all of them after `end`). */
+  get lineCount(): number {
+    return this.lineNo;
+  }
+
+  /** Feeds the next bytes (any size; may split lines, CRLF pairs and UTF-8 sequences anywhere). */
+  push(chunk: Uint8Array): void {
+    if (this.ended || chunk.length === 0) return;
+    let pos = 0;
+    if (this.carryLength !== 0) {
+      const nl = chunk.indexOf(NEWLINE);
+      this.appendCarry(chunk, 0, nl < 0 ? chunk.length : nl);
+      if (nl < 0) return;
+      const length = this.carryLength;
+      this.carryLength = 0;
+      this.feedLine(this.carry, 0, length);
+      pos = nl + 1;
+    }
+    const lastNewline = chunk.lastIndexOf(NEWLINE);
+    if (lastNewline >= pos) {
+      this.currentChunk = chunk;
+      this.currentEnd = lastNewline;
+      this.chunkText = undefined;
+      while (pos <= lastNewline) {
+        const nl = chunk.indexOf(NEWLINE, pos);
+        this.feedLine(chunk, pos, nl);
+        pos = nl + 1;
+      }
+      this.currentChunk = undefined;
+      this.chunkText = undefined;
+    }
+    if (pos < chunk.length) this.appendCarry(chunk, pos, chunk.length);
+  }
+
+  /** Ends the input: the last line (if unterminated) and every record in progress are finished. */
+  end(): void {
+    if (this.ended) return;
+    if (this.carryLength !== 0) {
+      const length = this.carryLength;
+      this.carryLength = 0;
+      this.feedLine(this.carry, 0, length);
+    }
+    this.ended = true;
+    this.machine.end(this.lineNo - 1);
+  }
+
+  private appendCarry(bytes: Uint8Array, from: number, to: number): void {
+    const take = Math.min(to - from, MAX_LINE_BYTES - this.carryLength);
+    if (take <= 0) return;
+    const need = this.carryLength + take;
+    if (need > this.carry.length) {
+      const grown = new Uint8Array(Math.min(MAX_LINE_BYTES, Math.max(need, this.carry.length * 2)));
+      grown.set(this.carry.subarray(0, this.carryLength));
+      this.carry = grown;
+    }
+    this.carry.set(bytes.subarray(from, from + take), this.carryLength);
+    this.carryLength = need;
+  }
+
+  /** One line's bytes (no `\n`): rejected from its bytes, or handed to the machine as text. */
+  private feedLine(bytes: Uint8Array, start: number, end: number): void {
+    const lineNo = this.lineNo++;
+    if (end - start > LOG_SCAN_MAX_LINE) {
+      // Possibly longer than the machine takes in characters: decode enough bytes for
+      // LOG_SCAN_MAX_LINE + 1 units and cut exactly as the text splitter does.
+      let line = this.decodeUtf8(bytes.subarray(start, Math.min(end, start + MAX_LINE_BYTES)));
+      if (line.length > LOG_SCAN_MAX_LINE + 1) line = line.slice(0, LOG_SCAN_MAX_LINE + 1);
+      if (line.length > LOG_SCAN_MAX_LINE) line = line.slice(0, LOG_SCAN_MAX_LINE);
+      else if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) line = line.slice(0, -1);
+      this.machine.line(line, lineNo);
+      return;
+    }
+    // At most LOG_SCAN_MAX_LINE bytes, so at most that many characters: only the `\r` to drop.
+    if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (!this.machine.hasPending && bytesCannotStartRecord(bytes, start, end)) return;
+    this.machine.line(this.textOf(bytes, start, end), lineNo);
+  }
+
+  private textOf(bytes: Uint8Array, start: number, end: number): string {
+    if (bytes === this.currentChunk) {
+      if (this.chunkText === undefined) {
+        // First line of this chunk the machine needs: decode the rest of the chunk's lines once.
+        this.textBase = start;
+        this.chunkText = this.decodeUtf8(bytes.subarray(start, this.currentEnd));
+        // Every decoded unit comes from at least one byte, and only ASCII and single invalid
+        // bytes give one unit per byte: equal lengths mean every offset agrees.
+        this.textAligned = this.chunkText.length === this.currentEnd - start;
+      }
+      if (this.textAligned) return this.chunkText.slice(start - this.textBase, end - this.textBase);
+    }
+    return this.decodeUtf8(bytes.subarray(start, end));
+  }
+}
+
+/** Finds and decodes every record in a UTF-8 document given as bytes. Never throws. */
+export function scanLogBytes(bytes: Uint8Array, file?: string): LogScanResult {
+  const records: DecodedLogRecord[] = [];
+  const problems: LogProblem[] = [];
+  const scanner = new ByteLogScanner({
+    ...(file !== undefined ? { file } : {}),
+    onRecord: (r) => records.push(r),
+    onProblem: (p) => problems.push(p),
+  });
+  scanner.push(bytes);
+  scanner.end();
+  return { records, problems, lineCount: scanner.lineCount };
+}
