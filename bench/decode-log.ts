@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import {
+  ByteLogScanner,
   EventFieldValues,
   LogScanner,
   decodeCommand,
@@ -38,6 +39,7 @@ import {
   hex64Padded,
   hexHalves,
   readBitsNumber,
+  type LogScannerOptions,
   type U64,
 } from "../engine/src/index";
 
@@ -250,8 +252,14 @@ interface DecodeFigures {
  */
 type DecodeMode = "scan-only" | "numeric" | "decode";
 
+/**
+ * How the child reads the file: `bytes` hands the Buffers to the byte scanner (what the CLI does),
+ * `text` decodes them to strings for the text scanner first (the CLI before the byte scanner).
+ */
+type DecodeInput = "bytes" | "text";
+
 /** The child's job: stream the file in 1 MiB chunks as the CLI does, report figures as JSON. */
-async function decodeFile(file: string, mode: DecodeMode): Promise<DecodeFigures> {
+async function decodeFile(file: string, mode: DecodeMode, input: DecodeInput): Promise<DecodeFigures> {
   const names: Record<string, number> = {};
   let records = 0;
   let recordsWithProblems = 0;
@@ -261,7 +269,7 @@ async function decodeFile(file: string, mode: DecodeMode): Promise<DecodeFigures
   let checksum = 0;
   const values = new EventFieldValues();
   const started = process.hrtime.bigint();
-  const scanner = new LogScanner({
+  const options: LogScannerOptions = {
     file,
     decode: mode === "decode",
     onRecord: (r) => {
@@ -287,12 +295,23 @@ async function decodeFile(file: string, mode: DecodeMode): Promise<DecodeFigures
       }
     },
     onProblem: () => problems++,
-  });
-  const decoder = new StringDecoder("utf8");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    scanner.push(decoder.write(chunk));
+  };
+  let scanner: LogScanner | ByteLogScanner;
+  if (input === "bytes") {
+    const byteScanner = new ByteLogScanner(options);
+    scanner = byteScanner;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      byteScanner.push(chunk);
+    }
+  } else {
+    const textScanner = new LogScanner(options);
+    scanner = textScanner;
+    const decoder = new StringDecoder("utf8");
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      textScanner.push(decoder.write(chunk));
+    }
+    textScanner.push(decoder.end());
   }
-  scanner.push(decoder.end());
   scanner.end();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return {
@@ -465,7 +484,11 @@ function bigIntInDecodePath(): string[] {
 
 async function mainBench(): Promise<void> {
   if (process.argv[2] === "--decode-child") {
-    process.stdout.write(JSON.stringify(await decodeFile(process.argv[3]!, process.argv[4] as DecodeMode)) + "\n");
+    process.stdout.write(
+      JSON.stringify(
+        await decodeFile(process.argv[3]!, process.argv[4] as DecodeMode, (process.argv[5] ?? "bytes") as DecodeInput),
+      ) + "\n",
+    );
     return;
   }
   if (process.argv[2] === "--hot-path") {

@@ -12,8 +12,13 @@
 
 import { createReadStream } from "node:fs";
 import { resolve } from "node:path";
-import { StringDecoder } from "node:string_decoder";
-import { type DecodedLogRecord, type LogProblem, LogScanner, hexHalves, hex64Padded } from "../../../engine/src/index";
+import {
+  ByteLogScanner,
+  type DecodedLogRecord,
+  type LogProblem,
+  hexHalves,
+  hex64Padded,
+} from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
@@ -65,7 +70,7 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
     const file = input === "-" ? "-" : input;
     const pendingProblems: LogProblem[] = [];
     let fileProblems = 0;
-    const scanner = new LogScanner({
+    const scanner = new ByteLogScanner({
       file,
       onRecord: (r) => {
         records++;
@@ -106,25 +111,24 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
 }
 
 /**
- * Streams a file (or stdin for `-`) as text into `push`; returns a located message on failure.
+ * Streams a file (or stdin for `-`) as bytes into `push` (the byte scanner decodes only the lines
+ * it needs); returns a located message on failure.
  * Stops reading as soon as `stop()` says the output is gone (`decode big.log | head`).
  */
 async function streamInto(
   input: string,
   io: CliIo,
-  push: (chunk: string) => void,
+  push: (chunk: Uint8Array) => void,
   stop: () => boolean,
 ): Promise<string | undefined> {
-  const decoder = new StringDecoder("utf8");
   try {
     const stream = input === "-" ? io.stdin : createReadStream(resolve(io.cwd, input), { highWaterMark: 1 << 20 });
     for await (const chunk of stream as AsyncIterable<Buffer | string>) {
       // Leaving the loop closes a file stream; stdin is left to the process.
       if (stop()) return undefined;
-      push(typeof chunk === "string" ? chunk : decoder.write(chunk));
+      // A stdin in text mode hands strings: back to UTF-8 bytes (the same text either way).
+      push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
     }
-    const rest = decoder.end();
-    if (rest.length) push(rest);
     return undefined;
   } catch (e: unknown) {
     const code = (e as { code?: unknown }).code;
