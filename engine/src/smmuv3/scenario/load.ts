@@ -64,19 +64,33 @@ function originAt(file: string, lines: Map<string, number>, prefix: string, labe
   return { file, line, lineOf, ...(label !== undefined ? { label } : {}) };
 }
 
-/** JSON Lines when the first non-blank line is a complete JSON value and more lines follow. */
+/** JSON Lines when the first non-blank line is a complete JSON object and more text follows. */
 function looksLikeJsonLines(text: string): boolean {
-  const lines = text.split("\n");
-  const first = lines.findIndex((l) => l.trim() !== "");
-  if (first < 0) return false;
-  const head = lines[first]!.trim();
-  if (!head.startsWith("{")) return false;
-  try {
-    JSON.parse(head);
-  } catch {
-    return false;
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n", start);
+    const line = end < 0 ? text.slice(start) : text.slice(start, end);
+    if (!isBlank(line)) {
+      const head = line.trim();
+      if (!head.startsWith("{")) return false;
+      try {
+        JSON.parse(head);
+      } catch {
+        return false;
+      }
+      return end >= 0 && /\S/.test(text.slice(end + 1));
+    }
+    if (end < 0) return false;
+    start = end + 1;
   }
-  return lines.slice(first + 1).some((l) => l.trim() !== "");
+}
+
+/** Blank line test without copying the (often long) line in the common case. */
+function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  if (c === 123 /* { */ || c === 91 /* [ */) return false;
+  return line.trim() === "";
 }
 
 function loadJsonLines(text: string, file: string): LoadedScenarios {
@@ -85,7 +99,7 @@ function loadJsonLines(text: string, file: string): LoadedScenarios {
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    if (line.trim() === "") continue;
+    if (isBlank(line)) continue;
     let json: unknown;
     try {
       json = JSON.parse(line);

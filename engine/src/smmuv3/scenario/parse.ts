@@ -10,6 +10,7 @@
 
 import { type U64, hexNumber } from "../../bits/u64";
 import type { Provenance } from "../../memory/image";
+import type { Position } from "../../source";
 import { MemoryImage } from "../../memory/image";
 import { DEFAULT_PROFILE, profileFromJson } from "../profile";
 import { CD, STE } from "../records";
@@ -74,10 +75,18 @@ class ScenarioReader {
     return undefined;
   }
 
+  /** Where `path` was written; one position object per line, shared (a scenario has many words). */
   provenance(path: string, what: string): Provenance {
     const line = this.lineOf(path) ?? 0;
-    return { file: this.file, start: { line, character: 0 }, end: { line, character: 0 }, what };
+    let at = this.positions.get(line);
+    if (!at) {
+      at = { line, character: 0 };
+      this.positions.set(line, at);
+    }
+    return { file: this.file, start: at, end: at, what };
   }
+
+  private readonly positions = new Map<number, Position>();
 
   /** The line of `path` or of its nearest enclosing value the loader located; else the scenario's line. */
   private lineOf(path: string): number | undefined {
@@ -146,15 +155,27 @@ export type { ScenarioReader };
 
 /**
  * The profile through profileFromJson, which may quote a bad value with JSON.stringify: a value
- * nested deeper than the stack allows must still be a problem, not an exception.
+ * nested deeper than the stack allows must still be a problem, not an exception. Files of many
+ * scenarios usually repeat one `smmu` object, so results are kept by its JSON text (profiles are
+ * read-only, sharing one is safe).
  */
 function readProfile(v: unknown): ReturnType<typeof profileFromJson> | string {
   try {
-    return profileFromJson(v);
+    const key = v === undefined ? "" : JSON.stringify(v);
+    let found = PROFILE_CACHE.get(key);
+    if (!found) {
+      found = profileFromJson(v);
+      if (PROFILE_CACHE.size >= PROFILE_CACHE_LIMIT) PROFILE_CACHE.clear();
+      PROFILE_CACHE.set(key, found);
+    }
+    return found;
   } catch (e: unknown) {
     return `the SMMU profile could not be read (${e instanceof Error ? e.message : String(e)})`;
   }
 }
+
+const PROFILE_CACHE = new Map<string, ReturnType<typeof profileFromJson>>();
+const PROFILE_CACHE_LIMIT = 64;
 
 function readStrtab(r: ScenarioReader, v: unknown): TranslationSetup["strtab"] | undefined {
   if (!isScenarioObject(v)) {

@@ -67,6 +67,26 @@ function parseDecimal64(digits: string): U64 | undefined {
   return { lo, hi };
 }
 
+/**
+ * The common form `0x` + 1..16 hex digits, read from the character codes (the bulk of a
+ * scenario's memory qwords); undefined for anything else, which the general path handles.
+ */
+function plainHex(v: string): U64 | undefined {
+  const n = v.length;
+  if (n < 3 || n > 18 || v.charCodeAt(0) !== 48 || v.charCodeAt(1) !== 120) return undefined;
+  let lo = 0;
+  let hi = 0;
+  const loStart = Math.max(2, n - 8);
+  for (let i = 2; i < n; i++) {
+    const c = v.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return undefined;
+    if (i < loStart) hi = hi * 16 + d;
+    else lo = lo * 16 + d;
+  }
+  return { lo: lo >>> 0, hi: hi >>> 0 };
+}
+
 /** A 64-bit value: a JSON number (exact only below 2^53), a hex string or a decimal string. */
 export function readU64(v: unknown): ScenarioValue<U64> {
   if (typeof v === "number") {
@@ -77,6 +97,8 @@ export function readU64(v: unknown): ScenarioValue<U64> {
     return ok(u64FromNumber(v));
   }
   if (typeof v === "string") {
+    const fast = plainHex(v);
+    if (fast) return ok(fast);
     const t = v.trim();
     if (/^0[xX]/.test(t)) {
       const parsed = parseHex64(t);
