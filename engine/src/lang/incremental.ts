@@ -29,6 +29,8 @@ export interface LangAnalysis {
 export type LangIncrementalPath = "unchanged" | "tree-unchanged" | "rebuilt";
 
 interface Segment {
+  /** Offset of the segment's first character in the text. */
+  readonly startOffset: number;
   readonly firstLine: number;
   readonly text: string;
   /** The top-level keyword that starts the segment as written (undefined for the file's head). */
@@ -81,18 +83,53 @@ export class IncrementalAnalyzer {
       this.path = "unchanged";
       return copyResult(prev.result);
     }
-    // by first line: an edit that keeps the line count finds every other segment where it was
-    const reusable = new Map<number, Segment>();
-    if (prev && prev.file === file) for (const s of prev.segments) reusable.set(s.firstLine, s);
     const segments: Segment[] = [];
-    for (const cut of cutSegments(text)) {
+    let from = 0;
+    let fromLine = 0;
+    let stop: ((offset: number, line: number) => boolean) | undefined;
+    let tail: Segment[] = [];
+    const reusable = new Map<number, Segment>();
+    if (prev && prev.file === file) {
+      // Only the text between the common prefix and the common suffix changed: the segments that
+      // end before the changed line are kept without looking at them, and cutting stops at the
+      // first segment start inside the unchanged suffix that the previous text had at the same line.
+      const old = prev.text;
+      const p = commonPrefixLength(old, text);
+      const q = commonSuffixLength(old, text, Math.min(old.length, text.length) - p);
+      const changedLine = lineStartBefore(text, p);
+      let k = 0;
+      while (k + 1 < prev.segments.length && prev.segments[k + 1]!.startOffset < changedLine) k++;
+      for (let i = 0; i < k; i++) segments.push(prev.segments[i]!);
+      const restart = prev.segments[k];
+      if (restart) {
+        from = restart.startOffset;
+        fromLine = restart.firstLine;
+      }
+      const oldStarts = new Map<number, number>();
+      for (let i = k; i < prev.segments.length; i++) oldStarts.set(prev.segments[i]!.startOffset, i);
+      const delta = text.length - old.length;
+      stop = (offset, line) => {
+        if (offset < text.length - q) return false;
+        const j = oldStarts.get(offset - delta);
+        if (j === undefined || prev.segments[j]!.firstLine !== line) return false;
+        tail = prev.segments.slice(j);
+        if (delta !== 0) tail = tail.map((s) => ({ ...s, startOffset: s.startOffset + delta }));
+        return true;
+      };
+      // by first line: segments an edit merely moved between others keep their parse
+      for (let i = k; i < prev.segments.length; i++) reusable.set(prev.segments[i]!.firstLine, prev.segments[i]!);
+    }
+    for (const cut of cutSegments(text, from, fromLine, stop)) {
       const old = reusable.get(cut.firstLine);
       segments.push(
         old !== undefined && old.text === cut.text
-          ? old
+          ? old.startOffset === cut.startOffset
+            ? old
+            : { ...old, startOffset: cut.startOffset }
           : { ...cut, parse: parseDescriptionSegment(cut.text, file, cut.firstLine) },
       );
     }
+    for (const s of tail) segments.push(s);
     // an unchanged tree: keep the model and lint of the previous analysis
     if (sameContext && segments.length === prev.segments.length) {
       let same = true;
@@ -196,25 +233,32 @@ function leadingKeyword(text: string, from: number): string | undefined {
 }
 
 /** Cuts the text at the lines that start with a top-level keyword (line ends as the lexer reads them). */
-function cutSegments(text: string): { firstLine: number; text: string; keyword: string | undefined }[] {
-  const out: { firstLine: number; text: string; keyword: string | undefined }[] = [];
+function cutSegments(
+  text: string,
+  from: number,
+  fromLine: number,
+  /** Asked at each later keyword line; true ends the cutting there (the rest is known). */
+  stop?: (offset: number, line: number) => boolean,
+): { startOffset: number; firstLine: number; text: string; keyword: string | undefined }[] {
+  const out: { startOffset: number; firstLine: number; text: string; keyword: string | undefined }[] = [];
   const n = text.length;
-  let segStart = 0;
-  let segLine = 0;
-  let segKeyword: string | undefined;
-  let line = 0;
-  let i = 0;
+  let segStart = from;
+  let segLine = fromLine;
+  let segKeyword = leadingKeyword(text, from);
+  let line = fromLine;
+  let i = from;
   while (i < n) {
     // i is the start of line `line`
-    if (i > 0) {
+    if (i > from) {
       const kw = leadingKeyword(text, i);
       if (kw !== undefined) {
-        out.push({ firstLine: segLine, text: text.slice(segStart, i), keyword: segKeyword });
+        out.push({ startOffset: segStart, firstLine: segLine, text: text.slice(segStart, i), keyword: segKeyword });
+        if (stop?.(i, line)) return out;
         segStart = i;
         segLine = line;
         segKeyword = kw;
       }
-    } else segKeyword = leadingKeyword(text, 0);
+    }
     let j = i;
     while (j < n) {
       const c = text.charCodeAt(j);
@@ -226,8 +270,44 @@ function cutSegments(text: string): { firstLine: number; text: string; keyword: 
     i = j + 1;
     line++;
   }
-  out.push({ firstLine: segLine, text: text.slice(segStart), keyword: segKeyword });
+  out.push({ startOffset: segStart, firstLine: segLine, text: text.slice(segStart), keyword: segKeyword });
   return out;
+}
+
+/** Start of the line before the one holding `offset` (conservative: a changed CR/LF pair moves line starts). */
+function lineStartBefore(text: string, offset: number): number {
+  let i = Math.max(0, Math.min(offset, text.length) - 1);
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i;
+}
+
+const COMPARE_BLOCK = 4096;
+
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  // block compares first (string equality is a fast native compare), then character by character
+  while (i + COMPARE_BLOCK <= n && a.slice(i, i + COMPARE_BLOCK) === b.slice(i, i + COMPARE_BLOCK)) i += COMPARE_BLOCK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Length of the common suffix, at most `max`. */
+function commonSuffixLength(a: string, b: string, max: number): number {
+  let k = 0;
+  const la = a.length;
+  const lb = b.length;
+  while (
+    k + COMPARE_BLOCK <= max &&
+    a.slice(la - k - COMPARE_BLOCK, la - k) === b.slice(lb - k - COMPARE_BLOCK, lb - k)
+  )
+    k += COMPARE_BLOCK;
+  while (k < max && a.charCodeAt(la - k - 1) === b.charCodeAt(lb - k - 1)) k++;
+  return k;
 }
 
 /** Structural equality of syntax trees and diagnostics (own properties; caches excluded). */

@@ -291,8 +291,10 @@ export class Lexer {
           out = tok("error", "-", line, col, col + 1);
           break;
         default: {
-          // one code point (surrogate pairs stay together)
-          const width = c >= 0xd800 && c <= 0xdbff && i + 1 < n ? 2 : 1;
+          // one code point (surrogate pairs stay together; a lone high surrogate must not swallow
+          // the next character, a newline least of all: every later line number would be off)
+          const next = i + 1 < n ? text.charCodeAt(i + 1) : 0;
+          const width = c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff ? 2 : 1;
           out = tok("error", text.slice(i, i + width), line, col, col + width);
           i += width;
           continue;

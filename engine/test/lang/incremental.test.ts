@@ -93,3 +93,12 @@ test("a block left open before the next keyword reports what a whole parse repor
   assert.deepEqual(observable(got), observable(want));
   assert.ok(got.diagnostics.some((d) => d.message === "this { has no matching } before 'label' on line 3"));
 });
+
+test("a lone high surrogate before a line end does not swallow the line end", () => {
+  const text = "label a @0x1000\n\ud800\nlabel b @0x2000 junk\n";
+  const r = analyzeDescription(text, FILE, opts);
+  assert.equal(r.parse.lineCount, 4);
+  const junk = r.diagnostics.find((d) => d.span?.start.line === 2);
+  assert.ok(junk, JSON.stringify(r.diagnostics));
+  assert.deepEqual(observable(new IncrementalAnalyzer().analyze(text, FILE, opts)), observable(r));
+});
