@@ -129,6 +129,15 @@ function bytesCannotStartRecord(b: Uint8Array, start: number, end: number): bool
     // "smmu"
     if (c === 0x75 && k - start >= 3 && b[k - 1] === 0x6d && b[k - 2] === 0x6d && b[k - 3] === 0x73) return false;
   }
+  return tailCannotStartRecord(b, start, end);
+}
+
+/**
+ * The second half of the noise test, for a line without `0x`, `event: ` and `smmu`: true unless
+ * its last token could end a dword list (a hex digit, `]`, `"` or `,` last, 16 hex digits before
+ * the list separators). Only the line's last bytes are read: non-ASCII bytes are never hex.
+ */
+function tailCannotStartRecord(b: Uint8Array, start: number, end: number): boolean {
   let e = end;
   while (e > start && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
   if (e === start) return true;
@@ -167,6 +176,13 @@ export class ByteLogScanner {
   private textAligned = false;
   private currentChunk: Uint8Array | undefined = undefined;
   private currentEnd = 0;
+  /**
+   * Where the next `0x`, `event: ` and `smmu` start in the current chunk at or after the line
+   * being looked at (-1: not searched yet in this chunk; the chunk's length: none left).
+   */
+  private nextHexPrefix = -1;
+  private nextDecodedEvent = -1;
+  private nextSmmu = -1;
 
   constructor(options: LogScannerOptions) {
     this.machine = new LogLineMachine(logScanSink(options));
@@ -195,6 +211,9 @@ export class ByteLogScanner {
       this.currentChunk = chunk;
       this.currentEnd = lastNewline;
       this.chunkText = undefined;
+      this.nextHexPrefix = -1;
+      this.nextDecodedEvent = -1;
+      this.nextSmmu = -1;
       while (pos <= lastNewline) {
         const nl = chunk.indexOf(NEWLINE, pos);
         this.feedLine(chunk, pos, nl);
@@ -246,24 +265,73 @@ export class ByteLogScanner {
     }
     // At most LOG_SCAN_MAX_LINE bytes, so at most that many characters: only the `\r` to drop.
     if (end > start && bytes[end - 1] === CARRIAGE_RETURN) end--;
-    if (!this.machine.hasPending && bytesCannotStartRecord(bytes, start, end)) return;
+    if (!this.machine.hasPending) {
+      if (bytes === this.currentChunk) {
+        if (!this.mayHoldRecordText(bytes, start, end) && tailCannotStartRecord(bytes, start, end)) return;
+      } else if (bytesCannotStartRecord(bytes, start, end)) {
+        return;
+      }
+    }
     this.machine.line(this.textOf(bytes, start, end), lineNo);
+  }
+
+  /** Decodes the current chunk from `start` (a line start) to its last line break, once. */
+  private decodeChunk(start: number): void {
+    if (this.chunkText !== undefined) return;
+    this.textBase = start;
+    this.chunkText = this.decodeUtf8(this.currentChunk!.subarray(start, this.currentEnd));
+    // Every decoded unit comes from at least one byte, and only ASCII and single invalid bytes
+    // give one unit per byte: equal lengths mean every byte offset is the character offset.
+    this.textAligned = this.chunkText.length === this.currentEnd - start;
+  }
+
+  /**
+   * Whether chunk bytes [from, to) (one line of the current chunk) hold `0x`, `event: ` or `smmu`.
+   * These are ASCII, and ASCII bytes are ASCII characters whatever surrounds them in UTF-8, so the
+   * byte test is the character test. Each search jumps with the native indexOf to the pattern's
+   * rarest byte and is only redone once the lines have passed the occurrence it found.
+   */
+  private mayHoldRecordText(b: Uint8Array, from: number, to: number): boolean {
+    if (this.nextHexPrefix < from) {
+      let x = b.indexOf(0x78 /* x */, from + 1);
+      while (x >= 0 && b[x - 1] !== 0x30 /* 0 */) x = b.indexOf(0x78, x + 1);
+      this.nextHexPrefix = x < 0 ? b.length : x - 1;
+    }
+    if (this.nextHexPrefix < to) return true;
+    if (this.nextDecodedEvent < from) {
+      let v = b.indexOf(0x76 /* v */, from + 1);
+      while (v >= 0 && !isDecodedEventAt(b, v - 1)) v = b.indexOf(0x76, v + 1);
+      this.nextDecodedEvent = v < 0 ? b.length : v - 1;
+    }
+    if (this.nextDecodedEvent < to) return true;
+    if (this.nextSmmu < from) {
+      let u = b.indexOf(0x75 /* u */, from + 3);
+      while (u >= 0 && !(b[u - 1] === 0x6d && b[u - 2] === 0x6d && b[u - 3] === 0x73)) u = b.indexOf(0x75, u + 1);
+      this.nextSmmu = u < 0 ? b.length : u - 3;
+    }
+    return this.nextSmmu < to;
   }
 
   private textOf(bytes: Uint8Array, start: number, end: number): string {
     if (bytes === this.currentChunk) {
-      if (this.chunkText === undefined) {
-        // First line of this chunk the machine needs: decode the rest of the chunk's lines once.
-        this.textBase = start;
-        this.chunkText = this.decodeUtf8(bytes.subarray(start, this.currentEnd));
-        // Every decoded unit comes from at least one byte, and only ASCII and single invalid
-        // bytes give one unit per byte: equal lengths mean every offset agrees.
-        this.textAligned = this.chunkText.length === this.currentEnd - start;
-      }
-      if (this.textAligned) return this.chunkText.slice(start - this.textBase, end - this.textBase);
+      this.decodeChunk(start);
+      if (this.textAligned) return this.chunkText!.slice(start - this.textBase, end - this.textBase);
     }
     return this.decodeUtf8(bytes.subarray(start, end));
   }
+}
+
+/** `event: ` at byte `at`. */
+function isDecodedEventAt(b: Uint8Array, at: number): boolean {
+  return (
+    b[at] === 0x65 &&
+    b[at + 1] === 0x76 &&
+    b[at + 2] === 0x65 &&
+    b[at + 3] === 0x6e &&
+    b[at + 4] === 0x74 &&
+    b[at + 5] === 0x3a &&
+    b[at + 6] === 0x20
+  );
 }
 
 /** Finds and decodes every record in a UTF-8 document given as bytes. Never throws. */
