@@ -519,8 +519,8 @@ async function mainBench(): Promise<void> {
     console.log(
       `JS line count: ${lines.lines} lines in ${lines.seconds.toFixed(3)} s = ${(mb / lines.seconds).toFixed(0)} MB/s`,
     );
-    const child = (mode: string): DecodeFigures => {
-      const r = spawnSync(process.execPath, [__filename, "--decode-child", file, mode], {
+    const child = (mode: DecodeMode, input: DecodeInput = "bytes"): DecodeFigures => {
+      const r = spawnSync(process.execPath, [__filename, "--decode-child", file, mode, input], {
         encoding: "utf8",
         maxBuffer: 1 << 24,
       });
@@ -528,16 +528,25 @@ async function mainBench(): Promise<void> {
       return JSON.parse(r.stdout) as DecodeFigures;
     };
     const ratio = (seconds: number): string => `${(grep.seconds / seconds).toFixed(3)}x grep`;
+    // The text scanner on the same file (strings decoded from the Buffers first, as before the
+    // byte scanner): the in-run "before" figure.
+    for (const mode of ["scan-only", "numeric"] as const) {
+      const t = child(mode, "text");
+      console.log(
+        `text scanner, ${mode}: ${t.records} records in ${t.seconds.toFixed(3)} s = ${(mb / t.seconds).toFixed(0)} MB/s, ` +
+          `${ratio(t.seconds)}; peak RSS ${t.maxRssMiB.toFixed(0)} MiB; checksum ${t.checksum}`,
+      );
+    }
     const scan = child("scan-only");
     console.log(
-      `scan only (records found with dwords and ranges, not decoded): ${scan.records} records in ${scan.seconds.toFixed(3)} s = ` +
+      `byte scanner, scan only (records found with dwords and ranges, not decoded): ${scan.records} records in ${scan.seconds.toFixed(3)} s = ` +
         `${(mb / scan.seconds).toFixed(0)} MB/s, ${ratio(scan.seconds)}; peak RSS ${scan.maxRssMiB.toFixed(0)} MiB`,
     );
     const n = child("numeric");
     console.log(
-      `scan + numeric decode of every field (decodeEventFields / decodeCommand): ${n.records} records, ${n.fieldsDecoded} fields in ` +
+      `byte scanner, scan + numeric decode of every field (decodeEventFields / decodeCommand): ${n.records} records, ${n.fieldsDecoded} fields in ` +
         `${n.seconds.toFixed(3)} s = ${(mb / n.seconds).toFixed(0)} MB/s, ${ratio(n.seconds)}; peak RSS ${n.maxRssMiB.toFixed(0)} MiB; ` +
-        `decode problems ${n.decodeProblems}`,
+        `decode problems ${n.decodeProblems}; checksum ${n.checksum}`,
     );
     console.log(`  by name: ${JSON.stringify(n.names)}`);
     const d = child("decode");
