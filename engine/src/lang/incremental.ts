@@ -8,7 +8,9 @@
 //     in a comment, trailing blanks), the previous model, lint and expectation results are kept:
 //     they depend on the tree alone;
 //   - an identical text returns the previous result.
-// Descriptions with `include` lines always rebuild the model (the included files may have changed).
+// Descriptions with `include` lines always rebuild the model (the included files may have changed),
+// even for an identical text. Pass the same options object (or the same readInclude function) on
+// every call: other options mean a rebuild.
 
 import type { EngineDiagnostic } from "../diagnostics";
 import type { Comment } from "./lexer";
@@ -79,7 +81,7 @@ export class IncrementalAnalyzer {
   private analyzeReusing(text: string, file: string, options: LangBuildOptions & LangLintOptions): LangAnalysis {
     const prev = this.previous;
     const sameContext = prev !== undefined && prev.file === file && sameOptions(prev.options, options);
-    if (sameContext && prev.text === text) {
+    if (sameContext && prev.text === text && !hasInclude(prev.segments)) {
       this.path = "unchanged";
       return copyResult(prev.result);
     }

@@ -102,3 +102,14 @@ test("a lone high surrogate before a line end does not swallow the line end", ()
   assert.ok(junk, JSON.stringify(r.diagnostics));
   assert.deepEqual(observable(new IncrementalAnalyzer().analyze(text, FILE, opts)), observable(r));
 });
+
+test("a description with include lines is rebuilt even for the same text (the included file may have changed)", () => {
+  let included = "label inc @0x1000\n";
+  const reading = { root: "/inc", readInclude: () => included };
+  const text = 'include "part.iommu"\nlabel a @inc\n';
+  const inc = new IncrementalAnalyzer();
+  assert.equal(inc.analyze(text, FILE, reading).model.labels.get("a")?.addr, 0x1000);
+  included = "label inc @0x3000\n";
+  assert.equal(inc.analyze(text, FILE, reading).model.labels.get("a")?.addr, 0x3000);
+  assert.equal(inc.lastPath, "rebuilt");
+});
