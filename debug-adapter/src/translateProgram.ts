@@ -12,13 +12,12 @@ import {
   hex64,
   hexHalves,
   hexNumber,
+  includeContent,
   translateInDescription,
 } from "../../engine/src/index";
 import { formatDiagnostic } from "./diagnostics";
 import { type LaunchOutcome, type ReadFile, fail } from "./outcome";
 import { type LaunchRequest } from "./request";
-
-const decoder = new TextDecoder("utf-8", { fatal: false });
 
 export function translateProgram(
   program: string,
@@ -29,7 +28,7 @@ export function translateProgram(
   const model = buildModel(parse, {
     readInclude: (path) => {
       try {
-        return decoder.decode(readFile(path));
+        return includeContent(readFile(path));
       } catch {
         return undefined;
       }

@@ -119,4 +119,25 @@ describe("debug adapter over stdio", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("reads a binary `include dump` as bytes (a raw memory image holding the STE)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iommu-lens-da-"));
+    try {
+      // STE for StreamID 0 at the stream table base: V=1, Config=0b100 (bypass); the rest zero.
+      const ste = new Uint8Array(64);
+      ste[0] = 0x09;
+      writeFileSync(join(dir, "ste.bin"), ste);
+      const program = join(dir, "raw.iommu");
+      writeFileSync(
+        program,
+        'smmu host { oas 44; sidsize 8; strtab linear @0x8000_0000 log2size 8 }\ninclude dump "ste.bin" base 0x8000_0000\n',
+      );
+      const { output, exitCode } = await session({ program, streamId: 0, iova: "0x1234" });
+      assert.equal(exitCode, 0, output);
+      assert.match(output, /STE dword 0 +PA 0x80000000 = 0x9 {2}<- ste\.bin/);
+      assert.match(output.trimEnd().split("\n").at(-1) ?? "", /^bypass: PA 0x1234\b/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -6,6 +6,7 @@ export * from "./bits/u64";
 export * from "./bits/fields";
 export * from "./source";
 export * from "./diagnostics";
+export * from "./include-content";
 export * from "./memory/image";
 export * from "./smmuv3/profile";
 export * from "./smmuv3/scenario";

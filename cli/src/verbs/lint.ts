@@ -11,6 +11,7 @@ import {
   type EngineDiagnostic,
   type LangExpectationResult,
   analyzeDescription,
+  includeContent,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
 import type { VerbEntry } from "./index";
@@ -30,8 +31,7 @@ export interface LoadedDescription {
 /** Reads a file an `include` names: text, or bytes when it holds NUL bytes (binary dumps). */
 function readIncludeFile(path: string): string | Uint8Array | undefined {
   try {
-    const bytes = readFileSync(path);
-    return bytes.includes(0) ? new Uint8Array(bytes) : bytes.toString("utf8");
+    return includeContent(readFileSync(path));
   } catch {
     return undefined;
   }
