@@ -17,7 +17,7 @@ import type { Comment } from "./lexer";
 import type { ParseResult, TopNode } from "./ast";
 import type { LangExpectationResult } from "./expect";
 import { type LangLintOptions, analyzeDescription, analyzeParsed } from "./lint";
-import type { DescriptionModel, LangBuildOptions } from "./model";
+import { type DescriptionModel, type LangBuildOptions, LangBuildCache } from "./model";
 import { TOP_LEVEL_KEYWORDS, compareDiagnosticPositions, parseDescriptionSegment } from "./parser";
 
 export interface LangAnalysis {
@@ -56,6 +56,8 @@ export class IncrementalAnalyzer {
       }
     | undefined;
   private path: LangIncrementalPath = "rebuilt";
+  /** What the model builds of this document can reuse (pagetables whose node and labels did not change). */
+  private buildCache = new LangBuildCache();
 
   /** How the last analysis was obtained. */
   get lastPath(): LangIncrementalPath {
@@ -65,6 +67,7 @@ export class IncrementalAnalyzer {
   /** Drops the cached analysis (e.g. when an included file changed on disk). */
   reset(): void {
     this.previous = undefined;
+    this.buildCache = new LangBuildCache();
   }
 
   analyze(text: string, file: string, options: LangBuildOptions & LangLintOptions = {}): LangAnalysis {
@@ -156,7 +159,7 @@ export class IncrementalAnalyzer {
       }
     }
     const parse = joinSegments(segments, file);
-    const result = analyzeParsed(parse, options);
+    const result = analyzeParsed(parse, { ...options, buildCache: this.buildCache });
     this.previous = { text, file, options, segments, result };
     this.path = "rebuilt";
     return copyResult(result);

@@ -67,6 +67,42 @@ export interface LangBuildOptions {
   readonly root?: string;
   /** The dump importer for `include dump` (default: L2's engine/src/dumps). */
   readonly dumps?: LangDumpImporter;
+  /**
+   * Results of earlier builds to reuse (the IncrementalAnalyzer keeps one across edits): a
+   * pagetable node that is the same object as in an earlier build, with the same labels and profile
+   * granules, replays what that build did instead of resolving and encoding its maps again.
+   */
+  readonly buildCache?: LangBuildCache;
+}
+
+/** One thing a pagetable's build did, replayed in order on a cache hit. */
+type LangPageTableOp =
+  | { readonly op: "diag"; readonly diagnostic: EngineDiagnostic }
+  | {
+      readonly op: "define";
+      readonly addr: number;
+      readonly lo: number;
+      readonly hi: number;
+      readonly prov: Provenance;
+      readonly span: SourceSpan;
+    }
+  | { readonly op: "region"; readonly region: LangRegion };
+
+interface LangRegion {
+  readonly start: number;
+  readonly end: number;
+  readonly table: boolean;
+  readonly what: string;
+  readonly span: SourceSpan;
+}
+
+/** Per-node build results kept between builds of the same document (see LangBuildOptions.buildCache). */
+export class LangBuildCache {
+  /** @internal */
+  readonly pageTables = new WeakMap<
+    PageTableNode,
+    { readonly key: string; readonly ops: readonly LangPageTableOp[]; readonly table: LangPageTable | undefined }
+  >();
 }
 
 export type LangSpace = "pa" | "ipa";
@@ -354,9 +390,11 @@ class Builder {
   private readonly s2Lookups = new Map<string, { iova: number; end: number; out: number }[] | null>();
   private readonly events: LangEvent[] = [];
   private readonly expectations: LangExpectation[] = [];
-  private readonly regions: { start: number; end: number; table: boolean; what: string; span: SourceSpan }[] = [];
+  private readonly regions: LangRegion[] = [];
   private readonly root: string;
   private labelDepth = 0;
+  /** While a pagetable is built for the cache: what it does, in order. */
+  private recording: LangPageTableOp[] | undefined;
 
   constructor(
     private readonly parse: ParseResult,
@@ -372,7 +410,7 @@ class Builder {
     span: SourceSpan,
     extra: { related?: RelatedLocation[]; event?: string; fields?: string[] } = {},
   ): void {
-    this.diagnostics.push({
+    const d: EngineDiagnostic = {
       code,
       severity,
       message,
@@ -380,7 +418,9 @@ class Builder {
       ...(extra.related && extra.related.length ? { related: extra.related } : {}),
       ...(extra.event ? { event: extra.event } : {}),
       ...(extra.fields ? { fields: extra.fields } : {}),
-    });
+    };
+    this.diagnostics.push(d);
+    this.recording?.push({ op: "diag", diagnostic: d });
   }
 
   build(): DescriptionModel {
@@ -1000,6 +1040,19 @@ class Builder {
   // ---- memory writes ----
 
   private define(addr: number, lo: number, hi: number, prov: Provenance, span: SourceSpan): void {
+    const recording = this.recording;
+    if (recording === undefined) return this.defineNow(addr, lo, hi, prov, span);
+    // a conflict depends on the other statements: replayed as a define, not as its diagnostic
+    recording.push({ op: "define", addr, lo, hi, prov, span });
+    this.recording = undefined;
+    try {
+      this.defineNow(addr, lo, hi, prov, span);
+    } finally {
+      this.recording = recording;
+    }
+  }
+
+  private defineNow(addr: number, lo: number, hi: number, prov: Provenance, span: SourceSpan): void {
     const r = this.memory.define(addr, lo, hi, prov);
     if (r.kind === "ok") return;
     if (r.kind === "invalid") {
@@ -1331,24 +1384,84 @@ class Builder {
   // ---- page tables (§5) ----
 
   private writePageTable(n: PageTableNode, it: Item): void {
+    const cache = this.options.buildCache?.pageTables;
+    const key = cache ? this.pageTableKey(n, it) : undefined;
+    if (cache === undefined || key === undefined) {
+      this.addPageTable(n, this.encodePageTable(n, it));
+      return;
+    }
+    const hit = cache.get(n);
+    if (hit && hit.key === key) {
+      for (const o of hit.ops) {
+        if (o.op === "diag") this.diagnostics.push(o.diagnostic);
+        else if (o.op === "define") this.defineNow(o.addr, o.lo, o.hi, o.prov, o.span);
+        else this.regions.push(o.region);
+      }
+      this.addPageTable(n, hit.table);
+      return;
+    }
+    const ops: LangPageTableOp[] = [];
+    this.recording = ops;
+    let table: LangPageTable | undefined;
+    try {
+      table = this.encodePageTable(n, it);
+    } finally {
+      this.recording = undefined;
+    }
+    cache.set(n, { key, ops, table });
+    this.addPageTable(n, table);
+  }
+
+  private addPageTable(n: PageTableNode, lt: LangPageTable | undefined): void {
+    if (!lt) return;
+    this.tableByNode.set(n, lt);
+    this.pageTables.push(lt);
+  }
+
+  /**
+   * Everything outside the node that a pagetable's build reads: the file, the profile's granules
+   * and the labels it names. Undefined when it reads more (IPA placements go through the stage-2
+   * tables): such a table is always built afresh.
+   */
+  private pageTableKey(n: PageTableNode, it: Item): string | undefined {
+    if (n.via || n.placement?.space === "ipa" || n.pool?.space === "ipa") return undefined;
+    let key = `${it.file}\u0000${[...this.profile.granules].join(",")}`;
+    const label = (v: NumberLit | LabelRef | undefined): void => {
+      if (v === undefined || v.kind !== "label") return;
+      const l = this.labels.get(v.name);
+      key += l ? `\u0000${v.name}=${l.addr}:${l.space}` : `\u0000${v.name}=${this.labelDefs.has(v.name) ? "x" : "?"}`;
+    };
+    label(n.placement?.addr);
+    label(n.pool?.addr);
+    for (const m of n.maps) label(m.out);
+    return key;
+  }
+
+  private addRegion(region: LangRegion): void {
+    this.regions.push(region);
+    this.recording?.push({ op: "region", region });
+  }
+
+  /** Builds a pagetable's descriptors into the image; the table, or undefined when it is unusable. */
+  private encodePageTable(n: PageTableNode, it: Item): LangPageTable | undefined {
     const span = spanOf(it.file, n.range);
     const name = n.name?.text ?? "?";
     if (!n.stage)
-      return this.diag(
+      return void this.diag(
         "LANG-MISSING-FIELD",
         "error",
         "a pagetable needs stage1 or stage2",
         spanOf(it.file, n.keyword.range),
       );
     if (!n.granule)
-      return this.diag(
+      return void this.diag(
         "LANG-MISSING-FIELD",
         "error",
         "a pagetable needs a granule (4k, 16k or 64k)",
         spanOf(it.file, n.keyword.range),
       );
     if (!n.placement)
-      return this.diag(
+      return void this.diag(
         "LANG-MISSING-FIELD",
         "error",
         "a pagetable needs a placement (@address or @ipa address)",
@@ -1358,7 +1471,7 @@ class Builder {
     const granule: Granule | undefined =
       gBytes === 4096 ? "4K" : gBytes === 16384 ? "16K" : gBytes === 65536 ? "64K" : undefined;
     if (!granule)
-      return this.diag(
+      return void this.diag(
         "LANG-VALUE-RANGE",
         "error",
         "the granule must be 4k, 16k or 64k",
@@ -1375,7 +1488,7 @@ class Builder {
     const s = g - 3;
     const ia = n.ia ? u64ToNumber(n.ia.value) : 48;
     if (ia < 16 || ia > 52)
-      return this.diag("LANG-VALUE-RANGE", "error", "ia must be 16..52 bits", spanOf(it.file, n.ia!.range));
+      return void this.diag("LANG-VALUE-RANGE", "error", "ia must be 16..52 bits", spanOf(it.file, n.ia!.range));
     const levelShift = (L: number): number => g + (3 - L) * s;
     const naturalStart = 4 - Math.ceil((ia - g) / s);
     let startLevel = naturalStart;
@@ -1384,7 +1497,7 @@ class Builder {
       const rb = ia - levelShift(startLevel);
       const maxBits = n.stage === 2 ? s + 4 : s;
       if (startLevel > 3 || rb < 1 || rb > maxBits)
-        return this.diag(
+        return void this.diag(
           "LANG-VALUE-RANGE",
           "error",
           `start level ${startLevel} cannot resolve a ${ia}-bit input with the ${granule} granule (${n.stage === 2 ? "at most 16 concatenated tables, " : ""}smmuv3.md §2.5, §5.2)`,
@@ -1598,7 +1711,7 @@ class Builder {
     for (const t of tables) {
       const size = t === root ? rootSize : gBytes;
       if (where.space === "pa")
-        this.regions.push({
+        this.addRegion({
           start: t.addr,
           end: t.addr + size,
           table: true,
@@ -1684,8 +1797,7 @@ class Builder {
       tables: tables.map((t) => ({ addr: t.addr, level: t.level, size: t === root ? rootSize : gBytes })),
       mappings: maps,
     };
-    this.tableByNode.set(n, lt);
-    this.pageTables.push(lt);
+    return lt;
   }
 
   /** The leaf fields a map's attributes set, validated against the leaf table of the stage. */
