@@ -8,7 +8,8 @@
 // characters never shift the character ranges of record lines. Line numbers count `\n` bytes;
 // `\r\n` ends a line like `\n` (the `\r` is dropped), exactly as in the text splitter.
 
-import { LOG_SCAN_MAX_LINE, LogLineMachine } from "./machine";
+import { LOG_SCAN_MAX_LINE, LogLineMachine, type LogScanSink } from "./machine";
+import { readRawEventRecord } from "./raw-bytes";
 import { logScanSink, type LogScannerOptions } from "./scan";
 import type { DecodedLogRecord, LogProblem, LogScanResult } from "./types";
 
@@ -163,6 +164,7 @@ const IS_LIST_SEPARATOR = Uint8Array.from({ length: 256 }, (_, c) =>
 
 export class ByteLogScanner {
   private readonly machine: LogLineMachine;
+  private readonly sink: LogScanSink;
   private readonly decodeUtf8 = makeUtf8Decoder();
   private lineNo = 0;
   private ended = false;
@@ -185,7 +187,8 @@ export class ByteLogScanner {
   private nextSmmu = -1;
 
   constructor(options: LogScannerOptions) {
-    this.machine = new LogLineMachine(logScanSink(options));
+    this.sink = logScanSink(options);
+    this.machine = new LogLineMachine(this.sink);
   }
 
   /** Lines seen so far (completed by a line break, or all of them after `end`). */
@@ -216,6 +219,17 @@ export class ByteLogScanner {
       this.nextSmmu = -1;
       while (pos <= lastNewline) {
         const nl = chunk.indexOf(NEWLINE, pos);
+        // A Linux raw event in its common shape, read from the bytes (raw-bytes.ts): only with
+        // no record in progress (nothing held back, so handing it out now keeps line order).
+        if (!this.machine.hasPending && nl - pos > 24) {
+          const fast = readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo);
+          if (fast !== undefined) {
+            this.lineNo += 5;
+            this.sink.record(fast.record);
+            pos = fast.next;
+            continue;
+          }
+        }
         this.feedLine(chunk, pos, nl);
         pos = nl + 1;
       }

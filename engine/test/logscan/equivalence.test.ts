@@ -19,6 +19,7 @@ import {
 } from "../../src/index";
 import { scanLog as referenceScanLog } from "./reference/scan";
 import type { DecodedLogRecord as ReferenceRecord } from "./reference/types";
+import { readRawEventRecord } from "../../src/logscan/raw-bytes";
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -365,4 +366,257 @@ test("the fallback UTF-8 decoder equals the platform's on any bytes", () => {
     [0xe2, 0x82],
   ];
   for (const e of edge) assert.equal(decodeUtf8Bytes(Uint8Array.from(e)), platform.decode(Uint8Array.from(e)));
+});
+
+// ---- the byte fast path for Linux raw events (raw-bytes.ts) -------------------------------------
+
+/** Mostly the fast path's exact shape: `[ seconds.micro] word word: event 0xNN received:` + 4 dwords. */
+const fastStamp = fc.oneof(
+  { weight: 6, arbitrary: fc.nat({ max: 9_999_999 }).map((n) => `[${(n / 1000).toFixed(6).padStart(12)}] `) },
+  { weight: 2, arbitrary: fc.constant("") },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "[1.5] ",
+      "[\t 3.000001]\t",
+      "[    5.000001]",
+      "[    5.000001]  ",
+      "[    5.] ",
+      "[  +0.000003] ",
+      "[    5.000001] [    T1] ",
+      "[    5.000001][  C0] ",
+      "<3>[    5.000001] ",
+      "Mar 25 11:35:01 host kernel: ",
+      "[Wed Mar 25 11:35:01 2020] ",
+      " [    5.000001] ",
+    ),
+  },
+);
+const fastDevice = fc.oneof(
+  { weight: 8, arbitrary: fc.constant("arm-smmu-v3 arm-smmu-v3.0.auto: ") },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      "arm-smmu-v3 arm-smmu-v3.2.auto: ",
+      "arm-smmu-v3 arm-smmu-v3.0.auto:  ",
+      "arm-smmu-v3 arm-smmu-v3.0.auto:\t",
+      "arm-smmu-v3 0000:00:01.0: ",
+      "arm-smmu-v3: ",
+      "Arm-smmu-v3 arm-smmu-v3.0.auto: ",
+      "arm-smmu-v3  arm-smmu-v3.0.auto: ",
+      "arm-smmu-v3 arm-smmu-v3.0.auto é: ",
+      "arm-smmu-v3 event: ",
+      "",
+    ),
+  },
+);
+/** A dword as printed, or a near miss (15/17 digits, uppercase, 0X, trailing blanks, damage). */
+const fastDword = fc.tuple(hex16, fc.nat(40)).map(([h, m]) => {
+  switch (m) {
+    case 0:
+      return `\t0x${h.slice(1)}`;
+    case 1:
+      return `\t0x0${h}`;
+    case 2:
+      return `\t0x${h.toUpperCase()}`;
+    case 3:
+      return `\t0X${h}`;
+    case 4:
+      return `\t0x${h}  `;
+    case 5:
+      return ` 0x${h}\t`;
+    case 6:
+      return `\t0x${h.slice(0, 7)}g${h.slice(8)}`;
+    case 7:
+      return `\t0x${h} 0x1`;
+    case 8:
+      return `\t0x${h}\u00e9`;
+    case 9:
+      return `0x${h}`;
+    case 10:
+      return `\t${h}`;
+    default:
+      return `\t0x${h}`;
+  }
+});
+const fastHeader = fc.tuple(eventId, fc.nat(30)).map(([id, m]) => {
+  switch (m) {
+    case 0:
+      return `event 0x${id.toUpperCase()} received:`;
+    case 1:
+      return `event 0x${id} received: `;
+    case 2:
+      return `event 0x0${id} received:`;
+    case 3:
+      return `event 0x${id} received`;
+    case 4:
+      return `event 0x${id.slice(1)} received:`;
+    case 5:
+      return `event 0x${id} received: 0x0000000000000001`;
+    default:
+      return `event 0x${id} received:`;
+  }
+});
+/** One raw event: the header, four dwords (each line with its own stamp and maybe another device). */
+const fastRawBlock = fc
+  .tuple(
+    fastDevice,
+    fastHeader,
+    fc.array(fc.tuple(fastStamp, fastDword, fc.nat(30)), { minLength: 4, maxLength: 4 }),
+    fastStamp,
+    fc.nat(40),
+    fc.array(fc.constantFrom(...decodedLinesChoices()), { maxLength: 1 }),
+    fc.nat(12),
+  )
+  .map(([device, header, dwords, stamp, quoteOrNot, decoded, otherDevice]) => {
+    const q = quoteOrNot === 0 ? "> " : "";
+    const lines = [`${q}${stamp}${device}${header}`];
+    for (const [s, d, m] of dwords) {
+      // Now and then a line of another device (or none) inside the record.
+      const dev = m === 0 ? "arm-smmu-v3 arm-smmu-v3.1.auto: " : m === 1 ? "" : device;
+      lines.push(`${q}${s}${dev}${d}`);
+    }
+    if (otherDevice === 0) lines.splice(2, 0, `${stamp}nvme nvme0: I/O 23 QID 4 timeout, aborting`);
+    for (const block of decoded) for (const l of block) lines.push(`${q}${stamp}${device}${l}`);
+    return lines;
+  });
+
+function decodedLinesChoices(): string[][] {
+  return [
+    [
+      "event: F_TRANSLATION client: 0000:00:01.0 sid: 0x11 ssid: 0 iova: 0x34bce504e21 ipa: 0",
+      'unpriv data read s1 "Input address caused fault" stag: 0',
+    ],
+    ["event: C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0"],
+    ["event:  C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0"],
+    ["eventual C_BAD_STE"],
+  ];
+}
+
+/** What follows a raw event: another one, noise (some of it with the device prefix), lists. */
+const fastFiller = fc.oneof(
+  { weight: 6, arbitrary: fastRawBlock },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fastStamp, fc.array(hex16, { minLength: 4, maxLength: 4 }))
+      .map(([s, ws]) => [ws.map((w) => "0x" + w).join(" "), `${s}\u00e9t\u00e9 noise`]),
+  },
+  {
+    weight: 3,
+    arbitrary: fc
+      .tuple(fastStamp, fc.nat(9))
+      .map(([s, n]) => [
+        [
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0`,
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto: CMDQ error (cons 0x01000022): Illegal command`,
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto: probing hardware configuration...`,
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto:`,
+          `${s}xarm-smmu-v3 arm-smmu-v3.0.auto: event: x`,
+          `> ${s}arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: x sid: 0x8 ssid: 0`,
+          `${s}nvme nvme0: I/O 23 QID 4 timeout, aborting`,
+          "",
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto:\u00a0event: C_BAD_STE client: x sid: 0x8 ssid: 0`,
+          `${s}arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received: now`,
+        ][n]!,
+      ]),
+  },
+);
+
+const fastLog = fc
+  .tuple(fc.array(fastFiller, { minLength: 1, maxLength: 20 }), fc.boolean(), fc.boolean(), damage)
+  .map(([blocks, crlf, trailing, edits]) => {
+    const lines = blocks.flat();
+    // Fewer edits than the general generator: most records must keep the exact shape.
+    for (const [at, op, ch] of edits.slice(0, 2)) {
+      if (lines.length === 0) break;
+      const i = at % lines.length;
+      const l = lines[i]!;
+      if (op === 0 && l.length) lines[i] = l.slice(0, at % l.length) + ch + l.slice((at % l.length) + 1);
+      else if (op === 3) lines[i] = l + "\r";
+    }
+    return lines.join(crlf ? "\r\n" : "\n") + (trailing ? "\n" : "");
+  });
+
+test("raw events in the byte fast path's shape and its near misses: byte scanner equals the reference", () => {
+  fc.assert(
+    fc.property(
+      fastLog.chain((t) => {
+        const bytes = utf8.encode(t);
+        return fc.tuple(fc.constant(bytes), fc.array(fc.nat(bytes.length + 8), { maxLength: 8 }));
+      }),
+      ([bytes, cuts]) => {
+        const expected = reference(utf8Text(bytes));
+        assert.deepEqual(byteWhole(bytes), expected);
+        assert.deepEqual(byteStreamed(bytes, cuts), expected);
+        // Cuts inside the device prefix and the hex digits of every line.
+        const inLine: number[] = [];
+        for (let i = 0, line = 0; i < bytes.length; i++) {
+          if (bytes[i] === 10) line++;
+          else if (line % 3 === 1 && (bytes[i] === 0x2e || bytes[i] === 0x3a || bytes[i] === 0x78)) inLine.push(i + 3);
+        }
+        assert.deepEqual(byteStreamed(bytes, inLine.slice(0, 64)), expected);
+      },
+    ),
+    { numRuns: 300, interruptAfterTimeLimit: 40000 },
+  );
+});
+
+test("the byte fast path takes the common raw events itself (and gives the reference's records)", () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto:";
+  const lines: string[] = [];
+  for (let r = 0; r < 50; r++) {
+    const t = (k: number): string => `[${(100 + r + k / 10).toFixed(6).padStart(12)}]`;
+    lines.push(`${t(0)} ${dev} event 0x${(r % 16).toString(16)}${(r % 3).toString(16)} received:`);
+    for (let k = 0; k < 4; k++) lines.push(`${t(k + 1)} ${dev} \t0x${(r * 7919 + k).toString(16).padStart(16, "0")}`);
+    if (r % 5 === 0) lines.push("0x1 0x2 0x3 0x4");
+  }
+  const bytes = utf8.encode(lines.join("\n") + "\n");
+  const limit = bytes.lastIndexOf(10);
+  let taken = 0;
+  for (let pos = 0, line = 0; pos <= limit; line++) {
+    const nl = bytes.indexOf(10, pos);
+    const fast = readRawEventRecord(bytes, pos, nl, limit, line);
+    if (fast) {
+      taken++;
+      assert.equal(fast.record.startLine, line);
+    }
+    pos = nl + 1;
+  }
+  // The last record waits for lines that are not there (the scanner then leaves it to the machine).
+  assert.equal(taken, 49);
+  const expected = reference(utf8Text(bytes));
+  assert.equal(expected.records.length, 60);
+  assert.deepEqual(byteWhole(bytes), expected);
+  assert.deepEqual(byteStreamed(bytes, [5, 100, 333, 1000]), expected);
+});
+
+test("the byte fast path at the edges of the decoded-line wait: same records as the reference", () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto:";
+  const raw = [
+    `[   10.000001] ${dev} event 0x10 received:`,
+    `[   10.000002] ${dev} \t0x0000000300000010`,
+    `[   10.000003] ${dev} \t0x0000000000000000`,
+    `[   10.000004] ${dev} \t0x00000000deadb000`,
+    `[   10.000005] ${dev} \t0x0000000000000000`,
+  ];
+  const decoded = [
+    `[   10.000006] ${dev} event: F_TRANSLATION client: 0000:00:01.0 sid: 0x3 ssid: 0 iova: 0xdeadb000 ipa: 0`,
+    `[   10.000007] ${dev} unpriv data read s1 "Input address caused fault" stag: 0`,
+  ];
+  const other = "[   10.000008] nvme nvme0: I/O 23 QID 4 timeout, aborting";
+  for (let idle = 0; idle <= 7; idle++) {
+    for (const tail of [
+      decoded,
+      decoded.slice(0, 1),
+      [raw[0]!],
+      [`${dev} event: C_BAD_STE client: x sid: 0x8 ssid: 0`],
+    ]) {
+      const text = [...raw, ...Array.from({ length: idle }, () => other), ...tail, ...raw, other].join("\n") + "\n";
+      const bytes = utf8.encode(text);
+      const expected = reference(text);
+      assert.deepEqual(byteWhole(bytes), expected, `idle ${idle}, tail ${tail[0]}`);
+      assert.deepEqual(byteStreamed(bytes, [bytes.length - 3]), expected);
+    }
+  }
 });
