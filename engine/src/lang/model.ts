@@ -103,6 +103,11 @@ export class LangBuildCache {
     PageTableNode,
     { readonly key: string; readonly ops: readonly LangPageTableOp[]; readonly table: LangPageTable | undefined }
   >();
+  /** @internal */
+  readonly structures = new WeakMap<
+    StructNode,
+    { readonly key: string; readonly diagnostics: readonly EngineDiagnostic[]; readonly structure: LangStructure }
+  >();
 }
 
 export type LangSpace = "pa" | "ipa";
@@ -393,6 +398,8 @@ class Builder {
   private readonly regions: LangRegion[] = [];
   private readonly root: string;
   private labelDepth = 0;
+  /** Set once every label is resolved (from then on a label lookup has no side effect). */
+  private labelsResolved = false;
   /** While a pagetable is built for the cache: what it does, in order. */
   private recording: LangPageTableOp[] | undefined;
 
@@ -427,6 +434,7 @@ class Builder {
     this.expand(this.parse, [langNormalize(this.parse.file)]);
     this.readProfile();
     this.registerLabels();
+    this.labelsResolved = true;
     for (const it of this.items) {
       const n = it.node;
       switch (n.kind) {
@@ -1150,6 +1158,56 @@ class Builder {
   private encode(n: StructNode, it: Item): LangStructure | undefined {
     const cached = this.structByNode.get(n);
     if (cached !== undefined) return cached ?? undefined;
+    const cache = this.labelsResolved ? this.options.buildCache?.structures : undefined;
+    const key = cache ? this.structureKey(n, it) : undefined;
+    if (cache === undefined || key === undefined) return this.encodeNow(n, it);
+    const hit = cache.get(n);
+    if (hit && hit.key === key) {
+      for (const d of hit.diagnostics) this.diagnostics.push(d);
+      // a copy: writeStructure adds the structure's PA to it
+      const copy: LangStructure = { ...hit.structure };
+      this.structByNode.set(n, copy);
+      return copy;
+    }
+    const outer = this.recording;
+    const ops: LangPageTableOp[] = [];
+    this.recording = ops;
+    let s: LangStructure;
+    try {
+      s = this.encodeNow(n, it);
+    } finally {
+      this.recording = outer;
+    }
+    const diagnostics: EngineDiagnostic[] = [];
+    for (const o of ops) if (o.op === "diag") diagnostics.push(o.diagnostic);
+    outer?.push(...ops);
+    cache.set(n, { key, diagnostics, structure: { ...s } });
+    return s;
+  }
+
+  /**
+   * Everything outside the node that encoding a structure reads: the file, the labels it names
+   * and, without a placement, the stream table. Undefined for an STE in a 2-level stream table
+   * (its address comes from an L1STD's encoding): always encoded afresh.
+   */
+  private structureKey(n: StructNode, it: Item): string | undefined {
+    let key = it.file;
+    const label = (v: Value | undefined): void => {
+      if (v === undefined || v.kind !== "label") return;
+      const l = this.labels.get(v.name);
+      key += l ? `\u0000${v.name}=${l.addr}:${l.space}` : `\u0000${v.name}=${this.labelDefs.has(v.name) ? "x" : "?"}`;
+    };
+    if (n.placement) label(n.placement.addr);
+    else if (n.type === "ste" || n.type === "l1std") {
+      const st = this.strtab;
+      if (st && st.fmt !== "linear" && n.type === "ste") return undefined;
+      key += st ? `\u0000strtab ${st.base}:${st.log2size}:${this.profile.SIDSIZE}` : "\u0000no strtab";
+    }
+    for (const fs of n.fields) for (const v of fs.values) label(v);
+    return key;
+  }
+
+  private encodeNow(n: StructNode, it: Item): LangStructure {
     this.structByNode.set(n, null);
     const spec = STRUCT_SPECS[n.type];
     const span = spanOf(it.file, n.range);
