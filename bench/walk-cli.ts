@@ -11,7 +11,7 @@ import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { loadScenarios, parseScenario, resultToJson, translate } from "../engine/src/index";
 
-/** <repo>/../shared/vectors/walks, from out/bench or bench/. */
+/** <repo>/../shared/vectors/walks (or the snapshot in test/fixtures/shared), from out/bench or bench/. */
 function vectorsDir(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, "tsconfig.base.json"))) {
@@ -19,7 +19,8 @@ function vectorsDir(): string {
     if (parent === dir) throw new Error("no repository root above " + __dirname);
     dir = parent;
   }
-  return join(dir, "..", "shared", "vectors", "walks");
+  const beside = join(dir, "..", "shared", "vectors", "walks");
+  return existsSync(beside) ? beside : join(dir, "test", "fixtures", "shared", "vectors", "walks");
 }
 
 function vectorScenarios(): unknown[] {

@@ -23,8 +23,12 @@ function repoRoot(): string {
   return dir;
 }
 
+/** IOMMU_LENS_SHARED, else <repo>/../shared when present, else the snapshot in test/fixtures/shared. */
 function sharedWalkVectors(): string {
-  return join(process.env["IOMMU_LENS_SHARED"] ?? join(repoRoot(), "..", "shared"), "vectors", "walks");
+  const env = process.env["IOMMU_LENS_SHARED"];
+  const beside = join(repoRoot(), "..", "shared");
+  const shared = env || (existsSync(join(beside, "vectors")) ? beside : join(repoRoot(), "test", "fixtures", "shared"));
+  return join(shared, "vectors", "walks");
 }
 
 interface Vector {

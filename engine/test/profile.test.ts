@@ -64,3 +64,18 @@ test("PA size encodings", () => {
   assert.equal(paSizeEncoding(52), 6);
   assert.equal(paSizeEncoding(45), undefined);
 });
+
+test("a deeply nested bad value is reported, not thrown", () => {
+  let deep: unknown = "x";
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  const { problems } = profileFromJson({ granules: [deep], TTENDIAN: deep, stages: [{ a: deep }], TTF: [deep] });
+  assert.deepEqual(
+    problems.map((p) => p.message),
+    [
+      "unknown granule an array (4K, 16K or 64K)",
+      "unknown stage an object (S1 or S2)",
+      'TTENDIAN must be "mixed", "LE" or "BE"',
+      "unknown table format an array (AArch32 or AArch64)",
+    ],
+  );
+});

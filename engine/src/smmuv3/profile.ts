@@ -203,11 +203,22 @@ function asNumber(v: unknown): number | undefined {
 }
 
 function asText(v: unknown): string {
-  return typeof v === "string" || typeof v === "number" ? String(v) : JSON.stringify(v);
+  return typeof v === "string" || typeof v === "number" ? String(v) : describe(v);
+}
+
+/**
+ * A short, bounded description of a value for a message. Never JSON.stringify user input here: a
+ * deeply nested value overflows the stack, and the profile must report, not throw.
+ */
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : typeof v;
 }
 
 function normaliseGranule(v: unknown): Granule | undefined {
-  const t = String(v).toUpperCase().replace(/B$/, "");
+  if (typeof v !== "string") return undefined;
+  const t = v.toUpperCase().replace(/B$/, "");
   return t === "4K" || t === "16K" || t === "64K" ? t : undefined;
 }
 
@@ -242,7 +253,7 @@ export function profileFromJson(input: unknown): { profile: SmmuProfile; problem
     for (const g of list) {
       const n = normaliseGranule(g);
       if (n) set.add(n);
-      else problems.push({ key: "granules", message: `unknown granule ${JSON.stringify(g)} (4K, 16K or 64K)` });
+      else problems.push({ key: "granules", message: `unknown granule ${describe(g)} (4K, 16K or 64K)` });
     }
     p.granules = set;
   }
@@ -250,9 +261,9 @@ export function profileFromJson(input: unknown): { profile: SmmuProfile; problem
     const list = Array.isArray(obj["stages"]) ? obj["stages"] : [obj["stages"]];
     const set = new Set<Stage>();
     for (const s of list) {
-      const t = String(s).toUpperCase();
+      const t = typeof s === "string" ? s.toUpperCase() : "";
       if (t === "S1" || t === "S2") set.add(t);
-      else problems.push({ key: "stages", message: `unknown stage ${JSON.stringify(s)} (S1 or S2)` });
+      else problems.push({ key: "stages", message: `unknown stage ${describe(s)} (S1 or S2)` });
     }
     p.stages = set;
   }
@@ -272,7 +283,7 @@ export function profileFromJson(input: unknown): { profile: SmmuProfile; problem
     const set = new Set<"AArch32" | "AArch64">();
     for (const s of list as unknown[]) {
       if (s === "AArch32" || s === "AArch64") set.add(s);
-      else problems.push({ key: "TTF", message: `unknown table format ${JSON.stringify(s)} (AArch32 or AArch64)` });
+      else problems.push({ key: "TTF", message: `unknown table format ${describe(s)} (AArch32 or AArch64)` });
     }
     p.TTF = set;
   }

@@ -31,8 +31,12 @@ export function repoRoot(): string {
   }
 }
 
+/** IOMMU_LENS_SHARED, else <repo>/../shared when present, else the snapshot in test/fixtures/shared. */
 export function sharedDir(): string {
-  return process.env["IOMMU_LENS_SHARED"] ?? join(repoRoot(), "..", "shared");
+  const env = process.env["IOMMU_LENS_SHARED"];
+  if (env) return env;
+  const beside = join(repoRoot(), "..", "shared");
+  return existsSync(join(beside, "vectors")) ? beside : join(repoRoot(), "test", "fixtures", "shared");
 }
 
 export function walkVectorFiles(): string[] {
