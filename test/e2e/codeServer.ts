@@ -79,6 +79,8 @@ const SETTINGS = {
   "debug.internalConsoleOptions": "openOnSessionStart",
   "workbench.colorTheme": "Default Dark Modern",
   "chat.commandCenter.enabled": false,
+  // examples/ sits inside this repository: don't offer to open the parent git repository
+  "git.openRepositoryInParentFolders": "never",
 };
 
 export async function startCodeServer(options: CodeServerOptions): Promise<RunningCodeServer> {
