@@ -109,6 +109,84 @@ function readAddress(words: Uint32Array, name: string): number {
   return v * 2 ** f.shift;
 }
 
+/** One earlier judgement of a structure: valid again while its inputs and every word it read are the same. */
+export interface LangLegalityMemo {
+  readonly ste: Uint32Array | undefined;
+  readonly profile: string;
+  /** Whether the access-flag scans could read memory (the file-wide budget was not spent). */
+  readonly scanned: boolean;
+  /** What the scans read, in order: address, then the word's halves (-1, -1: no word there). */
+  readonly reads: readonly number[];
+  readonly findings: readonly LangLegalityFinding[];
+}
+
+const PROFILE_KEYS = new WeakMap<SmmuProfile, string>();
+
+function profileKey(profile: SmmuProfile): string {
+  let key = PROFILE_KEYS.get(profile);
+  if (key === undefined) {
+    key = JSON.stringify(profile, (_k, v: unknown) => (v instanceof Set || v instanceof Map ? [...v] : v));
+    PROFILE_KEYS.set(profile, key);
+  }
+  return key;
+}
+
+/**
+ * `legalityOfStructure` remembered between builds of the same document (the IncrementalAnalyzer's
+ * cache, keyed by the structure's words array, which a reused encoding keeps): the findings are
+ * reused when the words, the STE a CD is judged with, the profile and every memory word the
+ * access-flag scans read are unchanged, and the scans' budget allows them as it did then.
+ */
+export function legalityOfStructureMemo(
+  model: DescriptionModel,
+  s: LangStructure,
+  memos: WeakMap<Uint32Array, LangLegalityMemo>,
+): LangLegalityFinding[] {
+  if (s.type !== "ste" && s.type !== "cd") return [];
+  const ste = s.type === "cd" ? steOfCd(model, s)?.words : undefined;
+  const nested = ste !== undefined && (small(STE, ste, "Config") & 2) !== 0;
+  const memory = model.memory;
+  let count = scanned.get(memory);
+  if (!count) scanned.set(memory, (count = { reads: 0 }));
+  const scanning = !nested && count.reads < TOTAL_SCAN_BUDGET;
+  const profile = profileKey(model.profile);
+  const memo = memos.get(s.words);
+  if (memo && memo.ste === ste && memo.profile === profile && memo.scanned === scanning) {
+    const out = new Uint32Array(2);
+    let same = true;
+    const r = memo.reads;
+    for (let i = 0; same && i < r.length; i += 3) {
+      if (memory.read64(r[i]!, out) === "ok") same = out[0] === r[i + 1] && out[1] === r[i + 2];
+      else same = r[i + 1] === -1;
+    }
+    if (same) {
+      count.reads += r.length / 3;
+      return [...memo.findings];
+    }
+  }
+  const reads: number[] = [];
+  const used = count;
+  const scratch = new Uint32Array(2);
+  const read = scanning
+    ? (addr: number): U64 | undefined => {
+        used.reads++;
+        if (memory.read64(addr, scratch) !== "ok") {
+          reads.push(addr, -1, -1);
+          return undefined;
+        }
+        reads.push(addr, scratch[0]!, scratch[1]!);
+        return { lo: scratch[0]!, hi: scratch[1]! };
+      }
+    : undefined;
+  const scan = read ? { readQword: read, maxReads: SCAN_BUDGET } : {};
+  const findings =
+    s.type === "ste"
+      ? checkSte(s.words, model.profile, scan)
+      : checkCd(s.words, model.profile, { ...(ste ? { ste } : {}), ...scan });
+  memos.set(s.words, { ste, profile, scanned: scanning, reads, findings: [...findings] });
+  return findings;
+}
+
 /** Legality findings of one structure of a description (STE or CD; others have none here). */
 export function legalityOfStructure(model: DescriptionModel, s: LangStructure): LangLegalityFinding[] {
   if (s.type === "ste") return steLegality(s.words, model.profile, model.memory);

@@ -8,14 +8,22 @@ import { hexNumber, u64ToNumber } from "../bits/u64";
 import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
 import { decodeEvent } from "../smmuv3/records/event-codec";
 import { type LangExpectationResult, runExpectations } from "./expect";
-import { legalityOfStructure, steLegality, steWordsFromMemory } from "./legality";
-import { type DescriptionModel, type LangBuildOptions, type LangStructure, buildModel } from "./model";
+import { legalityOfStructure, legalityOfStructureMemo, steLegality, steWordsFromMemory } from "./legality";
+import {
+  type DescriptionModel,
+  type LangBuildCache,
+  type LangBuildOptions,
+  type LangStructure,
+  buildModel,
+} from "./model";
 import { parseDescription } from "./parser";
 import type { ParseResult } from "./ast";
 
 export interface LangLintOptions {
   /** Run the `expect` lines (default true). */
   readonly expectations?: boolean;
+  /** Judgements of earlier lints of the same document to reuse (the IncrementalAnalyzer passes one). */
+  readonly buildCache?: LangBuildCache;
 }
 
 export interface LangLintResult {
@@ -40,7 +48,7 @@ export function lintDescriptionFull(model: DescriptionModel, options: LangLintOp
   }
   try {
     unreachableTables(model, out);
-    legality(model, out, expectedIllegal);
+    legality(model, out, expectedIllegal, options.buildCache);
     events(model, out);
   } catch (e: unknown) {
     out.push({
@@ -119,10 +127,16 @@ function unreachableTables(model: DescriptionModel, out: EngineDiagnostic[]): vo
   }
 }
 
-function legality(model: DescriptionModel, out: EngineDiagnostic[], expected: ReadonlySet<LangStructure>): void {
+function legality(
+  model: DescriptionModel,
+  out: EngineDiagnostic[],
+  expected: ReadonlySet<LangStructure>,
+  cache: LangBuildCache | undefined,
+): void {
   for (const s of model.structures) {
     if (s.type !== "ste" && s.type !== "cd") continue;
-    for (const f of legalityOfStructure(model, s)) {
+    const findings = cache ? legalityOfStructureMemo(model, s, cache.legality) : legalityOfStructure(model, s);
+    for (const f of findings) {
       out.push({
         code: f.code,
         severity: expected.has(s) && f.illegal ? "information" : f.severity,

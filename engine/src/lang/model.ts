@@ -35,6 +35,7 @@ import type {
   Value,
 } from "./ast";
 import { parseDescription } from "./parser";
+import type { LangLegalityMemo } from "./legality";
 import { type DumpFormat, dumpFormatByName, importBinary, importDump } from "../dumps/index";
 import { langDirname, langIsInside, langNormalize, langResolveInclude } from "./paths";
 
@@ -103,6 +104,8 @@ export class LangBuildCache {
     PageTableNode,
     { readonly key: string; readonly ops: readonly LangPageTableOp[]; readonly table: LangPageTable | undefined }
   >();
+  /** @internal */
+  readonly legality = new WeakMap<Uint32Array, LangLegalityMemo>();
   /** @internal */
   readonly structures = new WeakMap<
     StructNode,

@@ -114,7 +114,7 @@ test("a description with include lines is rebuilt even for the same text (the in
   assert.equal(inc.lastPath, "rebuilt");
 });
 
-test("replayed pagetables and structures follow what they read: labels, profile, stream table, other words", () => {
+test("replayed pagetables, structures and legality follow what they read: labels, profile, stream table, words", () => {
   const base = [
     "smmu host {",
     "  oas 48; sidsize 16; granules 4k 64k; stages s1 s2",
@@ -142,6 +142,8 @@ test("replayed pagetables and structures follow what they read: labels, profile,
     base + "memory @0xa000_0000 {\n  0x1234\n}\n", // another statement writes a descriptor's word
     base + "label buf @0xd000_0000\n", // the label is defined twice
     base.replace("label buf @0xb000_0000", ""), // the label is gone
+    base,
+    base.replace("sh ish af", "sh ish"), // the CD's access-flag scan reads other leaf words (CD-WARN-AF0)
     base,
   ];
   const memoryOf = (r: ReturnType<typeof analyzeDescription>): string[] =>
