@@ -9,7 +9,7 @@
 // `\r\n` ends a line like `\n` (the `\r` is dropped), exactly as in the text splitter.
 
 import { LOG_SCAN_MAX_LINE, LogLineMachine, type LogScanSink } from "./machine";
-import { readRawEventRecord } from "./raw-bytes";
+import { readBareDwordList, readRawEventRecord } from "./raw-bytes";
 import { logScanSink, type LogScannerOptions } from "./scan";
 import type { DecodedLogRecord, LogProblem, LogScanResult } from "./types";
 
@@ -221,13 +221,23 @@ export class ByteLogScanner {
         const nl = chunk.indexOf(NEWLINE, pos);
         // A Linux raw event in its common shape, read from the bytes (raw-bytes.ts): only with
         // no record in progress (nothing held back, so handing it out now keeps line order).
-        if (!this.machine.hasPending && nl - pos > 24) {
-          const fast = readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo);
-          if (fast !== undefined) {
-            this.lineNo += 5;
-            this.sink.record(fast.record);
-            pos = fast.next;
-            continue;
+        if (!this.machine.hasPending && nl - pos > 19) {
+          if (chunk[pos] === 48 /* 0 */) {
+            const list = readBareDwordList(chunk, pos, nl, this.lineNo);
+            if (list !== undefined) {
+              this.lineNo++;
+              this.sink.record(list);
+              pos = nl + 1;
+              continue;
+            }
+          } else {
+            const fast = readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo);
+            if (fast !== undefined) {
+              this.lineNo += 5;
+              this.sink.record(fast.record);
+              pos = fast.next;
+              continue;
+            }
           }
         }
         this.feedLine(chunk, pos, nl);

@@ -1,14 +1,17 @@
-// The byte fast path for the dominant record form: a Linux arm-smmu-v3 raw event printed as
-//   [    12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:
-//   [    12.345679] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000100000010
-//   ... (four dword lines, consecutive, same device prefix)
-// read straight from the bytes of one chunk, with no line string and no regular expression. It
-// builds exactly the record the line machine builds for these lines (machine.ts detect/HEADER,
-// continueRecord/takeDword, prefix.ts packedLogLinePrefix) and only answers when that is certain:
-// every line pure ASCII in a strict shape (optional `[ seconds.micro]` stamp, a two-word device
-// prefix `word word:`, 2 hex digits of event number, `0x` + 16 hex digits), and the lines after
-// the fourth dword provably leave the record as it is (no Linux >= v6.14 decoded line can join
-// it). Anything else returns -1 and the caller feeds the lines to the machine as before.
+// The byte fast paths for the dominant record forms, read straight from the bytes of one chunk
+// with no line string and no regular expression:
+// - a Linux arm-smmu-v3 raw event in its common shape
+//     [    12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:
+//     [    12.345679] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000100000010   (four such lines)
+//   (optional mail quoting and `[ seconds.micro]` stamp, a two-word device prefix `word word:` or
+//   none, 2 hex digits of event number, `0x` + 16 hex digits, the four dword lines consecutive);
+// - a bare one-line list `0xH 0xH 0xH 0xH`.
+// Each builds exactly the record the line machine builds for these lines (machine.ts detect,
+// HEADER, detectList, continueRecord/takeDword; prefix.ts packedLogLinePrefix) and only answers
+// when that is certain: every line ASCII in the strict shape and, for a raw event, the lines
+// after its fourth dword provably leave it as it is (no Linux >= v6.14 decoded line can join it).
+// Anything else returns undefined and the caller feeds the lines to the machine as before.
+// engine/test/logscan/equivalence.test.ts holds both to the frozen reference scanner.
 
 import { LogRecord } from "./record";
 import type { LogTextRange } from "./types";
@@ -40,18 +43,44 @@ function isLowerLetter(c: number): boolean {
   return c >= 97 && c <= 122;
 }
 
+/** Where the last quoteDepthAt call found the quoting to end. */
+let afterQuote = 0;
+
 /**
- * Where the body (the device prefix) starts in line bytes [start, end), or -1 when the line does
- * not start with the fast shape's prefix: either directly with a lowercase letter (no quoting, no
- * priority, journal or timestamp for packedLogLinePrefix to peel), or with `[`, blanks, digits `.`
- * digits `]` (exactly what its secondsStampLength reads), blanks, then a lowercase letter (so
- * neither a printk caller id `[T1]` nor another stamp follows).
+ * Mail quoting depth of line bytes [start, end) exactly as packedLogLinePrefix counts it
+ * (optional blanks, then `>` markers each optionally followed by one blank); its end is left in
+ * afterQuote (start when there is no quoting). Exact for any line: blanks and `>` are ASCII.
  */
-export function rawBodyStart(b: Uint8Array, start: number, end: number): number {
-  const first = b[start]!;
-  if (isLowerLetter(first)) return start;
+function quoteDepthAt(b: Uint8Array, start: number, end: number): number {
+  let j = start;
+  while (j < end && (b[j] === SPACE || b[j] === TAB)) j++;
+  let depth = 0;
+  let i = start;
+  if (j < end && b[j] === 62 /* > */) {
+    i = j;
+    while (i < end && b[i] === 62) {
+      depth++;
+      i++;
+      if (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
+    }
+  }
+  afterQuote = i;
+  return depth;
+}
+
+/**
+ * Where the body starts after the quoting (at `at`), or -1 when the text does not continue in
+ * the fast shape: either directly with a lowercase letter (nothing for packedLogLinePrefix to
+ * peel: no priority, journal prefix or timestamp starts so), or with `[`, blanks, digits `.`
+ * digits `]` (exactly what its secondsStampLength reads) not followed by `[` (a printk caller id),
+ * then blanks, which it skips.
+ */
+export function rawBodyStart(b: Uint8Array, at: number, end: number): number {
+  if (at >= end) return -1;
+  const first = b[at]!;
+  if (isLowerLetter(first)) return at;
   if (first !== 91 /* [ */) return -1;
-  let i = start + 1;
+  let i = at + 1;
   while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
   const intStart = i;
   while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
@@ -60,8 +89,40 @@ export function rawBodyStart(b: Uint8Array, start: number, end: number): number 
   while (i < end && b[i]! >= 48 && b[i]! <= 57) i++;
   if (i === fracStart || i >= end || b[i] !== 93 /* ] */) return -1;
   i++;
+  if (i >= end || b[i] === 91) return -1;
   while (i < end && (b[i] === SPACE || b[i] === TAB)) i++;
-  return i < end && isLowerLetter(b[i]!) ? i : -1;
+  return i < end ? i : -1;
+}
+
+/** True when bytes [at, end) start with `event 0x`. */
+function isEventHexAt(b: Uint8Array, at: number, end: number): boolean {
+  return (
+    end - at >= 8 &&
+    b[at] === 101 &&
+    b[at + 1] === 118 &&
+    b[at + 2] === 101 &&
+    b[at + 3] === 110 &&
+    b[at + 4] === 116 &&
+    b[at + 5] === SPACE &&
+    b[at + 6] === 48 &&
+    b[at + 7] === 120
+  );
+}
+
+/** `event: ` anywhere in bytes [start, end). */
+function containsDecodedEvent(b: Uint8Array, start: number, end: number): boolean {
+  for (let c = b.indexOf(0x3a /* : */, start + 5); c >= 0 && c < end; c = b.indexOf(0x3a, c + 1)) {
+    if (
+      b[c + 1] === SPACE &&
+      b[c - 1] === 116 &&
+      b[c - 2] === 110 &&
+      b[c - 3] === 101 &&
+      b[c - 4] === 118 &&
+      b[c - 5] === 101
+    )
+      return true;
+  }
+  return false;
 }
 
 /**
@@ -131,49 +192,42 @@ export function readRawEventRecord(
   limit: number,
   firstLine: number,
 ): RawFastResult | undefined {
-  // Header: <stamp?> word word: event 0xHH received:
+  // Header: <quoting?> <stamp?> <word word: >?event 0xHH received:
   const end = contentEnd(b, start, newline);
-  if (end - start > MAX_FAST_LINE || end - start < 24) return undefined;
+  if (end - start > MAX_FAST_LINE || end - start < 20) return undefined;
   if (b[end - 1] !== COLON || b[end - 2] !== 100 /* d */) return undefined;
-  const body = rawBodyStart(b, start, end);
+  const depth = quoteDepthAt(b, start, end);
+  const body = rawBodyStart(b, afterQuote, end);
   if (body < 0) return undefined;
-  const sourceEnd = devicePrefixEnd(b, body, end);
-  if (sourceEnd < 0) return undefined;
-  const sourceLength = sourceEnd - body;
-  // " event 0x" + two hex digits + " received:" and nothing after it.
-  const h = sourceEnd;
-  if (end - h !== 21) return undefined;
-  if (
-    b[h + 1] !== 101 ||
-    b[h + 2] !== 118 ||
-    b[h + 3] !== 101 ||
-    b[h + 4] !== 110 ||
-    b[h + 5] !== 116 ||
-    b[h + 6] !== SPACE ||
-    b[h + 7] !== 48 ||
-    b[h + 8] !== 120
-  ) {
-    return undefined;
+  // The source: "" (the header starts the body) or a two-word device prefix; h: the header.
+  let h = body;
+  if (!isEventHexAt(b, body, end)) {
+    const sourceEnd = devicePrefixEnd(b, body, end);
+    if (sourceEnd < 0) return undefined;
+    h = sourceEnd + 1;
   }
-  const d1 = HEX_OF_BYTE[b[h + 9]!]!;
-  const d0 = HEX_OF_BYTE[b[h + 10]!]!;
+  const sourceLength = h === body ? 0 : h - 1 - body;
+  // "event 0x" + two hex digits + " received:" and nothing after it.
+  if (end - h !== 20 || !isEventHexAt(b, h, end)) return undefined;
+  const d1 = HEX_OF_BYTE[b[h + 8]!]!;
+  const d0 = HEX_OF_BYTE[b[h + 9]!]!;
   if (d1 < 0 || d0 < 0) return undefined;
   // " received:"
   if (
-    b[h + 11] !== SPACE ||
-    b[h + 12] !== 114 ||
-    b[h + 13] !== 101 ||
-    b[h + 14] !== 99 ||
-    b[h + 15] !== 101 ||
-    b[h + 16] !== 105 ||
-    b[h + 17] !== 118 ||
-    b[h + 18] !== 101 ||
-    b[h + 19] !== 100
+    b[h + 10] !== SPACE ||
+    b[h + 11] !== 114 ||
+    b[h + 12] !== 101 ||
+    b[h + 13] !== 99 ||
+    b[h + 14] !== 101 ||
+    b[h + 15] !== 105 ||
+    b[h + 16] !== 118 ||
+    b[h + 17] !== 101 ||
+    b[h + 18] !== 100
   ) {
     return undefined;
   }
 
-  // Four dword lines: <stamp?> <same prefix> blanks 0x + 16 hex digits, blanks.
+  // Four dword lines: <same quoting depth> <stamp?> <same prefix> blanks 0x + 16 hex digits, blanks.
   const words = new Uint32Array(8);
   const ranges: (LogTextRange | undefined)[] = [undefined, undefined, undefined, undefined];
   let pos = newline + 1;
@@ -181,12 +235,14 @@ export function readRawEventRecord(
     if (pos > limit) return undefined;
     const nl = b.indexOf(NEWLINE, pos);
     const e = contentEnd(b, pos, nl);
-    if (e - pos > MAX_FAST_LINE) return undefined;
-    const bd = rawBodyStart(b, pos, e);
+    if (e - pos > MAX_FAST_LINE || quoteDepthAt(b, pos, e) !== depth) return undefined;
+    const bd = rawBodyStart(b, afterQuote, e);
     if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return undefined;
     let i = bd + sourceLength;
-    if (b[i] !== SPACE && b[i] !== TAB) return undefined;
-    while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+    if (sourceLength !== 0) {
+      if (b[i] !== SPACE && b[i] !== TAB) return undefined;
+      while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+    }
     if (e - i < 18 || b[i] !== 48 || b[i + 1] !== 120) return undefined;
     const tokenStart = i;
     let hi = 0;
@@ -213,36 +269,44 @@ export function readRawEventRecord(
   const next = pos;
 
   // After the fourth dword the machine waits for the kernel's decoded lines: the record stays as
-  // it is when the first line with its prefix is another fast-shape line not starting `event: `,
-  // or when DECODED_PATIENCE + 1 lines without the prefix pass first (it then expires).
+  // it is when the first line it would take (same quoting depth, same prefix) does not start with
+  // `event: `, or when DECODED_PATIENCE + 1 lines it would not take pass first (it then expires).
   let idle = 0;
   for (;;) {
     if (pos > limit) return undefined;
     const nl = b.indexOf(NEWLINE, pos);
     const e = contentEnd(b, pos, nl);
-    if (containsBytes(b, pos, e, b, body, sourceLength)) {
+    if (sourceLength === 0) {
+      // Every line at the record's quoting depth is its own: one with `event: ` anywhere is left
+      // to the machine, any other ends the record.
+      if (quoteDepthAt(b, pos, e) === depth) {
+        if (containsDecodedEvent(b, pos, e)) return undefined;
+        break;
+      }
+    } else if (containsBytes(b, pos, e, b, body, sourceLength) && quoteDepthAt(b, pos, e) === depth) {
+      // Only a line whose body starts with the prefix is the record's: read it in the fast shape.
       if (e - pos > MAX_FAST_LINE) return undefined;
-      const bd = rawBodyStart(b, pos, e);
+      const bd = rawBodyStart(b, afterQuote, e);
       if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return undefined;
       let i = bd + sourceLength;
       if (b[i] !== SPACE && b[i] !== TAB) return undefined;
       while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
       // Anything but `event` (which could be `event: `) ends the record unchanged.
-      if (b[i] === 101 /* e */ && !(b[i + 5] === SPACE && b[i + 6] === 48 && b[i + 7] === 120)) return undefined;
+      if (b[i] === 101 /* e */ && !isEventHexAt(b, i, e)) return undefined;
       break;
     }
     if (++idle > DECODED_PATIENCE) break;
     pos = nl + 1;
   }
 
-  const headerRange: LogTextRange = { line: firstLine, start: sourceEnd + 1 - start, end: end - start };
+  const headerRange: LogTextRange = { line: firstLine, start: h - start, end: end - start };
   const record = new LogRecord(
     "event",
     "linux-raw",
     firstLine,
     firstLine + 4,
-    0,
-    sourceText(b, body, sourceLength),
+    depth,
+    sourceLength === 0 ? "" : sourceText(b, body, sourceLength),
     words,
     4,
     ranges,
@@ -255,4 +319,61 @@ export function readRawEventRecord(
     undefined,
   );
   return { record, next };
+}
+
+/**
+ * A bare one-line dword list in its common shape, `0xH 0xH 0xH 0xH` (1..16 hex digits each, one
+ * space between, nothing else on the line) at b[start..newline), read from the bytes: the record
+ * the machine's detectList builds for it (form `bare`, no source, no header), or undefined for
+ * any other line. The machine hands such a record out at once when no record is in progress, so
+ * the caller may too.
+ */
+export function readBareDwordList(b: Uint8Array, start: number, newline: number, line: number): LogRecord | undefined {
+  const end = contentEnd(b, start, newline);
+  if (end - start > MAX_FAST_LINE) return undefined;
+  const words = new Uint32Array(8);
+  const ranges: (LogTextRange | undefined)[] = [undefined, undefined, undefined, undefined];
+  let i = start;
+  for (let k = 0; k < 4; k++) {
+    if (k !== 0) {
+      if (b[i] !== SPACE) return undefined;
+      i++;
+    }
+    if (b[i] !== 48 || b[i + 1] !== 120) return undefined;
+    const tokenStart = i;
+    i += 2;
+    let hi = 0;
+    let lo = 0;
+    const digitsStart = i;
+    while (i < end) {
+      const v = HEX_OF_BYTE[b[i]!]!;
+      if (v < 0) break;
+      hi = (hi << 4) | (lo >>> 28);
+      lo = (lo << 4) | v;
+      i++;
+    }
+    if (i === digitsStart || i - digitsStart > 16) return undefined;
+    words[2 * k] = lo >>> 0;
+    words[2 * k + 1] = hi >>> 0;
+    ranges[k] = { line, start: tokenStart - start, end: i - start };
+  }
+  if (i !== end) return undefined;
+  return new LogRecord(
+    "dwords",
+    "bare",
+    line,
+    line,
+    0,
+    "",
+    words,
+    4,
+    ranges,
+    true,
+    [],
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+  );
 }

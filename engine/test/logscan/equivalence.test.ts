@@ -393,7 +393,8 @@ const fastStamp = fc.oneof(
   },
 );
 const fastDevice = fc.oneof(
-  { weight: 8, arbitrary: fc.constant("arm-smmu-v3 arm-smmu-v3.0.auto: ") },
+  { weight: 6, arbitrary: fc.constant("arm-smmu-v3 arm-smmu-v3.0.auto: ") },
+  { weight: 3, arbitrary: fc.constant("") },
   {
     weight: 3,
     arbitrary: fc.constantFrom(
@@ -464,17 +465,17 @@ const fastRawBlock = fc
     fastHeader,
     fc.array(fc.tuple(fastStamp, fastDword, fc.nat(30)), { minLength: 4, maxLength: 4 }),
     fastStamp,
-    fc.nat(40),
+    fc.constantFrom("", "", "", "> ", "> ", "> > ", ">>", " > ", ">\t"),
     fc.array(fc.constantFrom(...decodedLinesChoices()), { maxLength: 1 }),
     fc.nat(12),
   )
-  .map(([device, header, dwords, stamp, quoteOrNot, decoded, otherDevice]) => {
-    const q = quoteOrNot === 0 ? "> " : "";
+  .map(([device, header, dwords, stamp, q, decoded, otherDevice]) => {
     const lines = [`${q}${stamp}${device}${header}`];
     for (const [s, d, m] of dwords) {
-      // Now and then a line of another device (or none) inside the record.
+      // Now and then a line of another device (or none), or another quoting, inside the record.
       const dev = m === 0 ? "arm-smmu-v3 arm-smmu-v3.1.auto: " : m === 1 ? "" : device;
-      lines.push(`${q}${s}${dev}${d}`);
+      const quoting = m === 2 ? "> " + q : m === 3 ? q.replace("> > ", ">>") : q;
+      lines.push(`${quoting}${s}${dev}${d}`);
     }
     if (otherDevice === 0) lines.splice(2, 0, `${stamp}nvme nvme0: I/O 23 QID 4 timeout, aborting`);
     for (const block of decoded) for (const l of block) lines.push(`${q}${stamp}${device}${l}`);
@@ -505,7 +506,7 @@ const fastFiller = fc.oneof(
   {
     weight: 3,
     arbitrary: fc
-      .tuple(fastStamp, fc.nat(9))
+      .tuple(fastStamp, fc.nat(13))
       .map(([s, n]) => [
         [
           `${s}arm-smmu-v3 arm-smmu-v3.0.auto: event: C_BAD_STE client: (unassigned sid) sid: 0x8 ssid: 0`,
@@ -518,6 +519,10 @@ const fastFiller = fc.oneof(
           "",
           `${s}arm-smmu-v3 arm-smmu-v3.0.auto:\u00a0event: C_BAD_STE client: x sid: 0x8 ssid: 0`,
           `${s}arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received: now`,
+          `> ${s}nvme nvme0: I/O 23 QID 4 timeout, aborting`,
+          `> > ${s}event: C_BAD_STE client: x sid: 0x8 ssid: 0`,
+          `>> ${s}x event: C_BAD_STE`,
+          `> ${s}arm-smmu-v3 arm-smmu-v3.0.auto: probing`,
         ][n]!,
       ]),
   },
@@ -619,4 +624,49 @@ test("the byte fast path at the edges of the decoded-line wait: same records as 
       assert.deepEqual(byteStreamed(bytes, [bytes.length - 3]), expected);
     }
   }
+});
+
+test("the byte fast path on quoted raw events and bare lists with near misses: same records as the reference", () => {
+  const quoted = (q: string): string[] => [
+    `${q}[   10.000001] event 0x10 received:`,
+    `${q}[   10.000002] \t0x0000000300000010`,
+    `${q}[   10.000003] \t0x0000000000000000`,
+    `${q}[   10.000004] \t0x00000000deadb000`,
+    `${q}[   10.000005] \t0x0000000000000000`,
+  ];
+  const lists = [
+    "0x1 0x2 0x3 0x4",
+    "0x0123456789abcdef 0xFEDCBA9876543210 0x0 0x00000000000000000",
+    "0x1 0x10000000000000000 0x3 0x4",
+    "0x1 0X2 0x3 0x4",
+    "0x1  0x2 0x3 0x4",
+    "0x1\t0x2 0x3 0x4",
+    "0x1 0x2 0x3 0x4 ",
+    "0x1 0x2 0x3 0x4 0x5",
+    "0x1 0x2 0x3",
+    "0x1 0x2 0x3 0x4\u00e9",
+    "0x1 0x2 0x3 0xg",
+    "0x 0x2 0x3 0x4",
+  ];
+  const after = [
+    "> [   10.000009] event: C_BAD_STE client: x sid: 0x8 ssid: 0",
+    "> > [   10.000009] event: C_BAD_STE client: x sid: 0x8 ssid: 0",
+    "[   10.000009] event: C_BAD_STE client: x sid: 0x8 ssid: 0",
+    "> [   10.000009] probe done",
+  ];
+  for (const q of ["> ", "> > ", ">>", ""]) {
+    for (const between of [[], ["> > x"], ["plain", "> > y", "z"], ["a", "b", "c", "d", "e"]]) {
+      for (const tail of after) {
+        for (const list of [lists[0]!, lists[2]!]) {
+          const text = [...quoted(q), ...between, tail, list, ...quoted(q), list].join("\n") + "\n";
+          const bytes = utf8.encode(text);
+          const expected = reference(text);
+          assert.deepEqual(byteWhole(bytes), expected, JSON.stringify([q, between, tail, list]));
+          assert.deepEqual(byteStreamed(bytes, [text.length - 20]), expected);
+        }
+      }
+    }
+  }
+  const text = lists.join("\n") + "\n" + lists.join("\r\n") + "\r\n";
+  assert.deepEqual(byteWhole(utf8.encode(text)), reference(text));
 });
