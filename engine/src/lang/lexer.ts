@@ -160,6 +160,7 @@ function tok(
  */
 export class Lexer {
   readonly comments: Comment[] = [];
+  private readonly words = new Map<string, string>();
   private i = 0;
   private line: number;
   private lineStart = 0;
@@ -227,9 +228,13 @@ export class Lexer {
             j++; // '-' (not '->') and '+'
           else break;
         }
-        const word = text.slice(i, j);
+        let word = text.slice(i, j);
         const end = j - lineStart;
         if (isIdentStart(c)) {
+          // one string per distinct word: a big file's tree keeps its keywords and field names once
+          const known = this.words.get(word);
+          if (known === undefined) this.words.set(word, word);
+          else word = known;
           out = tok("ident", word, line, col, end);
         } else if (word.includes("-") && /^[0-9]+-[A-Za-z]/.test(word)) {
           out = tok("ident", word, line, col, end); // `2-level`

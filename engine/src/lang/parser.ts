@@ -79,18 +79,23 @@ function joinRange(a: LangRange, b: LangRange): LangRange {
 
 function stmtRange(s: RawStmt): LangRange {
   const first = s.tokens[0] ?? s.block?.open;
-  const lastTok = s.block?.close ?? lastOf(s.block?.stmts) ?? s.tokens[s.tokens.length - 1] ?? first;
-  const start = first ? tokenRange(first) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  return joinRange(start, lastTok ? endRangeOf(lastTok) : start);
+  if (!first) return { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const last = lastTokenOf(s, first);
+  return { start: { line: first.line, character: first.start }, end: { line: last.line, character: last.end } };
 }
 
-function lastOf(stmts: RawStmt[] | undefined): RawStmt | undefined {
-  return stmts && stmts.length ? stmts[stmts.length - 1] : undefined;
-}
-
-function endRangeOf(x: Token | RawStmt): LangRange {
-  if ("kind" in x) return tokenRange(x);
-  return stmtRange(x);
+/** The token a statement's range ends at: its block's `}`, else its block's last statement, else its last token. */
+function lastTokenOf(s: RawStmt, first: Token): Token {
+  const b = s.block;
+  if (b) {
+    if (b.close) return b.close;
+    const inner = b.stmts.length ? b.stmts[b.stmts.length - 1] : undefined;
+    if (inner) {
+      const innerFirst = inner.tokens[0] ?? inner.block?.open;
+      if (innerFirst) return lastTokenOf(inner, innerFirst);
+    }
+  }
+  return s.tokens.length ? s.tokens[s.tokens.length - 1]! : first;
 }
 
 /** Parses a description. Never throws. */
@@ -221,9 +226,12 @@ class Cursor {
   private i = 0;
   constructor(
     readonly tokens: readonly Token[],
-    /** Where "end of statement" errors point. */
-    readonly endRange: LangRange,
+    /** Where "end of statement" errors point: a range, or the statement's tokens (built only when needed). */
+    private readonly end: LangRange | readonly Token[],
   ) {}
+  get endRange(): LangRange {
+    return isTokenList(this.end) ? endRangeOfTokens(this.end) : this.end;
+  }
   peek(offset = 0): Token | undefined {
     return this.tokens[this.i + offset];
   }
@@ -336,7 +344,8 @@ class Cursor {
  * demand from the token position (three objects fewer per literal to allocate and keep).
  */
 class NumberLitNode implements NumberLit {
-  readonly kind = "number";
+  // on the prototype: one slot fewer in each of a big file's many nodes
+  declare readonly kind: "number";
   /** The value's halves kept inline: one object fewer per number in a big file's tree. */
   private readonly lo: number;
   private readonly hi: number;
@@ -360,7 +369,8 @@ class NumberLitNode implements NumberLit {
 }
 
 class IdentLitNode implements IdentLit {
-  readonly kind = "ident";
+  // on the prototype: one slot fewer in each of a big file's many nodes
+  declare readonly kind: "ident";
   private lowerText: string | undefined;
   constructor(
     readonly text: string,
@@ -396,6 +406,10 @@ function numberLit(t: Token): NumberLit {
 
 function identLit(t: Token): IdentLit {
   return new IdentLitNode(t.text, t.line, t.start, t.end);
+}
+
+function isTokenList(x: LangRange | readonly Token[]): x is readonly Token[] {
+  return Array.isArray(x);
 }
 
 function endRangeOfTokens(tokens: readonly Token[]): LangRange {
@@ -447,7 +461,7 @@ function shapeTop(s: RawStmt, report: Report): TopNode | undefined {
     case "memory":
       return shapeMemory(s, keyword, range, report);
     case "abort": {
-      const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+      const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
       const placement = c.placement();
       let size: NumberLit | undefined;
       if (c.peekWord() === "size") {
@@ -459,7 +473,7 @@ function shapeTop(s: RawStmt, report: Report): TopNode | undefined {
       return { kind: "abort", keyword, range, placement, ...(size ? { size } : {}) };
     }
     case "label": {
-      const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+      const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
       const name = c.ident("a label name");
       const placement = c.placement();
       let via: IdentLit | undefined;
@@ -485,8 +499,8 @@ function shapeTop(s: RawStmt, report: Report): TopNode | undefined {
         throw new StatementError("LANG-SYNTAX", "expected = <value> or { fields } after the register name", c.endRange);
       }
       const fields: FieldStmt[] = [];
-      forEachInBlock(s, report, (inner, r) => {
-        fields.push(fieldStmt(inner, r));
+      forEachInBlock(s, report, (inner) => {
+        fields.push(fieldStmt(inner));
       });
       return { kind: "register", keyword, range, name, ...(value ? { value } : {}), fields };
     }
@@ -523,12 +537,11 @@ function noBlock(s: RawStmt, report: Report): void {
 }
 
 /** Shapes the statements of a block with `each`, one diagnostic per bad statement. */
-function forEachInBlock(s: RawStmt, report: Report, each: (inner: RawStmt, range: LangRange) => void): void {
+function forEachInBlock(s: RawStmt, report: Report, each: (inner: RawStmt) => void): void {
   if (!s.block) return;
   for (const inner of s.block.stmts) {
-    const r = stmtRange(inner);
     try {
-      each(inner, r);
+      each(inner);
     } catch (e: unknown) {
       if (e instanceof StatementError) report(e.code, e.message, e.range);
       else throw e;
@@ -536,36 +549,70 @@ function forEachInBlock(s: RawStmt, report: Report, each: (inner: RawStmt, range
   }
 }
 
-function fieldStmt(inner: RawStmt, r: LangRange): FieldStmt {
-  const c: Cursor = new Cursor(inner.tokens, endRangeOfTokens(inner.tokens));
+/**
+ * A field statement, its range built on demand from four numbers (structures in a big file hold
+ * ten or more fields each: three objects fewer per field to allocate and keep).
+ */
+class FieldStmtNode implements FieldStmt {
+  // on the prototype: one slot fewer in each of a big file's many nodes
+  declare readonly kind: "field";
+  constructor(
+    readonly name: IdentLit,
+    readonly values: Value[],
+    private readonly startLine: number,
+    private readonly startChar: number,
+    private readonly endLine: number,
+    private readonly endChar: number,
+  ) {}
+  get range(): LangRange {
+    return {
+      start: { line: this.startLine, character: this.startChar },
+      end: { line: this.endLine, character: this.endChar },
+    };
+  }
+}
+
+for (const [node, kind] of [
+  [NumberLitNode, "number"],
+  [IdentLitNode, "ident"],
+  [FieldStmtNode, "field"],
+] as const)
+  Object.defineProperty(node.prototype, "kind", { value: kind, enumerable: true });
+
+function fieldStmt(inner: RawStmt): FieldStmt {
+  const c: Cursor = new Cursor(inner.tokens, inner.tokens);
   const name = c.ident("a field name");
-  const values: Value[] = [];
+  if (c.atEnd()) c.fail(`expected a value for ${name.text}`);
+  // an array literal has exactly the room of its elements (a first push reserves 17)
+  const values: Value[] = [c.value("a value")];
   while (!c.atEnd()) values.push(c.value("a value"));
-  if (values.length === 0) c.fail(`expected a value for ${name.text}`);
-  return { kind: "field", name, values, range: r };
+  const first = inner.tokens[0] ?? inner.block?.open;
+  if (!first) return new FieldStmtNode(name, values, 0, 0, 0, 0);
+  const last = lastTokenOf(inner, first);
+  return new FieldStmtNode(name, values, first.line, first.start, last.line, last.end);
 }
 
 function shapeSmmu(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
-  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
   let name: IdentLit | undefined;
   if (!c.atEnd()) name = c.ident("an SMMU name or {");
   c.endOfStatement();
   if (!s.block) throw new StatementError("LANG-SYNTAX", "expected { after smmu", endRangeOfTokens(s.tokens));
   const settings: FieldStmt[] = [];
   let strtab: StrtabStmt | undefined;
-  forEachInBlock(s, report, (inner, r) => {
+  forEachInBlock(s, report, (inner) => {
     const w = inner.tokens[0];
     if (w && w.kind === "ident" && w.text.toLowerCase() === "strtab") {
-      strtab = shapeStrtab(inner, r);
+      strtab = shapeStrtab(inner, stmtRange(inner));
       return;
     }
-    settings.push(fieldStmt(inner, r));
+    settings.push(fieldStmt(inner));
   });
   return { kind: "smmu", keyword, range, ...(name ? { name } : {}), settings, ...(strtab ? { strtab } : {}) };
 }
 
 function shapeStrtab(s: RawStmt, range: LangRange): StrtabStmt {
-  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
   let fmt: IdentLit | undefined;
   let placement: Placement | undefined;
   let log2size: NumberLit | undefined;
@@ -621,13 +668,13 @@ function shapeStruct(s: RawStmt, type: StructType, keyword: IdentLit, range: Lan
   const fields: FieldStmt[] = [];
   if (eq) words.push(wordsFrom(rawWords, tokenRange(eq)));
   if (!eq && !s.block) throw new StatementError("LANG-SYNTAX", `expected { or = after the ${type} header`, c.endRange);
-  forEachInBlock(s, report, (inner, r) => {
+  forEachInBlock(s, report, (inner) => {
     const t = inner.tokens[0];
     if (t && (t.kind === "number" || t.kind === "eq")) {
-      words.push(wordsFrom(t.kind === "eq" ? inner.tokens.slice(1) : inner.tokens, r));
+      words.push(wordsFrom(t.kind === "eq" ? inner.tokens.slice(1) : inner.tokens, stmtRange(inner)));
       return;
     }
-    fields.push(fieldStmt(inner, r));
+    fields.push(fieldStmt(inner));
   });
   return {
     kind: "struct",
@@ -645,7 +692,7 @@ function shapeStruct(s: RawStmt, type: StructType, keyword: IdentLit, range: Lan
 }
 
 function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
-  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
   const name = c.ident("a pagetable name");
   let stage: 1 | 2 | undefined;
   let stageRange: LangRange | undefined;
@@ -702,8 +749,8 @@ function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report:
   }
   if (!s.block) throw new StatementError("LANG-SYNTAX", "expected { after the pagetable header", c.endRange);
   const maps: MapStmt[] = [];
-  forEachInBlock(s, report, (inner, r) => {
-    maps.push(shapeMap(inner, r));
+  forEachInBlock(s, report, (inner) => {
+    maps.push(shapeMap(inner, stmtRange(inner)));
   });
   return {
     kind: "pagetable",
@@ -724,7 +771,7 @@ function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report:
 }
 
 function shapeMap(s: RawStmt, range: LangRange): MapStmt {
-  const c: Cursor = new Cursor(s.tokens, endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens, s.tokens);
   const kw = c.peek();
   if (!kw || kw.kind !== "ident" || kw.text.toLowerCase() !== "map")
     c.fail("expected 'map' (pagetable blocks hold map statements)");
@@ -778,8 +825,8 @@ function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Re
   const words: NumberLit[] = [];
   if (eq) words.push(...wordsFrom(rawWords, tokenRange(eq)).words);
   if (!eq && !s.block) throw new StatementError("LANG-SYNTAX", "expected { or = after the memory header", c.endRange);
-  forEachInBlock(s, report, (inner, r) => {
-    words.push(...wordsFrom(inner.tokens, r).words);
+  forEachInBlock(s, report, (inner) => {
+    words.push(...wordsFrom(inner.tokens, stmtRange(inner)).words);
   });
   return {
     kind: "memory",
@@ -793,7 +840,7 @@ function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Re
 }
 
 function shapeInclude(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
-  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
   let dump = false;
   if (c.peekWord() === "dump") {
     c.next();
@@ -830,7 +877,7 @@ function shapeInclude(s: RawStmt, keyword: IdentLit, range: LangRange, report: R
 
 function shapeExpect(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
   noBlock(s, report);
-  const c: Cursor = new Cursor(s.tokens.slice(1), endRangeOfTokens(s.tokens));
+  const c: Cursor = new Cursor(s.tokens.slice(1), s.tokens);
   const what = c.ident("translate, legal or illegal after expect");
   if (what.lower === "translate") {
     c.keyword("sid");
