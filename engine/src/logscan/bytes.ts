@@ -9,7 +9,7 @@
 // `\r\n` ends a line like `\n` (the `\r` is dropped), exactly as in the text splitter.
 
 import { LOG_SCAN_MAX_LINE, LogLineMachine, type LogScanSink } from "./machine";
-import { readBareDwordList, readRawEventRecord } from "./raw-bytes";
+import { readBareDwordList, readCmdqErrorRecord, readRawEventRecord } from "./raw-bytes";
 import { logScanSink, type LogScannerOptions } from "./scan";
 import type { DecodedLogRecord, LogProblem, LogScanResult } from "./types";
 
@@ -231,9 +231,12 @@ export class ByteLogScanner {
               continue;
             }
           } else {
-            const fast = readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo);
+            const fast =
+              (chunk[nl - 1] === 13 ? chunk[nl - 2] : chunk[nl - 1]) === 0x3a /* : */
+                ? readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo)
+                : readCmdqErrorRecord(chunk, pos, nl, lastNewline, this.lineNo);
             if (fast !== undefined) {
-              this.lineNo += 5;
+              this.lineNo += fast.record.endLine - fast.record.startLine + 1;
               this.sink.record(fast.record);
               pos = fast.next;
               continue;

@@ -128,7 +128,8 @@ const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
 const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
-const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
+/** The kernel's text per CONS.ERR value (arm_smmu_cmdq_skip_err). */
+export const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
 
 function isBlankCode(c: number): boolean {
   return c === 32 || c === 9;

@@ -13,6 +13,7 @@
 // Anything else returns undefined and the caller feeds the lines to the machine as before.
 // engine/test/logscan/equivalence.test.ts holds both to the frozen reference scanner.
 
+import { CMDQ_ERROR_NAMES } from "./machine";
 import { LogRecord } from "./record";
 import type { LogTextRange } from "./types";
 
@@ -167,6 +168,55 @@ export interface RawFastResult {
   readonly next: number;
 }
 
+/**
+ * One dword line of a record at b[pos..e) (zero-based `line`): the record's quoting depth, its
+ * prefix (the `sourceLength` bytes at b[body]) then blanks, `0x` + 16 hex digits, blanks. Puts the
+ * dword in words/ranges at `k` as takeDword does; false when the line is anything else.
+ */
+function readDwordLine(
+  b: Uint8Array,
+  pos: number,
+  e: number,
+  depth: number,
+  body: number,
+  sourceLength: number,
+  words: Uint32Array,
+  ranges: (LogTextRange | undefined)[],
+  k: number,
+  line: number,
+): boolean {
+  if (e - pos > MAX_FAST_LINE || quoteDepthAt(b, pos, e) !== depth) return false;
+  const bd = rawBodyStart(b, afterQuote, e);
+  if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return false;
+  let i = bd + sourceLength;
+  if (sourceLength !== 0) {
+    if (b[i] !== SPACE && b[i] !== TAB) return false;
+    while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+  }
+  if (e - i < 18 || b[i] !== 48 || b[i + 1] !== 120) return false;
+  const tokenStart = i;
+  let hi = 0;
+  let lo = 0;
+  for (let j = i + 2; j < i + 10; j++) {
+    const v = HEX_OF_BYTE[b[j]!]!;
+    if (v < 0) return false;
+    hi = (hi << 4) | v;
+  }
+  for (let j = i + 10; j < i + 18; j++) {
+    const v = HEX_OF_BYTE[b[j]!]!;
+    if (v < 0) return false;
+    lo = (lo << 4) | v;
+  }
+  i += 18;
+  const tokenEnd = i;
+  while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+  if (i !== e) return false;
+  words[2 * k] = lo >>> 0;
+  words[2 * k + 1] = hi >>> 0;
+  ranges[k] = { line, start: tokenStart - pos, end: tokenEnd - pos };
+  return true;
+}
+
 /** The last device prefix read, as bytes and as the record's `source` string (one per log). */
 let lastSourceBytes = new Uint8Array(0);
 let lastSource = "";
@@ -234,36 +284,11 @@ export function readRawEventRecord(
   for (let k = 0; k < 4; k++) {
     if (pos > limit) return undefined;
     const nl = b.indexOf(NEWLINE, pos);
-    const e = contentEnd(b, pos, nl);
-    if (e - pos > MAX_FAST_LINE || quoteDepthAt(b, pos, e) !== depth) return undefined;
-    const bd = rawBodyStart(b, afterQuote, e);
-    if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return undefined;
-    let i = bd + sourceLength;
-    if (sourceLength !== 0) {
-      if (b[i] !== SPACE && b[i] !== TAB) return undefined;
-      while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+    if (
+      !readDwordLine(b, pos, contentEnd(b, pos, nl), depth, body, sourceLength, words, ranges, k, firstLine + 1 + k)
+    ) {
+      return undefined;
     }
-    if (e - i < 18 || b[i] !== 48 || b[i + 1] !== 120) return undefined;
-    const tokenStart = i;
-    let hi = 0;
-    let lo = 0;
-    for (let j = i + 2; j < i + 10; j++) {
-      const v = HEX_OF_BYTE[b[j]!]!;
-      if (v < 0) return undefined;
-      hi = (hi << 4) | v;
-    }
-    for (let j = i + 10; j < i + 18; j++) {
-      const v = HEX_OF_BYTE[b[j]!]!;
-      if (v < 0) return undefined;
-      lo = (lo << 4) | v;
-    }
-    i += 18;
-    const tokenEnd = i;
-    while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
-    if (i !== e) return undefined;
-    words[2 * k] = lo >>> 0;
-    words[2 * k + 1] = hi >>> 0;
-    ranges[k] = { line: firstLine + 1 + k, start: tokenStart - pos, end: tokenEnd - pos };
     pos = nl + 1;
   }
   const next = pos;
@@ -319,6 +344,110 @@ export function readRawEventRecord(
     undefined,
   );
   return { record, next };
+}
+
+const CMDQ_HEADER_TEXT = "CMDQ error (cons 0x";
+const SKIPPING_TEXT = "skipping command in error state:";
+
+/** True when bytes [at, end) are exactly `text` (ASCII). */
+function bytesAre(b: Uint8Array, at: number, end: number, text: string): boolean {
+  if (end - at !== text.length) return false;
+  for (let k = 0; k < text.length; k++) if (b[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/** True when bytes at `at` start with `text` (ASCII) before `end`. */
+function bytesStartWith(b: Uint8Array, at: number, end: number, text: string): boolean {
+  if (end - at < text.length) return false;
+  for (let k = 0; k < text.length; k++) if (b[at + k] !== text.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * A Linux command-queue error in its common shape, from the header line at b[start..newline):
+ *   <quoting?> <stamp?> <word word: >?CMDQ error (cons 0xHHHHHHHH): <the kernel's text for CONS.ERR>
+ *   ... skipping command in error state:
+ *   ... \t0x + 16 hex digits   (twice)
+ * every line with the same quoting depth and prefix, consecutive, before `limit`. The machine
+ * finishes such a record on its second dword line, so nothing after it matters. Only for a
+ * machine with no record in progress; undefined when anything is not certain.
+ */
+export function readCmdqErrorRecord(
+  b: Uint8Array,
+  start: number,
+  newline: number,
+  limit: number,
+  firstLine: number,
+): RawFastResult | undefined {
+  const end = contentEnd(b, start, newline);
+  if (end - start > MAX_FAST_LINE) return undefined;
+  const depth = quoteDepthAt(b, start, end);
+  const body = rawBodyStart(b, afterQuote, end);
+  if (body < 0) return undefined;
+  let h = body;
+  if (!bytesStartWith(b, body, end, CMDQ_HEADER_TEXT)) {
+    const sourceEnd = devicePrefixEnd(b, body, end);
+    if (sourceEnd < 0) return undefined;
+    h = sourceEnd + 1;
+    if (!bytesStartWith(b, h, end, CMDQ_HEADER_TEXT)) return undefined;
+  }
+  const sourceLength = h === body ? 0 : h - 1 - body;
+  let i = h + CMDQ_HEADER_TEXT.length;
+  const digitsStart = i;
+  let cons = 0;
+  while (i < end && HEX_OF_BYTE[b[i]!]! >= 0) cons = (cons << 4) | HEX_OF_BYTE[b[i++]!]!;
+  if (i === digitsStart || i - digitsStart > 8) return undefined;
+  cons >>>= 0;
+  if (b[i] !== 41 /* ) */ || b[i + 1] !== COLON || b[i + 2] !== SPACE) return undefined;
+  // SMMU_CMDQ_CONS.ERR is bits [30:24] (SMMUv3 §6.1); the text must be the kernel's for it.
+  const errorCode = (cons >>> 24) & 0x7f;
+  const errorText = CMDQ_ERROR_NAMES[errorCode];
+  if (errorText === undefined || !bytesAre(b, i + 3, end, errorText)) return undefined;
+
+  // `skipping command in error state:` with the same depth and prefix.
+  let pos = newline + 1;
+  if (pos > limit) return undefined;
+  let nl = b.indexOf(NEWLINE, pos);
+  let e = contentEnd(b, pos, nl);
+  if (e - pos > MAX_FAST_LINE || quoteDepthAt(b, pos, e) !== depth) return undefined;
+  const bd = rawBodyStart(b, afterQuote, e);
+  if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return undefined;
+  let r = bd + sourceLength;
+  if (sourceLength !== 0) {
+    if (b[r] !== SPACE && b[r] !== TAB) return undefined;
+    while (r < e && (b[r] === SPACE || b[r] === TAB)) r++;
+  }
+  if (!bytesAre(b, r, e, SKIPPING_TEXT)) return undefined;
+
+  const words = new Uint32Array(4);
+  const ranges: (LogTextRange | undefined)[] = [undefined, undefined];
+  pos = nl + 1;
+  for (let k = 0; k < 2; k++) {
+    if (pos > limit) return undefined;
+    nl = b.indexOf(NEWLINE, pos);
+    e = contentEnd(b, pos, nl);
+    if (!readDwordLine(b, pos, e, depth, body, sourceLength, words, ranges, k, firstLine + 2 + k)) return undefined;
+    pos = nl + 1;
+  }
+  const record = new LogRecord(
+    "cmdq-error",
+    "linux-cmdq",
+    firstLine,
+    firstLine + 3,
+    depth,
+    sourceLength === 0 ? "" : sourceText(b, body, sourceLength),
+    words,
+    2,
+    ranges,
+    true,
+    [],
+    { line: firstLine, start: h - start, end: end - start },
+    undefined,
+    undefined,
+    { cons, errorCode, errorText },
+    undefined,
+  );
+  return { record, next: pos };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   scanLogBytes,
   type DecodedLogRecord,
   type LogProblem,
-} from "../../src/index";
+} from "../../src/logscan/index";
 import { scanLog as referenceScanLog } from "./reference/scan";
 import type { DecodedLogRecord as ReferenceRecord } from "./reference/types";
 import { readRawEventRecord } from "../../src/logscan/raw-bytes";
@@ -494,9 +494,28 @@ function decodedLinesChoices(): string[][] {
   ];
 }
 
+/** A command-queue error in the fast path's shape, or a near miss. */
+const fastCmdqBlock = fc
+  .tuple(fastDevice, fastStamp, fc.constantFrom("", "", "> ", ">>"), fc.nat(3), fc.nat(24), hex16, hex16)
+  .map(([device, stamp, q, err, m, w0, w1]) => {
+    const texts = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
+    const text = m === 0 ? "Unknown" : m === 1 ? texts[(err + 1) % 4]! : m === 2 ? texts[err] + " " : texts[err]!;
+    const cons = m === 3 ? `0${err}0000022a` : m === 4 ? `${err}000022` : m === 5 ? `0${err}00AB22` : `0${err}000022`;
+    const p = `${q}${stamp}${device}`;
+    const lines = [
+      `${p}CMDQ error (cons 0x${cons}): ${text}`,
+      `${p}${m === 6 ? "retrying command fetch" : m === 7 ? "skipping command in error state: " : m === 13 ? "skipping command in error state:x" : "skipping command in error state:"}`,
+      `${m === 8 ? "> " : ""}${p}\t0x${m === 9 ? w0.slice(1) : w0}`,
+      `${m === 10 ? `${stamp}arm-smmu-v3 arm-smmu-v3.3.auto: ` : p}${m === 11 ? " " : "\t"}0x${w1}`,
+    ];
+    if (m === 12) lines.splice(1, 0, `${stamp}nvme nvme0: I/O 23 QID 4 timeout, aborting`);
+    return lines;
+  });
+
 /** What follows a raw event: another one, noise (some of it with the device prefix), lists. */
 const fastFiller = fc.oneof(
   { weight: 6, arbitrary: fastRawBlock },
+  { weight: 2, arbitrary: fastCmdqBlock },
   {
     weight: 3,
     arbitrary: fc
