@@ -3,7 +3,7 @@
 // against the structures the file describes, and `expect` lines run through the walker.
 // Every code is documented in docs/language.md §11.
 
-import { getValue } from "../bits/fields";
+import { type FieldSpec, type StructSpec, getValue } from "../bits/fields";
 import { hexNumber, u64ToNumber } from "../bits/u64";
 import type { EngineDiagnostic, RelatedLocation } from "../diagnostics";
 import { decodeEvent } from "../smmuv3/records/event-codec";
@@ -102,14 +102,20 @@ export function analyzeParsed(
   return { parse, model, diagnostics, expectations };
 }
 
+const ADDRESS_FIELDS = new WeakMap<StructSpec, readonly FieldSpec[]>();
+
+/** The address fields of a structure table, found once per table (not once per structure). */
+function addressFields(spec: StructSpec): readonly FieldSpec[] {
+  let fields = ADDRESS_FIELDS.get(spec);
+  if (!fields) ADDRESS_FIELDS.set(spec, (fields = spec.fields.filter((f) => f.kind === "address")));
+  return fields;
+}
+
 function unreachableTables(model: DescriptionModel, out: EngineDiagnostic[]): void {
   if (model.pageTables.length === 0) return;
   const referenced = new Set<number>();
   for (const s of model.structures) {
-    for (const f of s.spec.fields) {
-      if (f.kind !== "address") continue;
-      referenced.add(u64ToNumber(getValue(s.words, f)));
-    }
+    for (const f of addressFields(s.spec)) referenced.add(u64ToNumber(getValue(s.words, f)));
   }
   let candidates = model.pageTables.filter((t) => !referenced.has(t.root));
   if (candidates.length === 0) return;
