@@ -236,8 +236,9 @@ export class ByteLogScanner {
                 ? readRawEventRecord(chunk, pos, nl, lastNewline, this.lineNo)
                 : readCmdqErrorRecord(chunk, pos, nl, lastNewline, this.lineNo);
             if (fast !== undefined) {
-              this.lineNo += fast.record.endLine - fast.record.startLine + 1;
-              this.sink.record(fast.record);
+              if (fast.finished) this.sink.record(fast.record);
+              else this.machine.resumeRawEvent(fast.record, fast.dwords);
+              this.lineNo += fast.lines;
               pos = fast.next;
               continue;
             }

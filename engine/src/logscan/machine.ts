@@ -208,6 +208,32 @@ export class LogLineMachine {
     if (this.ready.length !== 0) this.flushReady();
   }
 
+  /**
+   * Takes over a Linux raw event whose header and first `dwords` dword lines were read elsewhere
+   * (the byte fast path, raw-bytes.ts): afterwards the machine is exactly as line() leaves it after
+   * those lines (the record in progress in the same phase). Only with no record in progress.
+   */
+  resumeRawEvent(read: FoundRecord, dwords: number): void {
+    const p = new PendingRecord({
+      kind: "event",
+      form: "linux-raw",
+      startLine: read.startLine,
+      quoteDepth: read.quoteDepth,
+      source: read.source,
+      expected: 4,
+      problems: [],
+      phase: dwords === 4 ? "decoded" : "dwords",
+      headerRange: read.headerRange,
+      headerId: read.headerId,
+    });
+    p.words.set(read.words);
+    for (let k = 0; k < dwords; k++) p.ranges[k] = read.wordRanges[k];
+    p.slots = dwords;
+    p.good = dwords;
+    p.lastLine = read.startLine + dwords;
+    this.pending.push(p);
+  }
+
   /** Hands out finished records in the order of their first line. */
   private flushReady(): void {
     let first = Infinity;

@@ -164,8 +164,16 @@ function contentEnd(b: Uint8Array, start: number, newline: number): number {
 
 /** What the fast path hands back: the record and where the next unread line starts. */
 export interface RawFastResult {
+  /** The record; when not `finished`, what was read of it (for LogLineMachine.resumeRawEvent). */
   readonly record: LogRecord;
+  /** Offset of the first line not read. */
   readonly next: number;
+  /** Dword lines read (0-4 for a raw event). */
+  readonly dwords: number;
+  /** Lines read (from the header to `next`). */
+  readonly lines: number;
+  /** The record is complete and final: hand it out. Else the machine continues it. */
+  readonly finished: boolean;
 }
 
 /**
@@ -278,72 +286,78 @@ export function readRawEventRecord(
   }
 
   // Four dword lines: <same quoting depth> <stamp?> <same prefix> blanks 0x + 16 hex digits, blanks.
+  // The first line of any other shape (or past the chunk) stops the reading: the record read so
+  // far goes to the machine, which takes it from there exactly as if it had read these lines.
   const words = new Uint32Array(8);
   const ranges: (LogTextRange | undefined)[] = [undefined, undefined, undefined, undefined];
   let pos = newline + 1;
-  for (let k = 0; k < 4; k++) {
-    if (pos > limit) return undefined;
-    const nl = b.indexOf(NEWLINE, pos);
-    if (
-      !readDwordLine(b, pos, contentEnd(b, pos, nl), depth, body, sourceLength, words, ranges, k, firstLine + 1 + k)
-    ) {
-      return undefined;
-    }
-    pos = nl + 1;
-  }
-  const next = pos;
-
-  // After the fourth dword the machine waits for the kernel's decoded lines: the record stays as
-  // it is when the first line it would take (same quoting depth, same prefix) does not start with
-  // `event: `, or when DECODED_PATIENCE + 1 lines it would not take pass first (it then expires).
-  let idle = 0;
-  for (;;) {
-    if (pos > limit) return undefined;
+  let dwords = 0;
+  while (dwords < 4 && pos <= limit) {
     const nl = b.indexOf(NEWLINE, pos);
     const e = contentEnd(b, pos, nl);
-    if (sourceLength === 0) {
-      // Every line at the record's quoting depth is its own: one with `event: ` anywhere is left
-      // to the machine, any other ends the record.
-      if (quoteDepthAt(b, pos, e) === depth) {
-        if (containsDecodedEvent(b, pos, e)) return undefined;
-        break;
-      }
-    } else if (containsBytes(b, pos, e, b, body, sourceLength) && quoteDepthAt(b, pos, e) === depth) {
-      // Only a line whose body starts with the prefix is the record's: read it in the fast shape.
-      if (e - pos > MAX_FAST_LINE) return undefined;
-      const bd = rawBodyStart(b, afterQuote, e);
-      if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return undefined;
-      let i = bd + sourceLength;
-      if (b[i] !== SPACE && b[i] !== TAB) return undefined;
-      while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
-      // Anything but `event` (which could be `event: `) ends the record unchanged.
-      if (b[i] === 101 /* e */ && !isEventHexAt(b, i, e)) return undefined;
-      break;
-    }
-    if (++idle > DECODED_PATIENCE) break;
+    if (!readDwordLine(b, pos, e, depth, body, sourceLength, words, ranges, dwords, firstLine + 1 + dwords)) break;
+    dwords++;
     pos = nl + 1;
   }
-
-  const headerRange: LogTextRange = { line: firstLine, start: h - start, end: end - start };
+  const finished = dwords === 4 && endsUnchanged(b, pos, limit, depth, body, sourceLength);
   const record = new LogRecord(
     "event",
     "linux-raw",
     firstLine,
-    firstLine + 4,
+    firstLine + dwords,
     depth,
     sourceLength === 0 ? "" : sourceText(b, body, sourceLength),
     words,
     4,
     ranges,
-    true,
+    dwords === 4,
     [],
-    headerRange,
+    { line: firstLine, start: h - start, end: end - start },
     d1 * 16 + d0,
     undefined,
     undefined,
     undefined,
   );
-  return { record, next };
+  return { record, next: pos, dwords, lines: 1 + dwords, finished };
+}
+
+/**
+ * After the fourth dword the machine waits for the kernel's decoded lines: true when the record
+ * provably stays as it is, i.e. the first line it would take (same quoting depth, same prefix),
+ * from b[pos], does not start with `event: `, or DECODED_PATIENCE + 1 lines it would not take
+ * pass first (it then expires). False when not certain (the machine then decides).
+ */
+function endsUnchanged(
+  b: Uint8Array,
+  pos: number,
+  limit: number,
+  depth: number,
+  body: number,
+  sourceLength: number,
+): boolean {
+  let idle = 0;
+  for (;;) {
+    if (pos > limit) return false;
+    const nl = b.indexOf(NEWLINE, pos);
+    const e = contentEnd(b, pos, nl);
+    if (sourceLength === 0) {
+      // Every line at the record's quoting depth is its own: one with `event: ` anywhere is left
+      // to the machine, any other ends the record.
+      if (quoteDepthAt(b, pos, e) === depth) return !containsDecodedEvent(b, pos, e);
+    } else if (containsBytes(b, pos, e, b, body, sourceLength) && quoteDepthAt(b, pos, e) === depth) {
+      // Only a line whose body starts with the prefix is the record's: read it in the fast shape.
+      if (e - pos > MAX_FAST_LINE) return false;
+      const bd = rawBodyStart(b, afterQuote, e);
+      if (bd < 0 || bd + sourceLength >= e || !sameBytes(b, bd, b, body, sourceLength)) return false;
+      let i = bd + sourceLength;
+      if (b[i] !== SPACE && b[i] !== TAB) return false;
+      while (i < e && (b[i] === SPACE || b[i] === TAB)) i++;
+      // Anything but `event` (which could be `event: `) ends the record unchanged.
+      return !(b[i] === 101 /* e */ && !isEventHexAt(b, i, e));
+    }
+    if (++idle > DECODED_PATIENCE) return true;
+    pos = nl + 1;
+  }
 }
 
 const CMDQ_HEADER_TEXT = "CMDQ error (cons 0x";
@@ -447,7 +461,7 @@ export function readCmdqErrorRecord(
     { cons, errorCode, errorText },
     undefined,
   );
-  return { record, next: pos };
+  return { record, next: pos, dwords: 2, lines: 4, finished: true };
 }
 
 /**

@@ -601,9 +601,14 @@ test("the byte fast path takes the common raw events itself (and gives the refer
   for (let pos = 0, line = 0; pos <= limit; line++) {
     const nl = bytes.indexOf(10, pos);
     const fast = readRawEventRecord(bytes, pos, nl, limit, line);
-    if (fast) {
+    if (fast?.finished) {
       taken++;
       assert.equal(fast.record.startLine, line);
+      assert.equal(fast.lines, 5);
+    } else if (fast) {
+      // Read, but left to the machine: only the last one (nothing after it to prove its end).
+      assert.equal(fast.record.startLine, 255);
+      assert.equal(fast.dwords, 4);
     }
     pos = nl + 1;
   }
@@ -672,6 +677,8 @@ test("the byte fast path on quoted raw events and bare lists with near misses: s
     "> > [   10.000009] event: C_BAD_STE client: x sid: 0x8 ssid: 0",
     "[   10.000009] event: C_BAD_STE client: x sid: 0x8 ssid: 0",
     "> [   10.000009] probe done",
+    "[   10.000009] 0x0000000000000001",
+    "> [   10.000009] \t0x0000000000000001",
   ];
   for (const q of ["> ", "> > ", ">>", ""]) {
     for (const between of [[], ["> > x"], ["plain", "> > y", "z"], ["a", "b", "c", "d", "e"]]) {
@@ -682,6 +689,12 @@ test("the byte fast path on quoted raw events and bare lists with near misses: s
           const expected = reference(text);
           assert.deepEqual(byteWhole(bytes), expected, JSON.stringify([q, between, tail, list]));
           assert.deepEqual(byteStreamed(bytes, [text.length - 20]), expected);
+          // Every line its own chunk: each raw event is read up to its chunk's end, then resumed.
+          const lineEnds: number[] = [];
+          bytes.forEach((c, i) => (c === 10 ? lineEnds.push(i + 1) : undefined));
+          assert.deepEqual(byteStreamed(bytes, lineEnds), expected);
+          // A chunk that ends right after the fourth dword: read whole, then resumed after it.
+          assert.deepEqual(byteStreamed(bytes, [lineEnds[4]!]), expected);
         }
       }
     }
