@@ -26,6 +26,7 @@ import type {
   LangRange,
   MapStmt,
   NumberLit,
+  MemoryNode,
   PageTableNode,
   ParseResult,
   Placement,
@@ -100,8 +101,8 @@ interface LangRegion {
 /** Per-node build results kept between builds of the same document (see LangBuildOptions.buildCache). */
 export class LangBuildCache {
   /** @internal */
-  readonly pageTables = new WeakMap<
-    PageTableNode,
+  readonly replays = new WeakMap<
+    PageTableNode | MemoryNode,
     { readonly key: string; readonly ops: readonly LangPageTableOp[]; readonly table: LangPageTable | undefined }
   >();
   /** @internal */
@@ -1090,7 +1091,20 @@ class Builder {
     );
   }
 
-  private writeMemory(n: Extract<TopNode, { kind: "memory" }>, it: Item): void {
+  private writeMemory(n: MemoryNode, it: Item): void {
+    let key: string | undefined;
+    if (this.options.buildCache && !n.via && n.placement?.space !== "ipa") {
+      key = it.file;
+      const a = n.placement?.addr;
+      if (a?.kind === "label") key += this.labelKeyPart(a.name);
+    }
+    this.withReplay(n, key, () => {
+      this.writeMemoryNow(n, it);
+      return undefined;
+    });
+  }
+
+  private writeMemoryNow(n: MemoryNode, it: Item): void {
     const span = spanOf(it.file, n.range);
     if (!n.placement) {
       this.diag(
@@ -1197,8 +1211,7 @@ class Builder {
     let key = it.file;
     const label = (v: Value | undefined): void => {
       if (v === undefined || v.kind !== "label") return;
-      const l = this.labels.get(v.name);
-      key += l ? `\u0000${v.name}=${l.addr}:${l.space}` : `\u0000${v.name}=${this.labelDefs.has(v.name) ? "x" : "?"}`;
+      key += this.labelKeyPart(v.name);
     };
     if (n.placement) label(n.placement.addr);
     else if (n.type === "ste" || n.type === "l1std") {
@@ -1445,32 +1458,47 @@ class Builder {
   // ---- page tables (§5) ----
 
   private writePageTable(n: PageTableNode, it: Item): void {
-    const cache = this.options.buildCache?.pageTables;
-    const key = cache ? this.pageTableKey(n, it) : undefined;
-    if (cache === undefined || key === undefined) {
-      this.addPageTable(n, this.encodePageTable(n, it));
-      return;
-    }
-    const hit = cache.get(n);
+    const key = this.options.buildCache ? this.pageTableKey(n, it) : undefined;
+    this.addPageTable(
+      n,
+      this.withReplay(n, key, () => this.encodePageTable(n, it)),
+    );
+  }
+
+  /**
+   * Runs `build` for a top-level node, or replays what it did in an earlier build of the same
+   * document (the diagnostics it reported, the words it defined — conflicts are judged again —,
+   * the regions it occupies) when the node is the same object and `key`, everything else it
+   * reads, is the same. Without a cache or a key, just runs it.
+   */
+  private withReplay(
+    node: PageTableNode | MemoryNode,
+    key: string | undefined,
+    build: () => LangPageTable | undefined,
+  ): LangPageTable | undefined {
+    const cache = this.options.buildCache?.replays;
+    if (cache === undefined || key === undefined) return build();
+    const hit = cache.get(node);
     if (hit && hit.key === key) {
       for (const o of hit.ops) {
         if (o.op === "diag") this.diagnostics.push(o.diagnostic);
         else if (o.op === "define") this.defineNow(o.addr, o.lo, o.hi, o.prov, o.span);
         else this.regions.push(o.region);
       }
-      this.addPageTable(n, hit.table);
-      return;
+      return hit.table;
     }
+    const outer = this.recording;
     const ops: LangPageTableOp[] = [];
     this.recording = ops;
     let table: LangPageTable | undefined;
     try {
-      table = this.encodePageTable(n, it);
+      table = build();
     } finally {
-      this.recording = undefined;
+      this.recording = outer;
     }
-    cache.set(n, { key, ops, table });
-    this.addPageTable(n, table);
+    outer?.push(...ops);
+    cache.set(node, { key, ops, table });
+    return table;
   }
 
   private addPageTable(n: PageTableNode, lt: LangPageTable | undefined): void {
@@ -1489,13 +1517,18 @@ class Builder {
     let key = `${it.file}\u0000${[...this.profile.granules].join(",")}`;
     const label = (v: NumberLit | LabelRef | undefined): void => {
       if (v === undefined || v.kind !== "label") return;
-      const l = this.labels.get(v.name);
-      key += l ? `\u0000${v.name}=${l.addr}:${l.space}` : `\u0000${v.name}=${this.labelDefs.has(v.name) ? "x" : "?"}`;
+      key += this.labelKeyPart(v.name);
     };
     label(n.placement?.addr);
     label(n.pool?.addr);
     for (const m of n.maps) label(m.out);
     return key;
+  }
+
+  /** What a label stands for, as part of a replay key (resolved once all labels are: no side effect). */
+  private labelKeyPart(name: string): string {
+    const l = this.labels.get(name);
+    return l ? `\u0000${name}=${l.addr}:${l.space}` : `\u0000${name}=${this.labelDefs.has(name) ? "x" : "?"}`;
   }
 
   private addRegion(region: LangRegion): void {

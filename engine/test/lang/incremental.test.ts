@@ -129,6 +129,9 @@ test("replayed pagetables, structures and legality follow what they read: labels
     "pagetable pt1 stage1 granule 4k ia 39 @0xa000_0000 {",
     "  map 0x1000 size 8K -> @buf attrindx 1 ap rw sh ish af",
     "}",
+    "memory @buf + 0x1000 {",
+    "  0x1 0x2",
+    "}",
     "label buf @0xb000_0000",
     "expect translate sid 0x1 iova 0x1010 read -> 0xb000_0010",
     "",
@@ -140,6 +143,7 @@ test("replayed pagetables, structures and legality follow what they read: labels
     base.replace("granules 4k 64k", "granules 64k"), // the profile no longer has the table's granule
     base.replace("strtab linear @0x8000_0000", "strtab linear @0x8100_0000"), // the STE moves
     base + "memory @0xa000_0000 {\n  0x1234\n}\n", // another statement writes a descriptor's word
+    base + "memory @0xb000_1008 {\n  0x3\n}\n", // and a word of a replayed memory block
     base + "label buf @0xd000_0000\n", // the label is defined twice
     base.replace("label buf @0xb000_0000", ""), // the label is gone
     base,
