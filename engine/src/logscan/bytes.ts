@@ -245,6 +245,23 @@ export class ByteLogScanner {
           }
         }
         this.feedLine(chunk, pos, nl);
+        // A raw event header met while another record was in progress: once the machine has
+        // finished the others and holds only this one, the fast path reads it again and goes on.
+        if (
+          this.machine.hasPending &&
+          nl - pos > 19 &&
+          (chunk[nl - 1] === 13 ? chunk[nl - 2] : chunk[nl - 1]) === 0x3a /* : */
+        ) {
+          const header = this.lineNo - 1;
+          const fast = readRawEventRecord(chunk, pos, nl, lastNewline, header);
+          if (fast !== undefined && fast.dwords !== 0 && this.machine.releaseFreshRawEvent(header)) {
+            if (fast.finished) this.sink.record(fast.record);
+            else this.machine.resumeRawEvent(fast.record, fast.dwords);
+            this.lineNo += fast.lines - 1;
+            pos = fast.next;
+            continue;
+          }
+        }
         pos = nl + 1;
       }
       this.currentChunk = undefined;

@@ -234,6 +234,20 @@ export class LogLineMachine {
     this.pending.push(p);
   }
 
+  /**
+   * Gives back a Linux raw event that line `lineNo` (just fed) started, when it is the only
+   * record in progress and nothing is held back: the byte fast path then reads it again from its
+   * header and takes it from there (finishing it or resuming it here in the same state).
+   */
+  releaseFreshRawEvent(lineNo: number): boolean {
+    if (this.pending.length !== 1 || this.ready.length !== 0) return false;
+    const p = this.pending[0]!;
+    if (p.startLine !== lineNo || p.form !== "linux-raw" || p.phase !== "dwords" || p.slots !== 0) return false;
+    if (p.problems.length !== 0) return false;
+    this.pending.length = 0;
+    return true;
+  }
+
   /** Hands out finished records in the order of their first line. */
   private flushReady(): void {
     let first = Infinity;
