@@ -108,6 +108,11 @@ export class LangBuildCache {
   /** @internal */
   readonly legality = new WeakMap<Uint32Array, LangLegalityMemo>();
   /** @internal */
+  readonly writes = new WeakMap<
+    StructNode,
+    { readonly key: string; readonly ops: readonly LangPageTableOp[]; readonly structure: LangStructure }
+  >();
+  /** @internal */
   readonly structures = new WeakMap<
     StructNode,
     { readonly key: string; readonly diagnostics: readonly EngineDiagnostic[]; readonly structure: LangStructure }
@@ -1180,7 +1185,10 @@ class Builder {
     if (cache === undefined || key === undefined) return this.encodeNow(n, it);
     const hit = cache.get(n);
     if (hit && hit.key === key) {
-      for (const d of hit.diagnostics) this.diagnostics.push(d);
+      for (const d of hit.diagnostics) {
+        this.diagnostics.push(d);
+        this.recording?.push({ op: "diag", diagnostic: d });
+      }
       // a copy: writeStructure adds the structure's PA to it
       const copy: LangStructure = { ...hit.structure };
       this.structByNode.set(n, copy);
@@ -1371,8 +1379,47 @@ class Builder {
   }
 
   private writeStructure(n: StructNode, it: Item): void {
+    const cache = this.options.buildCache?.writes;
+    if (cache === undefined || this.structByNode.has(n) || n.via || n.placement?.space === "ipa") {
+      this.writeStructureNow(n, it);
+      return;
+    }
+    const st = this.strtab;
+    const base = this.structureKey(n, it);
+    if (base === undefined) {
+      this.writeStructureNow(n, it);
+      return;
+    }
+    const key = `${base}\u0000${st ? `${st.fmt}:${st.base}:${st.log2size}:${st.split}` : "-"}:${this.profile.SIDSIZE}`;
+    const hit = cache.get(n);
+    // a second STE for a StreamID is judged against the others: only a first one is replayed
+    if (hit && hit.key === key && !(hit.structure.sid !== undefined && this.stes.has(hit.structure.sid))) {
+      this.replayOps(hit.ops);
+      const copy: LangStructure = { ...hit.structure };
+      this.structByNode.set(n, copy);
+      this.structures.push(copy);
+      if (copy.sid !== undefined) this.stes.set(copy.sid, copy);
+      return;
+    }
+    const outer = this.recording;
+    const ops: LangPageTableOp[] = [];
+    this.recording = ops;
+    let written: LangStructure | undefined;
+    try {
+      written = this.writeStructureNow(n, it);
+    } finally {
+      this.recording = outer;
+    }
+    outer?.push(...ops);
+    if (written && (n.type !== "ste" || written.sid !== undefined))
+      cache.set(n, { key, ops, structure: { ...written } });
+    else cache.delete(n);
+  }
+
+  /** Encodes and places a structure; the structure when it joined the model's structures. */
+  private writeStructureNow(n: StructNode, it: Item): LangStructure | undefined {
     const s = this.encode(n, it);
-    if (!s) return;
+    if (!s) return undefined;
     const span = s.span;
     if (n.type === "ste" && s.sid !== undefined) {
       const prev = this.stes.get(s.sid);
@@ -1386,7 +1433,7 @@ class Builder {
             related: [{ span: prev.span, message: "the first STE for this StreamID" }],
           },
         );
-        return;
+        return undefined;
       }
     }
     if ((n.type === "cd" || n.type === "l1cd") && !n.placement) {
@@ -1396,7 +1443,7 @@ class Builder {
         `a ${n.type} needs a placement: @address or @ipa address`,
         spanOf(it.file, n.keyword.range),
       );
-      return;
+      return undefined;
     }
     if (n.type === "ste" && !n.placement && s.addr === undefined && this.strtab) {
       const sid = s.sid ?? 0;
@@ -1415,7 +1462,7 @@ class Builder {
     }
     this.structures.push(s);
     if (n.type === "ste" && s.sid !== undefined) this.stes.set(s.sid, s);
-    if (s.addr === undefined || s.space === undefined) return;
+    if (s.addr === undefined || s.space === undefined) return s;
     const align = n.type === "ste" || n.type === "cd" ? 64 : 8;
     if (s.addr % align !== 0) {
       this.diag(
@@ -1424,7 +1471,7 @@ class Builder {
         `a ${n.type.toUpperCase()} must be ${align}-byte aligned: ${hexNumber(s.addr)} is not`,
         spanOf(it.file, n.placement?.range ?? n.range),
       );
-      return;
+      return s;
     }
     let firstPa: number | undefined;
     for (let d = 0; d < s.spec.dwords; d++) {
@@ -1437,7 +1484,7 @@ class Builder {
             `IPA ${hexNumber(s.addr + d * 8)} of this ${n.type} is not mapped by the stage-2 tables`,
             spanOf(it.file, n.placement?.range ?? n.range),
           );
-        return;
+        return s;
       }
       if (d === 0) firstPa = pa;
       const p = s.dwordProvenance[d]!;
@@ -1445,7 +1492,7 @@ class Builder {
     }
     if (firstPa !== undefined) {
       (s as { pa?: number }).pa = firstPa;
-      this.regions.push({
+      this.addRegion({
         start: firstPa,
         end: firstPa + s.spec.dwords * 8,
         table: false,
@@ -1453,6 +1500,7 @@ class Builder {
         span,
       });
     }
+    return s;
   }
 
   // ---- page tables (§5) ----
@@ -1480,11 +1528,7 @@ class Builder {
     if (cache === undefined || key === undefined) return build();
     const hit = cache.get(node);
     if (hit && hit.key === key) {
-      for (const o of hit.ops) {
-        if (o.op === "diag") this.diagnostics.push(o.diagnostic);
-        else if (o.op === "define") this.defineNow(o.addr, o.lo, o.hi, o.prov, o.span);
-        else this.regions.push(o.region);
-      }
+      this.replayOps(hit.ops);
       return hit.table;
     }
     const outer = this.recording;
@@ -1523,6 +1567,17 @@ class Builder {
     label(n.pool?.addr);
     for (const m of n.maps) label(m.out);
     return key;
+  }
+
+  /** Does again what a build recorded (and records it too when an enclosing build is recording). */
+  private replayOps(ops: readonly LangPageTableOp[]): void {
+    for (const o of ops) {
+      if (o.op === "diag") {
+        this.diagnostics.push(o.diagnostic);
+        this.recording?.push(o);
+      } else if (o.op === "define") this.define(o.addr, o.lo, o.hi, o.prov, o.span);
+      else this.addRegion(o.region);
+    }
   }
 
   /** What a label stands for, as part of a replay key (resolved once all labels are: no side effect). */

@@ -120,6 +120,7 @@ test("replayed pagetables, structures and legality follow what they read: labels
     "  oas 48; sidsize 16; granules 4k 64k; stages s1 s2",
     "  strtab linear @0x8000_0000 log2size 8",
     "}",
+    "// spare line",
     "ste 0x1 {",
     "  config stage1; s1contextptr @cd1",
     "}",
@@ -148,6 +149,8 @@ test("replayed pagetables, structures and legality follow what they read: labels
     base.replace("label buf @0xb000_0000", ""), // the label is gone
     base,
     base.replace("sh ish af", "sh ish"), // the CD's access-flag scan reads other leaf words (CD-WARN-AF0)
+    base,
+    base.replace("// spare line", "ste 0x1 = 0x0 0x0"), // an STE for the same StreamID before the replayed one
     base,
   ];
   const memoryOf = (r: ReturnType<typeof analyzeDescription>): string[] =>
