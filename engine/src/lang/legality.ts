@@ -120,6 +120,9 @@ export interface LangLegalityMemo {
   readonly findings: readonly LangLegalityFinding[];
 }
 
+/** One qword read back while checking a memo (a typed array per call costs more than the check). */
+const VERIFY_SCRATCH = new Uint32Array(2);
+
 const PROFILE_KEYS = new WeakMap<SmmuProfile, string>();
 
 function profileKey(profile: SmmuProfile): string {
@@ -152,7 +155,7 @@ export function legalityOfStructureMemo(
   const profile = profileKey(model.profile);
   const memo = memos.get(s.words);
   if (memo && memo.ste === ste && memo.profile === profile && memo.scanned === scanning) {
-    const out = new Uint32Array(2);
+    const out = VERIFY_SCRATCH;
     let same = true;
     const r = memo.reads;
     for (let i = 0; same && i < r.length; i += 3) {

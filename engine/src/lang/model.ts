@@ -1395,10 +1395,11 @@ class Builder {
     // a second STE for a StreamID is judged against the others: only a first one is replayed
     if (hit && hit.key === key && !(hit.structure.sid !== undefined && this.stes.has(hit.structure.sid))) {
       this.replayOps(hit.ops);
-      const copy: LangStructure = { ...hit.structure };
-      this.structByNode.set(n, copy);
-      this.structures.push(copy);
-      if (copy.sid !== undefined) this.stes.set(copy.sid, copy);
+      // shared with the earlier model: nothing changes a structure once it is written
+      const same = hit.structure;
+      this.structByNode.set(n, same);
+      this.structures.push(same);
+      if (same.sid !== undefined) this.stes.set(same.sid, same);
       return;
     }
     const outer = this.recording;
@@ -1411,8 +1412,7 @@ class Builder {
       this.recording = outer;
     }
     outer?.push(...ops);
-    if (written && (n.type !== "ste" || written.sid !== undefined))
-      cache.set(n, { key, ops, structure: { ...written } });
+    if (written && (n.type !== "ste" || written.sid !== undefined)) cache.set(n, { key, ops, structure: written });
     else cache.delete(n);
   }
 
