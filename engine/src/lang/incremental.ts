@@ -93,7 +93,7 @@ export class IncrementalAnalyzer {
     let fromLine = 0;
     let stop: ((offset: number, line: number) => boolean) | undefined;
     let tail: Segment[] = [];
-    const reusable = new Map<number, Segment>();
+    let reusableAt: (line: number) => Segment | undefined = () => undefined;
     if (prev && prev.file === file) {
       // Only the text between the common prefix and the common suffix changed: the segments that
       // end before the changed line are kept without looking at them, and cutting stops at the
@@ -102,30 +102,37 @@ export class IncrementalAnalyzer {
       const p = commonPrefixLength(old, text);
       const q = commonSuffixLength(old, text, Math.min(old.length, text.length) - p);
       const changedLine = lineStartBefore(text, p);
-      let k = 0;
-      while (k + 1 < prev.segments.length && prev.segments[k + 1]!.startOffset < changedLine) k++;
+      const prevSegments = prev.segments;
+      // the last segment that starts before the changed line (segments are in text order)
+      const k = Math.max(0, firstAtOrAfter(prevSegments, 0, (x) => x.startOffset >= changedLine) - 1);
       for (let i = 0; i < k; i++) segments.push(prev.segments[i]!);
       const restart = prev.segments[k];
       if (restart) {
         from = restart.startOffset;
         fromLine = restart.firstLine;
       }
-      const oldStarts = new Map<number, number>();
-      for (let i = k; i < prev.segments.length; i++) oldStarts.set(prev.segments[i]!.startOffset, i);
       const delta = text.length - old.length;
       stop = (offset, line) => {
         if (offset < text.length - q) return false;
-        const j = oldStarts.get(offset - delta);
-        if (j === undefined || prev.segments[j]!.firstLine !== line) return false;
+        const j = firstAtOrAfter(prevSegments, k, (x) => x.startOffset >= offset - delta);
+        if (
+          j >= prevSegments.length ||
+          prevSegments[j]!.startOffset !== offset - delta ||
+          prevSegments[j]!.firstLine !== line
+        )
+          return false;
         tail = prev.segments.slice(j);
         if (delta !== 0) tail = tail.map((s) => ({ ...s, startOffset: s.startOffset + delta }));
         return true;
       };
       // by first line: segments an edit merely moved between others keep their parse
-      for (let i = k; i < prev.segments.length; i++) reusable.set(prev.segments[i]!.firstLine, prev.segments[i]!);
+      reusableAt = (line) => {
+        const j = firstAtOrAfter(prevSegments, k, (x) => x.firstLine >= line);
+        return j < prevSegments.length && prevSegments[j]!.firstLine === line ? prevSegments[j] : undefined;
+      };
     }
     for (const cut of cutSegments(text, from, fromLine, stop)) {
-      const old = reusable.get(cut.firstLine);
+      const old = reusableAt(cut.firstLine);
       segments.push(
         old !== undefined && old.text === cut.text
           ? old.startOffset === cut.startOffset
@@ -180,6 +187,18 @@ function sameOptions(a: LangBuildOptions & LangLintOptions, b: LangBuildOptions 
 function hasInclude(segments: readonly Segment[]): boolean {
   for (const s of segments) for (const n of s.parse.nodes) if (n.kind === "include") return true;
   return false;
+}
+
+/** Index of the first segment from `from` on that satisfies `atOrAfter` (monotonic over the segments), or the length. */
+function firstAtOrAfter(segments: readonly Segment[], from: number, atOrAfter: (s: Segment) => boolean): number {
+  let lo = from;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (atOrAfter(segments[mid]!)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 /** The segments' parses as one ParseResult, identical to parsing the whole text. */
