@@ -216,6 +216,15 @@ export interface DescriptionModel {
 
 const LIMIT_52 = 2 ** 52;
 
+/**
+ * Joins parts into one flat string. A template literal builds a tree of concatenation nodes (one
+ * per part): provenance texts live as long as the model, and a big file holds hundreds of
+ * thousands of them.
+ */
+function flatText(parts: string[]): string {
+  return parts.join("");
+}
+
 function spanOf(file: string, r: LangRange): SourceSpan {
   return { file, start: r.start, end: r.end };
 }
@@ -1145,7 +1154,12 @@ class Builder {
         provLine = r.start.line;
         let k = i;
         while (k + 1 < n.words.length && n.words[k + 1]!.range.start.line === provLine) k++;
-        prov = { file: it.file, start: r.start, end: n.words[k]!.range.end, what: `${label} @${hexNumber(addr)}` };
+        prov = {
+          file: it.file,
+          start: r.start,
+          end: n.words[k]!.range.end,
+          what: flatText([label, " @", hexNumber(addr)]),
+        };
       }
       const pa = this.toPa(addr, where.space, n.via, it.file, span);
       if (pa === undefined || pa === null) {
@@ -1238,7 +1252,7 @@ class Builder {
     const headerProv: Provenance = provenanceOf(
       it.file,
       span,
-      `${n.type}${n.index ? " " + n.index.text : ""}${n.name ? " " + n.name.text : ""}`,
+      flatText([n.type, n.index ? " " : "", n.index ? n.index.text : "", n.name ? " " : "", n.name ? n.name.text : ""]),
     );
     const words = new Uint32Array(spec.dwords * 2);
     const prov: Provenance[] = new Array<Provenance>(spec.dwords).fill(headerProv);
@@ -1258,7 +1272,7 @@ class Builder {
         }
         words[2 * d] = w.value.lo;
         words[2 * d + 1] = w.value.hi;
-        prov[d] = provenanceOf(it.file, w.range, `${headerProv.what ?? n.type} dword ${d}`);
+        prov[d] = provenanceOf(it.file, w.range, flatText([headerProv.what ?? n.type, " dword ", String(d)]));
         touched[d] = true;
         d++;
       }
@@ -1304,7 +1318,7 @@ class Builder {
       const last = Math.floor((f.lsb + f.width - 1) / 64);
       for (let k = first; k <= last; k++) {
         if (!touched[k]) {
-          prov[k] = provenanceOf(it.file, fs.range, `${headerProv.what ?? n.type} ${f.name}`);
+          prov[k] = provenanceOf(it.file, fs.range, flatText([headerProv.what ?? n.type, " ", f.name]));
           touched[k] = true;
         }
       }
@@ -1496,7 +1510,13 @@ class Builder {
         start: firstPa,
         end: firstPa + s.spec.dwords * 8,
         table: false,
-        what: `${n.type}${n.index ? " " + n.index.text : ""}${n.name ? " " + n.name.text : ""}`,
+        what: flatText([
+          n.type,
+          n.index ? " " : "",
+          n.index ? n.index.text : "",
+          n.name ? " " : "",
+          n.name ? n.name.text : "",
+        ]),
         span,
       });
     }
@@ -1864,7 +1884,7 @@ class Builder {
           start: t.addr,
           end: t.addr + size,
           table: true,
-          what: `pagetable ${name} L${t.level} table`,
+          what: flatText(["pagetable ", name, " L", String(t.level), " table"]),
           span: t.span,
         });
       const keys = [...t.entries.keys()].sort((a, b) => a - b);
@@ -1923,8 +1943,30 @@ class Builder {
           const level = (provKey % 8) - 1;
           const what =
             provKey < 8
-              ? `map ${hexNumber(e.map.iova)} (${name} S${stage} L${level} table descriptor)`
-              : `map ${hexNumber(e.map.iova)} -> ${hexNumber(e.map.out)} (${name} S${stage} L${level} ${level === 3 ? "page" : "block"})`;
+              ? flatText([
+                  "map ",
+                  hexNumber(e.map.iova),
+                  " (",
+                  name,
+                  " S",
+                  String(stage),
+                  " L",
+                  String(level),
+                  " table descriptor)",
+                ])
+              : flatText([
+                  "map ",
+                  hexNumber(e.map.iova),
+                  " -> ",
+                  hexNumber(e.map.out),
+                  " (",
+                  name,
+                  " S",
+                  String(stage),
+                  " L",
+                  String(level),
+                  level === 3 ? " page)" : " block)",
+                ]);
           const ms = e.map.span;
           prov = { file: ms.file, start: ms.start, end: ms.end, what };
           perMap[provKey] = prov;
