@@ -408,6 +408,11 @@ function identLit(t: Token): IdentLit {
   return new IdentLitNode(t.text, t.line, t.start, t.end);
 }
 
+/** An array of exactly its length (pushing reserves room a tree kept for the file's life would waste). */
+function exact<T>(xs: T[]): T[] {
+  return xs.length === 0 ? xs : xs.slice();
+}
+
 function isTokenList(x: LangRange | readonly Token[]): x is readonly Token[] {
   return Array.isArray(x);
 }
@@ -686,8 +691,8 @@ function shapeStruct(s: RawStmt, type: StructType, keyword: IdentLit, range: Lan
     ...(ssid ? { ssid } : {}),
     ...(placement ? { placement } : {}),
     ...(via ? { via } : {}),
-    fields,
-    words,
+    fields: exact(fields),
+    words: exact(words),
   };
 }
 
@@ -750,7 +755,7 @@ function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report:
   if (!s.block) throw new StatementError("LANG-SYNTAX", "expected { after the pagetable header", c.endRange);
   const maps: MapStmt[] = [];
   forEachInBlock(s, report, (inner) => {
-    maps.push(shapeMap(inner, stmtRange(inner)));
+    maps.push(shapeMap(inner));
   });
   return {
     kind: "pagetable",
@@ -766,11 +771,55 @@ function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report:
     ...(poolSize ? { poolSize } : {}),
     ...(via ? { via } : {}),
     ...(placement ? { placement } : {}),
-    maps,
+    maps: exact(maps),
   };
 }
 
-function shapeMap(s: RawStmt, range: LangRange): MapStmt {
+/**
+ * A map statement (the bulk of big files), its range built on demand from four numbers and its
+ * kind on the prototype. Same own properties, in the same order, as the plain object it replaces.
+ */
+class MapStmtNode implements MapStmt {
+  declare readonly kind: "map";
+  readonly keyword: IdentLit;
+  declare readonly iova?: NumberLit;
+  declare readonly size?: NumberLit;
+  declare readonly out?: NumberLit | LabelRef;
+  declare readonly attrs: readonly MapAttr[];
+  declare private readonly startLine: number;
+  declare private readonly startChar: number;
+  declare private readonly endLine: number;
+  declare private readonly endChar: number;
+  constructor(
+    keyword: IdentLit,
+    iova: NumberLit | undefined,
+    size: NumberLit | undefined,
+    out: NumberLit | LabelRef | undefined,
+    attrs: readonly MapAttr[],
+    first: Token | undefined,
+    last: Token | undefined,
+  ) {
+    this.keyword = keyword;
+    const self = this as { -readonly [K in keyof MapStmtNode]?: unknown } & Record<string, unknown>;
+    if (iova) self["iova"] = iova;
+    if (size) self["size"] = size;
+    if (out) self["out"] = out;
+    self["attrs"] = attrs;
+    self["startLine"] = first ? first.line : 0;
+    self["startChar"] = first ? first.start : 0;
+    self["endLine"] = last ? last.line : 0;
+    self["endChar"] = last ? last.end : 0;
+  }
+  get range(): LangRange {
+    return {
+      start: { line: this.startLine, character: this.startChar },
+      end: { line: this.endLine, character: this.endChar },
+    };
+  }
+}
+Object.defineProperty(MapStmtNode.prototype, "kind", { value: "map", enumerable: true });
+
+function shapeMap(s: RawStmt): MapStmt {
   const c: Cursor = new Cursor(s.tokens, s.tokens);
   const kw = c.peek();
   if (!kw || kw.kind !== "ident" || kw.text.toLowerCase() !== "map")
@@ -796,14 +845,10 @@ function shapeMap(s: RawStmt, range: LangRange): MapStmt {
     else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
     attrs.push(new MapAttrNode(name, value));
   }
-  // no spreads: maps are the bulk of big files (same properties, same order as before)
-  const node: { -readonly [K in keyof MapStmt]: MapStmt[K] } = { kind: "map", keyword } as MapStmt;
-  if (iova) node.iova = iova;
-  if (size) node.size = size;
-  if (out) node.out = out;
-  node.attrs = attrs;
-  node.range = range;
-  return node;
+  const first = s.tokens[0] ?? s.block?.open;
+  const last = first ? lastTokenOf(s, first) : undefined;
+  // exact-size attribute array (a first push reserves 17 slots)
+  return new MapStmtNode(keyword, iova, size, out, attrs.slice(), first, last);
 }
 
 function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
@@ -835,7 +880,7 @@ function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Re
     ...(name ? { name } : {}),
     ...(placement ? { placement } : {}),
     ...(via ? { via } : {}),
-    words,
+    words: exact(words),
   };
 }
 
