@@ -139,6 +139,9 @@ export interface LexResult {
   readonly lineCount: number;
 }
 
+/** Slots of the lexer's table of recent identifiers (a power of two). */
+const WORD_TABLE_SIZE = 1024;
+
 /** Every token has the same shape (one hidden class: the lexer's hot path). */
 function tok(
   kind: TokenKind,
@@ -160,7 +163,7 @@ function tok(
  */
 export class Lexer {
   readonly comments: Comment[] = [];
-  private readonly words = new Map<string, string>();
+  private readonly words: (string | undefined)[] = new Array<string | undefined>(WORD_TABLE_SIZE).fill(undefined);
   private i = 0;
   private line: number;
   private lineStart = 0;
@@ -221,20 +224,24 @@ export class Lexer {
       }
       if (isWordChar(c)) {
         let j = i + 1;
+        let hash = c;
         while (j < n) {
           const d = text.charCodeAt(j);
-          if (isWordChar(d)) j++;
-          else if ((d === 45 && text.charCodeAt(j + 1) !== 62) || d === 43)
-            j++; // '-' (not '->') and '+'
-          else break;
+          if (isWordChar(d) || (d === 45 && text.charCodeAt(j + 1) !== 62) || d === 43) {
+            // '-' (not '->') and '+' continue a word too
+            hash = (hash * 31 + d) | 0;
+            j++;
+          } else break;
         }
         let word = text.slice(i, j);
         const end = j - lineStart;
         if (isIdentStart(c)) {
-          // one string per distinct word: a big file's tree keeps its keywords and field names once
-          const known = this.words.get(word);
-          if (known === undefined) this.words.set(word, word);
-          else word = known;
+          // one string per distinct word (as far as a small table remembers): a big file's tree
+          // keeps its keywords and field names once, not once per use
+          const slot = (hash ^ (hash >>> 11)) & (WORD_TABLE_SIZE - 1);
+          const known = this.words[slot];
+          if (known === word) word = known;
+          else this.words[slot] = word;
           out = tok("ident", word, line, col, end);
         } else if (word.includes("-") && /^[0-9]+-[A-Za-z]/.test(word)) {
           out = tok("ident", word, line, col, end); // `2-level`
