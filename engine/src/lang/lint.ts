@@ -18,6 +18,7 @@ import {
 } from "./model";
 import { parseDescription } from "./parser";
 import type { ParseResult } from "./ast";
+import type { Position, SourceSpan } from "../source";
 
 export interface LangLintOptions {
   /** Run the `expect` lines (default true). */
@@ -139,10 +140,16 @@ function legality(
   expected: ReadonlySet<LangStructure>,
   cache: LangBuildCache | undefined,
 ): void {
+  const errorsByLine = errorsByFileLine(model);
   for (const s of model.structures) {
     if (s.type !== "ste" && s.type !== "cd") continue;
     const findings = cache ? legalityOfStructureMemo(model, s, cache.legality) : legalityOfStructure(model, s);
+    // A field whose written value was refused (does not fit, unknown name) holds 0 in the words we
+    // could build: findings about that field follow from the one mistake already reported, so they
+    // wait until it is fixed. Findings about the structure's other fields still stand.
+    const refused = fieldsWithErrors(errorsByLine, s);
     for (const f of findings) {
+      if (refused.size !== 0 && f.fields.some((name) => refused.has(name.toLowerCase()))) continue;
       out.push({
         code: f.code,
         severity: expected.has(s) && f.illegal ? "information" : f.severity,
@@ -157,6 +164,37 @@ function legality(
       });
     }
   }
+}
+
+/** Per file and line, the spans of the errors the model reported. */
+function errorsByFileLine(model: DescriptionModel): Map<string, Map<number, SourceSpan[]>> {
+  const byFile = new Map<string, Map<number, SourceSpan[]>>();
+  for (const d of model.diagnostics) {
+    if (d.severity !== "error" || !d.span) continue;
+    let lines = byFile.get(d.span.file);
+    if (!lines) byFile.set(d.span.file, (lines = new Map<number, SourceSpan[]>()));
+    for (let l = d.span.start.line; l <= d.span.end.line; l++) {
+      const list = lines.get(l);
+      if (list) list.push(d.span);
+      else lines.set(l, [d.span]);
+    }
+  }
+  return byFile;
+}
+
+const before = (a: Position, b: Position): boolean =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
+
+/** Lower-cased names of the structure's fields whose written value an error refused. */
+function fieldsWithErrors(errors: Map<string, Map<number, SourceSpan[]>>, s: LangStructure): Set<string> {
+  const refused = new Set<string>();
+  const lines = errors.get(s.file);
+  if (!lines) return refused;
+  for (const fs of s.node.fields) {
+    const spans = lines.get(fs.range.start.line);
+    if (spans?.some((e) => before(e.start, fs.range.end) && before(fs.range.start, e.end))) refused.add(fs.name.lower);
+  }
+  return refused;
 }
 
 function events(model: DescriptionModel, out: EngineDiagnostic[]): void {

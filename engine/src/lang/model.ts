@@ -283,6 +283,11 @@ function enumNames(f: FieldSpec): Map<string, number> {
     const first = normalise(name.split(/[\s,(]/)[0] ?? "");
     if (first && !names.has(first) && !/^reserved/i.test(name)) names.set(first, Number(k));
   }
+  // "stage 1" / "stage 2" are also written the way the sketch and kernel sources abbreviate them
+  for (const [k, name] of entries) {
+    const stage = /^stage (\d)$/i.exec(name);
+    if (stage && !names.has(`s${stage[1]}`)) names.set(`s${stage[1]}`, Number(k));
+  }
   ENUM_NAMES.set(f, names);
   return names;
 }

@@ -135,3 +135,47 @@ test("16K granule at both stages: stage-1 32 MiB blocks, stage-2 concatenated st
   const s1 = r.model.pageTables.find((t) => t.name === "s1")!;
   assert.equal(s1.startLevel, 1);
 });
+
+test("a refused field value is one diagnostic: findings about that field wait, the others stand", () => {
+  // s2tg 8k is refused, so S2TG holds 0 (4KB) in the words: judged with it, S2SL0 2 would be an
+  // illegal start level. That follows from the one mistake and is not reported; S2R 0 (faults not
+  // recorded) has nothing to do with it and is.
+  const STE2 = `smmu { oas 44; sidsize 8; strtab linear @0x8000_0000 log2size 8 }
+ste 0x2 {
+  config s2; s2t0sz 25; s2sl0 2; s2tg 8k; s2ps 44; s2aa64 1
+  s2ttb 0x9000_0000
+}
+`;
+  const broken = run(STE2);
+  assert.deepEqual(
+    broken.diagnostics.map((d) => [d.code, d.span?.start.line]),
+    [
+      ["LANG-VALUE-RANGE", 2],
+      ["STE-WARN-S2R-OFF", 1],
+    ],
+  );
+  const fixed = run(STE2.replace("s2tg 8k", "s2tg 4k"));
+  assert.deepEqual(
+    fixed.diagnostics.map((d) => [d.code, d.event, d.span?.start.line]),
+    [
+      ["STE-ILL-S2SL0", "C_BAD_STE", 1],
+      ["STE-WARN-S2R-OFF", undefined, 1],
+    ],
+    "once S2TG is written, the start level is judged with it",
+  );
+});
+
+test("config accepts the stage names as the sketch abbreviates them (s1, s2) as well as stage1/stage2", () => {
+  for (const [written, config] of [
+    ["s1", 0b101],
+    ["stage1", 0b101],
+    ["s2", 0b110],
+    ["Stage2", 0b110],
+    ["nested", 0b111],
+  ] as const) {
+    const r = run(`smmu { oas 44; sidsize 8; strtab linear @0x8000_0000 log2size 8 }\nste 0x1 { config ${written} }\n`);
+    assert.equal(r.diagnostics.filter((d) => d.code.startsWith("LANG-")).length, 0, written);
+    const ste = r.model.structures.find((s) => s.type === "ste")!;
+    assert.equal((ste.words[0]! >>> 1) & 7, config, written);
+  }
+});
