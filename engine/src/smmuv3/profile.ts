@@ -73,6 +73,11 @@ export interface SmmuProfile {
   readonly RME_IMPL: number;
   /** IDR3.MPAM */
   readonly MPAM: number;
+  /**
+   * SMMU_CR2.E2H: with IDR0.Hyp, STE.STRW 0b10 means NS-EL2-E2H (two ranges, two privileges, as
+   * Linux programs it) when 1, plain NS-EL2 (TTB0 only, one privilege) when 0. Reference §2.2, §7.5.
+   */
+  readonly E2H: number;
 }
 
 /** The scenario contract's defaults (formats.md, "Scenario"). */
@@ -113,6 +118,7 @@ export const DEFAULT_PROFILE: SmmuProfile = Object.freeze({
   MSI: 1,
   RME_IMPL: 0,
   MPAM: 0,
+  E2H: 1,
 });
 
 /** IDR5.OAS encodings → bits (SMMUv3 §6.3.6). */
@@ -159,6 +165,7 @@ const NUMBER_KEYS = [
   "MSI",
   "RME_IMPL",
   "MPAM",
+  "E2H",
 ] as const;
 
 const NUMBER_RANGES: Readonly<Record<(typeof NUMBER_KEYS)[number], readonly [number, number]>> = {
@@ -190,6 +197,7 @@ const NUMBER_RANGES: Readonly<Record<(typeof NUMBER_KEYS)[number], readonly [num
   MSI: [0, 1],
   RME_IMPL: [0, 1],
   MPAM: [0, 1],
+  E2H: [0, 1],
 };
 
 function asNumber(v: unknown): number | undefined {

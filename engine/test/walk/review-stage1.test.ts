@@ -104,6 +104,19 @@ test("STRW 0b10 (IDR0.Hyp): the walker and the CD linter agree on the StreamWorl
   assert.equal(noTtb1.fault?.level, 0);
 });
 
+test("the profile's E2H (SMMU_CR2.E2H) decides STRW 0b10 the same way; the setup's e2h overrides it", () => {
+  const el2 = s1({}, { STRW: 2 }, { Hyp: 1, E2H: 0 });
+  el2.t0.map(0x1000, 0x9_0000_0000, 3, { AP: 0 });
+  // one privilege: the unprivileged read of an AP 0b00 page is allowed, as with setup.e2h false
+  const single = translate(el2.setup, request(0x1abc, "read", { privileged: false }));
+  assert.equal(single.fault?.reason, undefined);
+  assert.equal(single.pa, 0x9_0000_0abc);
+  // the setup's override wins: E2H on again, two privileges, the same read faults
+  const twoPriv = translate({ ...el2.setup, e2h: true }, request(0x1abc, "read", { privileged: false }));
+  assert.equal(twoPriv.fault?.event, "F_PERMISSION", twoPriv.fault?.reason);
+  assert.equal(twoPriv.fault?.level, 3);
+});
+
 test("NS-EL2 (STRW 0b10, CR2.E2H 0): EPD0 is IGNORED, the TTB0 walk goes on", () => {
   // Reference §2.2: in the any-EL2 StreamWorld EPD0/EPD1 are IGNORED (effective 0), and R1's CD
   // linter judges TTB0 as enabled; the walk must not stop at EPD0.

@@ -68,7 +68,7 @@ export function judgeSte(w: Walk, ste: Uint32Array): string | undefined {
 /** The reason the CD is ILLEGAL according to R1's linter, or undefined. */
 export function judgeCd(w: Walk, cd: Uint32Array, ste: Uint32Array): string | undefined {
   let findings: readonly LegalityFinding[];
-  const e2h = w.setup.e2h !== false;
+  const e2h = effectiveE2h(w);
   if (same(lastCd, w.profile, e2h, ste, cd)) findings = lastCd.findings;
   else {
     try {
@@ -81,4 +81,9 @@ export function judgeCd(w: Walk, cd: Uint32Array, ste: Uint32Array): string | un
   keep(w, findings);
   const bad = findings.find((f) => f.illegal && f.event === "C_BAD_CD");
   return bad ? `${bad.code}: ${bad.message}` : undefined;
+}
+
+/** SMMU_CR2.E2H for this walk: the setup's override, else the profile's. */
+export function effectiveE2h(w: Walk): boolean {
+  return w.setup.e2h ?? w.profile.E2H === 1;
 }

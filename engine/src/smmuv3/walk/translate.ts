@@ -20,7 +20,7 @@ import { CD, CD_F, L1CD, L1CD_F, L1STD, L1STD_F, STE, STE_F, address, descriptor
 import { cdGuard, effectivePaBits, steGuard } from "./legality";
 import { stage1Walk } from "./stage1";
 import { stage2Translate } from "./stage2";
-import { judgeCd, judgeSte } from "./judges";
+import { effectiveE2h, judgeCd, judgeSte } from "./judges";
 import type { TranslateOptions, TranslationRequest, TranslationSetup, WalkPermissions, WalkResult } from "./types";
 
 const STE_BYTES = 64;
@@ -175,8 +175,7 @@ export function configure(w: Walk): Configured | WalkResult {
   // STRW 0b10 is NS-EL2 (one range, one privilege) only when SMMU_CR2.E2H is 0; with E2H (the
   // default, as Linux uses it and as R1's CD linter assumes) it is NS-EL2-E2H: two ranges and
   // two privileges like NS-EL1 (reference §2.2).
-  const singlePrivilege =
-    config === 0b101 && small(ste, STE_F.STRW) === 2 && profile.Hyp === 1 && w.setup.e2h === false;
+  const singlePrivilege = config === 0b101 && small(ste, STE_F.STRW) === 2 && profile.Hyp === 1 && !effectiveE2h(w);
   const cdProblem = judgeCd(w, cd, ste) ?? cdGuard(cd, ste, profile, !singlePrivilege);
   if (cdProblem) {
     w.raise("C_BAD_CD", cdProblem, { recorded: true });

@@ -20,8 +20,9 @@ export interface TranslationSetup {
   /** A given CD (8 dwords as 16 halves): no fetch, but still judged for legality. */
   readonly cd?: { words: Uint32Array; provenance?: Provenance };
   /**
-   * SMMU_CR2.E2H: what STE.STRW 0b10 selects (with IDR0.Hyp). Default true, NS-EL2-E2H (two
-   * ranges, two privileges); false: NS-EL2 (TTB0 only, one privilege level). Reference §2.2.
+   * SMMU_CR2.E2H: what STE.STRW 0b10 selects (with IDR0.Hyp). Overrides the profile's E2H
+   * (default 1): true NS-EL2-E2H (two ranges, two privileges); false NS-EL2 (TTB0 only, one
+   * privilege level). Reference §2.2.
    */
   readonly e2h?: boolean;
 }
