@@ -349,16 +349,38 @@ class NumberLitNode implements NumberLit {
   /** The value's halves kept inline: one object fewer per number in a big file's tree. */
   private readonly lo: number;
   private readonly hi: number;
+  /**
+   * The text as written, or undefined when it is the value's canonical spelling (lower-case hex
+   * without leading zeros or `_`, or plain decimal): rebuilt on demand then. Most numbers of a big
+   * file are written so, and a string per number was a sixth of its tree.
+   */
+  private readonly writtenText: string | undefined;
+  /** How the text is spelled: a `NUMBER_TEXT_*` value (one small integer, no extra slot for isSize). */
+  private readonly spelling: number;
   constructor(
     value: U64,
-    readonly text: string,
-    readonly isSize: boolean,
+    text: string,
+    isSize: boolean,
     private readonly line: number,
     private readonly startChar: number,
     private readonly endChar: number,
   ) {
     this.lo = value.lo;
     this.hi = value.hi;
+    const spelling = isSize ? NUMBER_TEXT_SIZE : canonicalSpelling(text);
+    this.spelling = spelling;
+    this.writtenText = spelling === NUMBER_TEXT_HEX || spelling === NUMBER_TEXT_DECIMAL ? undefined : text;
+  }
+  get isSize(): boolean {
+    return this.spelling === NUMBER_TEXT_SIZE;
+  }
+  get text(): string {
+    if (this.writtenText !== undefined) return this.writtenText;
+    if (this.spelling === NUMBER_TEXT_HEX)
+      return this.hi === 0
+        ? "0x" + (this.lo >>> 0).toString(16)
+        : "0x" + (this.hi >>> 0).toString(16) + (this.lo >>> 0).toString(16).padStart(8, "0");
+    return String((this.hi >>> 0) * 0x1_0000_0000 + (this.lo >>> 0));
   }
   get value(): U64 {
     return { lo: this.lo, hi: this.hi };
@@ -398,6 +420,38 @@ class MapAttrNode implements MapAttr {
   get range(): LangRange {
     return this.value ? joinRange(this.name.range, this.value.range) : this.name.range;
   }
+}
+
+/** A number written some other way: its text is kept. */
+const NUMBER_TEXT_OTHER = 0;
+/** Written as a size (`4K`): its text is kept. */
+const NUMBER_TEXT_SIZE = 1;
+/** `0x` and lower-case hex digits without a leading zero (`0x0` itself allowed): rebuilt from the value. */
+const NUMBER_TEXT_HEX = 2;
+/** 1..15 decimal digits without a leading zero (`0` itself allowed): rebuilt from the value. */
+const NUMBER_TEXT_DECIMAL = 3;
+
+/**
+ * Which spelling a well-formed number's text has: for HEX and DECIMAL the text is exactly what
+ * the value prints as, so the tree need not keep it. Upper case, `_`, binary, leading zeros and
+ * anything else are OTHER.
+ */
+function canonicalSpelling(text: string): number {
+  const n = text.length;
+  if (n >= 3 && n <= 18 && text.charCodeAt(0) === 48 && text.charCodeAt(1) === 120) {
+    if (text.charCodeAt(2) === 48 && n !== 3) return NUMBER_TEXT_OTHER;
+    for (let i = 2; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return NUMBER_TEXT_OTHER;
+    }
+    return NUMBER_TEXT_HEX;
+  }
+  if (n < 1 || n > 15 || (text.charCodeAt(0) === 48 && n !== 1)) return NUMBER_TEXT_OTHER;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return NUMBER_TEXT_OTHER;
+  }
+  return NUMBER_TEXT_DECIMAL;
 }
 
 function numberLit(t: Token): NumberLit {

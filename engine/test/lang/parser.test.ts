@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { parseHex64 } from "../../src/bits/u64";
 import { parseNumberText } from "../../src/lang/lexer";
 import { parseDescription } from "../../src/lang/parser";
-import type { MapStmt, PageTableNode, StructNode, ExpectTranslateNode } from "../../src/lang/ast";
+import type { MapStmt, MemoryNode, PageTableNode, StructNode, ExpectTranslateNode } from "../../src/lang/ast";
 
 const codes = (text: string): string[] => parseDescription(text, "t.iommu").diagnostics.map((d) => d.code);
 
@@ -167,4 +167,31 @@ test("the lexer's hex fast path agrees with parseHex64 (property)", () => {
   }
   assert.deepEqual(parseNumberText("64KB"), { value: { lo: 65536, hi: 0 }, isSize: true });
   assert.deepEqual(parseNumberText("0b1_01").value, { lo: 5, hi: 0 });
+});
+
+test("a number node gives back the text as written, whatever its spelling (property)", () => {
+  // canonical hex and decimal texts are rebuilt from the value; every other spelling is kept
+  const spellings = fc.oneof(
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) => "0x" + n.toString(16)),
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) => "0x" + n.toString(16).toUpperCase()),
+    fc.bigInt({ min: 0n, max: (1n << 60n) - 1n }).map((n) => "0x0" + n.toString(16)),
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }).map((n) => "0x" + n.toString(16).replace(/(.)(?=(.{4})+$)/g, "$1_")),
+    fc.bigInt({ min: 0n, max: (1n << 53n) - 1n }).map((n) => n.toString(10)),
+    fc.bigInt({ min: 0n, max: 99999n }).map((n) => "0" + n.toString(10)),
+    fc.bigInt({ min: 0n, max: 31n }).map((n) => "0b" + n.toString(2)),
+    fc.constantFrom("0", "0x0", "4K", "4k", "2M", "64KB", "1_000", "0X1f"),
+  );
+  fc.assert(
+    fc.property(spellings, (text) => {
+      const r = parseDescription(`memory @0x1000 {\n  ${text}\n}\n`, "t.iommu");
+      assert.deepEqual(r.diagnostics, []);
+      const m = r.nodes[0] as MemoryNode;
+      const w = m.words[0]!;
+      assert.equal(w.text, text);
+      assert.deepEqual(w.value, parseNumberText(text).value);
+      assert.equal(w.isSize, parseNumberText(text).isSize ?? false);
+      assert.deepEqual(w.range, { start: { line: 1, character: 2 }, end: { line: 1, character: 2 + text.length } });
+    }),
+    { numRuns: 300 },
+  );
 });
