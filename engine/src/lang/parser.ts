@@ -355,28 +355,30 @@ class NumberLitNode implements NumberLit {
    * file are written so, and a string per number was a sixth of its tree.
    */
   private readonly writtenText: string | undefined;
-  /** How the text is spelled: a `NUMBER_TEXT_*` value (one small integer, no extra slot for isSize). */
-  private readonly spelling: number;
+  /**
+   * The start character times 4 plus how the text is spelled (a `NUMBER_TEXT_*` value): one slot
+   * for both. The end is the start plus the text's length (a number is one token on one line).
+   */
+  private readonly startAndSpelling: number;
   constructor(
     value: U64,
     text: string,
     isSize: boolean,
     private readonly line: number,
-    private readonly startChar: number,
-    private readonly endChar: number,
+    startChar: number,
   ) {
     this.lo = value.lo;
     this.hi = value.hi;
     const spelling = isSize ? NUMBER_TEXT_SIZE : canonicalSpelling(text);
-    this.spelling = spelling;
     this.writtenText = spelling === NUMBER_TEXT_HEX || spelling === NUMBER_TEXT_DECIMAL ? undefined : text;
+    this.startAndSpelling = startChar * 4 + spelling;
   }
   get isSize(): boolean {
-    return this.spelling === NUMBER_TEXT_SIZE;
+    return this.startAndSpelling % 4 === NUMBER_TEXT_SIZE;
   }
   get text(): string {
     if (this.writtenText !== undefined) return this.writtenText;
-    if (this.spelling === NUMBER_TEXT_HEX)
+    if (this.startAndSpelling % 4 === NUMBER_TEXT_HEX)
       return this.hi === 0
         ? "0x" + (this.lo >>> 0).toString(16)
         : "0x" + (this.hi >>> 0).toString(16) + (this.lo >>> 0).toString(16).padStart(8, "0");
@@ -385,26 +387,46 @@ class NumberLitNode implements NumberLit {
   get value(): U64 {
     return { lo: this.lo, hi: this.hi };
   }
+  /** The text's length, without building a canonical text. */
+  private get textLength(): number {
+    if (this.writtenText !== undefined) return this.writtenText.length;
+    const lo = this.lo >>> 0;
+    const hi = this.hi >>> 0;
+    if (this.startAndSpelling % 4 === NUMBER_TEXT_HEX)
+      return hi !== 0
+        ? 10 + Math.ceil((32 - Math.clz32(hi)) / 4)
+        : 2 + Math.max(1, Math.ceil((32 - Math.clz32(lo)) / 4));
+    let digits = 1;
+    for (let v = hi * 0x1_0000_0000 + lo; v >= 10; v = Math.floor(v / 10)) digits++;
+    return digits;
+  }
   get range(): LangRange {
-    return { start: { line: this.line, character: this.startChar }, end: { line: this.line, character: this.endChar } };
+    const start = Math.floor(this.startAndSpelling / 4);
+    return {
+      start: { line: this.line, character: start },
+      end: { line: this.line, character: start + this.textLength },
+    };
   }
 }
 
 class IdentLitNode implements IdentLit {
   // on the prototype: one slot fewer in each of a big file's many nodes
   declare readonly kind: "ident";
+  /** The end is the start plus the text's length (an identifier is one token on one line). */
   constructor(
     readonly text: string,
     private readonly line: number,
     private readonly startChar: number,
-    private readonly endChar: number,
   ) {}
   /** Not cached: V8 returns an already lower-case text itself, and most words are (one slot fewer per node). */
   get lower(): string {
     return this.text.toLowerCase();
   }
   get range(): LangRange {
-    return { start: { line: this.line, character: this.startChar }, end: { line: this.line, character: this.endChar } };
+    return {
+      start: { line: this.line, character: this.startChar },
+      end: { line: this.line, character: this.startChar + this.text.length },
+    };
   }
 }
 
@@ -455,11 +477,11 @@ function canonicalSpelling(text: string): number {
 }
 
 function numberLit(t: Token): NumberLit {
-  return new NumberLitNode(t.value!, t.text, t.isSize, t.line, t.start, t.end);
+  return new NumberLitNode(t.value!, t.text, t.isSize, t.line, t.start);
 }
 
 function identLit(t: Token): IdentLit {
-  return new IdentLitNode(t.text, t.line, t.start, t.end);
+  return new IdentLitNode(t.text, t.line, t.start);
 }
 
 /** An array of exactly its length (pushing reserves room a tree kept for the file's life would waste). */
