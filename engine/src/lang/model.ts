@@ -295,9 +295,11 @@ const ENUM_NAMES = new WeakMap<FieldSpec, Map<string, number>>();
 
 /** A number written as a size or bit count that names an enumerated value (`4k` → "4KB", `44` → "44-bit"). */
 function enumFromNumber(f: FieldSpec, n: NumberLit): number | undefined {
-  if (!f.values || n.value.hi !== 0) return undefined;
-  if (!n.isSize && (f.width >= 32 || n.value.lo < 2 ** f.width)) return undefined; // a raw encoding
-  const v = n.value.lo;
+  if (!f.values) return undefined;
+  const value = n.value; // built on each read: once
+  if (value.hi !== 0) return undefined;
+  if (!n.isSize && (f.width >= 32 || value.lo < 2 ** f.width)) return undefined; // a raw encoding
+  const v = value.lo;
   const candidates = n.isSize ? [`${v / 1024}KB`] : [`${v}-bit`];
   for (const [k, name] of Object.entries(f.values)) if (candidates.includes(name)) return Number(k);
   return undefined;
@@ -1380,7 +1382,8 @@ class Builder {
     }
     const named = enumFromNumber(f, v);
     if (named !== undefined) return { lo: named, hi: 0 };
-    const tooWide = v.value.hi !== 0 || (f.width < 32 && v.value.lo >= 2 ** f.width);
+    const value = v.value; // built on each read: once
+    const tooWide = value.hi !== 0 || (f.width < 32 && value.lo >= 2 ** f.width);
     if (f.values && (v.isSize || tooWide)) {
       const names = Object.entries(f.values)
         .filter(([, x]) => !/^reserved/i.test(x))
@@ -1394,7 +1397,7 @@ class Builder {
       );
       return undefined;
     }
-    return v.value;
+    return value;
   }
 
   private writeStructure(n: StructNode, it: Item): void {
