@@ -1309,14 +1309,15 @@ class Builder {
           },
         );
       seen.set(f.name, fs);
-      if (fs.values.length !== 1) {
+      const values = fs.values; // may be built on each read: once
+      if (values.length !== 1) {
         this.diag("LANG-VALUE-RANGE", "error", `${f.name} takes one value`, spanOf(it.file, fs.range));
         continue;
       }
-      const value = this.fieldValue(f, fs.values[0]!, it.file);
+      const value = this.fieldValue(f, values[0]!, it.file);
       if (value === undefined) continue;
       if (!setValue(words, f, value)) {
-        this.diag("LANG-VALUE-RANGE", "error", doesNotFit(f, value), spanOf(it.file, fs.values[0]!.range), {
+        this.diag("LANG-VALUE-RANGE", "error", doesNotFit(f, value), spanOf(it.file, values[0]!.range), {
           fields: [f.name],
         });
         continue;

@@ -637,20 +637,36 @@ function forEachInBlock(s: RawStmt, report: Report, each: (inner: RawStmt) => vo
 class FieldStmtNode implements FieldStmt {
   // on the prototype: one slot fewer in each of a big file's many nodes
   declare readonly kind: "field";
+  /**
+   * The value itself when there is one (nearly every field: one array fewer per field of a big
+   * file's tree), else the array of values.
+   */
+  private readonly valueOrValues: Value | readonly Value[];
   constructor(
     readonly name: IdentLit,
-    readonly values: Value[],
+    values: readonly Value[],
     private readonly startLine: number,
     private readonly startChar: number,
     private readonly endLine: number,
     private readonly endChar: number,
-  ) {}
+  ) {
+    this.valueOrValues = values.length === 1 ? values[0]! : values;
+  }
+  /** A new array on each read when there is one value. */
+  get values(): readonly Value[] {
+    const v = this.valueOrValues;
+    return isValueArray(v) ? v : [v];
+  }
   get range(): LangRange {
     return {
       start: { line: this.startLine, character: this.startChar },
       end: { line: this.endLine, character: this.endChar },
     };
   }
+}
+
+function isValueArray(v: Value | readonly Value[]): v is readonly Value[] {
+  return Array.isArray(v);
 }
 
 for (const [node, kind] of [
