@@ -877,7 +877,11 @@ class MapStmtNode implements MapStmt {
   declare readonly iova?: NumberLit;
   declare readonly size?: NumberLit;
   declare readonly out?: NumberLit | LabelRef;
-  declare readonly attrs: readonly MapAttr[];
+  /**
+   * The attributes as name, value (or undefined), name, value...: one object per attribute fewer
+   * in a big file's tree; `attrs` builds the attribute objects on demand.
+   */
+  declare private readonly attrPairs: readonly (IdentLit | Value | undefined)[];
   declare private readonly startLine: number;
   declare private readonly startChar: number;
   declare private readonly endLine: number;
@@ -887,7 +891,7 @@ class MapStmtNode implements MapStmt {
     iova: NumberLit | undefined,
     size: NumberLit | undefined,
     out: NumberLit | LabelRef | undefined,
-    attrs: readonly MapAttr[],
+    attrPairs: readonly (IdentLit | Value | undefined)[],
     first: Token | undefined,
     last: Token | undefined,
   ) {
@@ -896,11 +900,18 @@ class MapStmtNode implements MapStmt {
     if (iova) self["iova"] = iova;
     if (size) self["size"] = size;
     if (out) self["out"] = out;
-    self["attrs"] = attrs;
+    self["attrPairs"] = attrPairs;
     self["startLine"] = first ? first.line : 0;
     self["startChar"] = first ? first.start : 0;
     self["endLine"] = last ? last.line : 0;
     self["endChar"] = last ? last.end : 0;
+  }
+  /** New objects on each read. */
+  get attrs(): readonly MapAttr[] {
+    const pairs = this.attrPairs;
+    const attrs: MapAttr[] = [];
+    for (let i = 0; i < pairs.length; i += 2) attrs.push(new MapAttrNode(pairs[i] as IdentLit, pairs[i + 1]));
+    return attrs;
   }
   get range(): LangRange {
     return {
@@ -929,18 +940,18 @@ function shapeMap(s: RawStmt): MapStmt {
     c.next();
     out = c.addressValue("the output address after ->");
   }
-  const attrs: MapAttr[] = [];
+  const attrPairs: (IdentLit | Value | undefined)[] = [];
   while (!c.atEnd()) {
     const name = c.ident("a mapping attribute");
     let value: Value | undefined;
     if (c.isValueStart()) value = c.value("a value");
     else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
-    attrs.push(new MapAttrNode(name, value));
+    attrPairs.push(name, value);
   }
   const first = s.tokens[0] ?? s.block?.open;
   const last = first ? lastTokenOf(s, first) : undefined;
   // exact-size attribute array (a first push reserves 17 slots)
-  return new MapStmtNode(keyword, iova, size, out, attrs.slice(), first, last);
+  return new MapStmtNode(keyword, iova, size, out, attrPairs.slice(), first, last);
 }
 
 function shapeMemory(s: RawStmt, keyword: IdentLit, range: LangRange, report: Report): TopNode {
