@@ -415,8 +415,8 @@ class IdentLitNode implements IdentLit {
   /** The end is the start plus the text's length (an identifier is one token on one line). */
   constructor(
     readonly text: string,
-    private readonly line: number,
-    private readonly startChar: number,
+    readonly line: number,
+    readonly startChar: number,
   ) {}
   /** Not cached: V8 returns an already lower-case text itself, and most words are (one slot fewer per node). */
   get lower(): string {
@@ -868,6 +868,12 @@ function shapePageTable(s: RawStmt, keyword: IdentLit, range: LangRange, report:
 }
 
 /**
+ * Per map attribute, three entries: the name (its text when it is on the statement's first line,
+ * else the identifier), the name's start character (0 when the identifier is kept), the value.
+ */
+type MapAttrPart = string | number | IdentLit | Value | undefined;
+
+/**
  * A map statement (the bulk of big files), its range built on demand from four numbers and its
  * kind on the prototype. Same own properties, in the same order, as the plain object it replaces.
  */
@@ -881,7 +887,7 @@ class MapStmtNode implements MapStmt {
    * The attributes as name, value (or undefined), name, value...: one object per attribute fewer
    * in a big file's tree; `attrs` builds the attribute objects on demand.
    */
-  declare private readonly attrPairs: readonly (IdentLit | Value | undefined)[];
+  declare private readonly attrPairs: readonly MapAttrPart[];
   declare private readonly startLine: number;
   declare private readonly startChar: number;
   declare private readonly endLine: number;
@@ -891,7 +897,7 @@ class MapStmtNode implements MapStmt {
     iova: NumberLit | undefined,
     size: NumberLit | undefined,
     out: NumberLit | LabelRef | undefined,
-    attrPairs: readonly (IdentLit | Value | undefined)[],
+    attrPairs: readonly MapAttrPart[],
     first: Token | undefined,
     last: Token | undefined,
   ) {
@@ -910,7 +916,12 @@ class MapStmtNode implements MapStmt {
   get attrs(): readonly MapAttr[] {
     const pairs = this.attrPairs;
     const attrs: MapAttr[] = [];
-    for (let i = 0; i < pairs.length; i += 2) attrs.push(new MapAttrNode(pairs[i] as IdentLit, pairs[i + 1]));
+    for (let i = 0; i < pairs.length; i += 3) {
+      const name = pairs[i];
+      const ident =
+        typeof name === "string" ? new IdentLitNode(name, this.startLine, pairs[i + 1] as number) : (name as IdentLit);
+      attrs.push(new MapAttrNode(ident, pairs[i + 2] as Value | undefined));
+    }
     return attrs;
   }
   get range(): LangRange {
@@ -940,13 +951,17 @@ function shapeMap(s: RawStmt): MapStmt {
     c.next();
     out = c.addressValue("the output address after ->");
   }
-  const attrPairs: (IdentLit | Value | undefined)[] = [];
+  const attrPairs: MapAttrPart[] = [];
+  const line = s.tokens[0]?.line;
   while (!c.atEnd()) {
     const name = c.ident("a mapping attribute");
     let value: Value | undefined;
     if (c.isValueStart()) value = c.value("a value");
     else if (WORD_VALUED_ATTRS.has(name.lower) && c.peek()?.kind === "ident") value = c.value("a value");
-    attrPairs.push(name, value);
+    // a name on the statement's first line is kept as its text and start character (an
+    // identifier object fewer per attribute); the rare other one as itself
+    if (name instanceof IdentLitNode && name.line === line) attrPairs.push(name.text, name.startChar, value);
+    else attrPairs.push(name, 0, value);
   }
   const first = s.tokens[0] ?? s.block?.open;
   const last = first ? lastTokenOf(s, first) : undefined;

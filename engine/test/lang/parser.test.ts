@@ -79,6 +79,17 @@ test("map attributes with and without values", () => {
       ["pxn", undefined],
     ],
   );
+  // each attribute's name and whole range, on the map's line
+  assert.deepEqual(
+    m.attrs.map((a) => [a.name.range.start.line, a.name.range.start.character, a.range.end.character]),
+    [
+      [1, 25, 35],
+      [1, 36, 41],
+      [1, 42, 44],
+      [1, 45, 51],
+      [1, 52, 55],
+    ],
+  );
 });
 
 test("expect lines in the formats.md forms", () => {
