@@ -642,15 +642,27 @@ class FieldStmtNode implements FieldStmt {
    * file's tree), else the array of values.
    */
   private readonly valueOrValues: Value | readonly Value[];
+  /**
+   * The name's text when the name is the statement's first token (always, from the parser: the
+   * identifier is rebuilt on demand, one object fewer per field), else the identifier.
+   */
+  private readonly nameOrText: string | IdentLit;
   constructor(
-    readonly name: IdentLit,
+    name: IdentLit,
     values: readonly Value[],
     private readonly startLine: number,
     private readonly startChar: number,
     private readonly endLine: number,
     private readonly endChar: number,
   ) {
+    this.nameOrText =
+      name instanceof IdentLitNode && name.line === startLine && name.startChar === startChar ? name.text : name;
     this.valueOrValues = values.length === 1 ? values[0]! : values;
+  }
+  /** A new object on each read when only the text is kept. */
+  get name(): IdentLit {
+    const n = this.nameOrText;
+    return typeof n === "string" ? new IdentLitNode(n, this.startLine, this.startChar) : n;
   }
   /** A new array on each read when there is one value. */
   get values(): readonly Value[] {
