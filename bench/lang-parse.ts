@@ -77,15 +77,20 @@ function main(): void {
   // 1. 100k lines
   const big = generateDescription(100_000);
   let problems = 0;
-  const full = timeIt(() => {
+  const analyzeBig = (): void => {
     const r = analyzeDescription(big, "/bench/big.iommu", opts);
     problems = r.diagnostics.filter((d) => d.severity === "error").length;
-  }, 5);
+  };
+  // The first analysis in a fresh process runs code V8 has not optimised yet (what a user meets on
+  // opening the first large file); the following ones are the steady state. Both are reported.
+  const [cold] = timeIt(analyzeBig, 1);
+  const full = timeIt(analyzeBig, 7);
   const base100k = baseline(big);
   console.log(
-    `100k lines (${(big.length / 1e6).toFixed(1)} MB): parse+build+lint median ${median(full).toFixed(0)} ms, ` +
-      `max ${full[full.length - 1]!.toFixed(0)} ms (target 500); baseline JSON.parse ${base100k.toFixed(1)} ms, ` +
-      `ratio ${(median(full) / base100k).toFixed(1)}x; errors ${problems}`,
+    `100k lines (${(big.length / 1e6).toFixed(1)} MB): parse+build+lint first (cold) ${cold!.toFixed(0)} ms; ` +
+      `then median ${median(full).toFixed(0)} ms, min ${full[0]!.toFixed(0)}, max ${full[full.length - 1]!.toFixed(0)} ms ` +
+      `(target 500); baseline JSON.parse ${base100k.toFixed(1)} ms, ratio ${(median(full) / base100k).toFixed(1)}x; ` +
+      `errors ${problems}`,
   );
 
   // where the time goes: parse / build / lint, and the MemoryImage alone (the same words defined
