@@ -1,7 +1,7 @@
 // Deliberately broken fixtures (engine/test/lang/fixtures/*.iommu) give exactly these diagnostics:
-// code, range (0-based line, character → line, character) and message (legality findings of R1's
-// checkSte/checkCd by code and range only: their wording belongs to R1). Severity "information"
-// diagnostics are left out; everything else must match one for one, in order.
+// code, range (0-based line, character → line, character) and message, the legality findings of
+// checkSte/checkCd included. Severity "information" diagnostics are left out; everything else must
+// match one for one, in order.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,7 +24,14 @@ const FIXTURES: Record<string, Expected[]> = {
       31,
       "45 is not a value of S2PS: 32-bit (0), 36-bit (1), 40-bit (2), 42-bit (3), 44-bit (4), 48-bit (5), 52-bit (6), 56-bit (7)",
     ],
-    ["STE-ILL-S2AA32", 0, 0, 0, 3, "(legality: message owned by R1)"],
+    [
+      "STE-ILL-S2AA32",
+      0,
+      0,
+      0,
+      3,
+      "S2AA64 is 0 (VMSAv8-32 stage-2 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF): the SMMU raises C_BAD_STE.",
+    ],
   ],
   "labels-and-structures.iommu": [
     ["LANG-DUPLICATE-LABEL", 7, 6, 7, 7, "a is defined twice"],
@@ -39,8 +46,22 @@ const FIXTURES: Record<string, Expected[]> = {
     ],
     ["LANG-NO-PLACEMENT", 5, 0, 5, 2, "a cd needs a placement: @address or @ipa address"],
     ["LANG-MISALIGNED", 8, 7, 8, 13, "memory blocks hold 64-bit words: 0x1004 is not 8-byte aligned"],
-    ["CD-ILL-AA32", 4, 0, 4, 2, "(legality: message owned by R1)"],
-    ["CD-WARN-NO-RECORD", 4, 0, 4, 2, "(legality: message owned by R1)"],
+    [
+      "CD-ILL-AA32",
+      4,
+      0,
+      4,
+      2,
+      "AA64 is 0 (VMSAv8-32 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF): the SMMU raises C_BAD_CD.",
+    ],
+    [
+      "CD-WARN-NO-RECORD",
+      4,
+      0,
+      4,
+      2,
+      "R is 0 and S is 0: stage-1 faults of this context terminate silently, no event is recorded.",
+    ],
   ],
   "map-problems.iommu": [
     ["LANG-MISALIGNED", 0, 37, 0, 49, "the root table (0x1000 bytes) must be aligned to its size: 0x40000800 is not"],
@@ -84,12 +105,54 @@ const FIXTURES: Record<string, Expected[]> = {
       13,
       "no STE, CD or descriptor refers to pagetable s2b (root 0x91000000): the SMMU never walks it",
     ],
-    ["CD-ILL-AA32", 5, 0, 5, 2, "(legality: message owned by R1)"],
-    ["CD-WARN-NO-RECORD", 5, 0, 5, 2, "(legality: message owned by R1)"],
-    ["CD-ILL-AA32", 6, 0, 6, 2, "(legality: message owned by R1)"],
-    ["CD-WARN-NO-RECORD", 6, 0, 6, 2, "(legality: message owned by R1)"],
-    ["CD-ILL-AA32", 7, 0, 7, 2, "(legality: message owned by R1)"],
-    ["CD-WARN-NO-RECORD", 7, 0, 7, 2, "(legality: message owned by R1)"],
+    [
+      "CD-ILL-AA32",
+      5,
+      0,
+      5,
+      2,
+      "AA64 is 0 (VMSAv8-32 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF): the SMMU raises C_BAD_CD.",
+    ],
+    [
+      "CD-WARN-NO-RECORD",
+      5,
+      0,
+      5,
+      2,
+      "R is 0 and S is 0: stage-1 faults of this context terminate silently, no event is recorded.",
+    ],
+    [
+      "CD-ILL-AA32",
+      6,
+      0,
+      6,
+      2,
+      "AA64 is 0 (VMSAv8-32 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF): the SMMU raises C_BAD_CD.",
+    ],
+    [
+      "CD-WARN-NO-RECORD",
+      6,
+      0,
+      6,
+      2,
+      "R is 0 and S is 0: stage-1 faults of this context terminate silently, no event is recorded.",
+    ],
+    [
+      "CD-ILL-AA32",
+      7,
+      0,
+      7,
+      2,
+      "AA64 is 0 (VMSAv8-32 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF): the SMMU raises C_BAD_CD.",
+    ],
+    [
+      "CD-WARN-NO-RECORD",
+      7,
+      0,
+      7,
+      2,
+      "R is 0 and S is 0: stage-1 faults of this context terminate silently, no event is recorded.",
+    ],
   ],
   "unclosed-block.iommu": [["LANG-UNCLOSED-BLOCK", 1, 6, 1, 7, "this { has no matching } before 'ste' on line 4"]],
 };
@@ -121,7 +184,7 @@ for (const [name, expected] of Object.entries(FIXTURES)) {
         d.span!.start.character,
         d.span!.end.line,
         d.span!.end.character,
-        d.code.startsWith("LANG-") ? d.message : "(legality: message owned by R1)",
+        d.message,
       ]);
     assert.deepEqual(got, expected);
   });
