@@ -1,12 +1,13 @@
 // Shared helpers of the lint/translate/check CLI tests: run `main` with a captured CliIo, find the
 // repository root (for examples/), write fixtures to a temporary workspace.
 
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../src/main";
 import type { CliIo } from "../src/io";
+export { repoRoot } from "../../engine/test/support/paths";
 
 export interface CliRun {
   readonly code: number;
@@ -29,16 +30,6 @@ export async function runCli(args: string[], cwd: string): Promise<CliRun> {
   };
   const code = await main(args, io);
   return { code, out, err };
-}
-
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("no repository root above " + __dirname);
-    dir = parent;
-  }
-  return dir;
 }
 
 /** A temporary workspace holding `files` (path → text). */

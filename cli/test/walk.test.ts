@@ -8,28 +8,11 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { main } from "../src/main";
 import type { CliIo } from "../src/io";
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("no repository root above " + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
-
-/** IOMMU_LENS_SHARED, else <repo>/../shared when present, else the snapshot in test/fixtures/shared. */
-function sharedWalkVectors(): string {
-  const env = process.env["IOMMU_LENS_SHARED"];
-  const beside = join(repoRoot(), "..", "shared");
-  const shared = env || (existsSync(join(beside, "vectors")) ? beside : join(repoRoot(), "test", "fixtures", "shared"));
-  return join(shared, "vectors", "walks");
-}
+import { repoRoot, sharedDir } from "../../engine/test/support/paths";
 
 interface Vector {
   category: string;
@@ -38,7 +21,7 @@ interface Vector {
 }
 
 function vectors(): Vector[] {
-  const dir = sharedWalkVectors();
+  const dir = join(sharedDir(), "vectors", "walks");
   return readdirSync(dir)
     .filter((f) => f.endsWith(".jsonl"))
     .sort()

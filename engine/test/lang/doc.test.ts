@@ -4,21 +4,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseDescription } from "../../src/lang/parser";
 import { buildModel } from "../../src/lang/model";
 import { lintDescriptionFull } from "../../src/lang/lint";
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("no repository root above " + __dirname);
-    dir = parent;
-  }
-  return dir;
-}
+import { repoRoot } from "../support/paths";
 
 interface Block {
   readonly line: number;

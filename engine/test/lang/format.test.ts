@@ -4,18 +4,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import fc from "fast-check";
 import { formatDescription } from "../../src/lang/format";
 import { parseDescription } from "../../src/lang/parser";
 import { buildModel } from "../../src/lang/model";
 import { lex } from "../../src/lang/lexer";
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) dir = dirname(dir);
-  return dir;
-}
+import { repoRoot } from "../support/paths";
 
 const EXAMPLES = join(repoRoot(), "examples");
 const exampleFiles = (): string[] => readdirSync(EXAMPLES).filter((f) => f.endsWith(".iommu"));

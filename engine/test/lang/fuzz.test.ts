@@ -4,20 +4,15 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { parseDescription } from "../../src/lang/parser";
 import { buildModel } from "../../src/lang/model";
 import { lintDescriptionFull } from "../../src/lang/lint";
 import { formatDescription } from "../../src/lang/format";
 import type { EngineDiagnostic } from "../../src/diagnostics";
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) dir = dirname(dir);
-  return dir;
-}
+import { repoRoot } from "../support/paths";
 
 const EXAMPLES = join(repoRoot(), "examples");
 const examples = readdirSync(EXAMPLES)

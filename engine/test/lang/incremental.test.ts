@@ -5,17 +5,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { IncrementalAnalyzer } from "../../src/lang/incremental";
 import { analyzeDescription } from "../../src/lang/lint";
-
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "tsconfig.base.json"))) dir = dirname(dir);
-  return dir;
-}
+import { repoRoot } from "../support/paths";
 
 const ROOT = repoRoot();
 const texts = [join(ROOT, "examples"), join(ROOT, "engine/test/lang/fixtures")].flatMap((dir) =>

@@ -1,11 +1,11 @@
 // Finding and reading the shared walk vectors (shared/vectors/walks/*.jsonl) for the tests.
 //
-// The shared folder sits next to the repository (`<repo>/../shared`); the repository root is
-// found by walking up from this file to the folder holding tsconfig.base.json, so the same code
-// works from engine/test (tsx) and from out/engine/test (compiled). IOMMU_LENS_SHARED overrides.
+// support/paths.ts says where the shared folder is.
 
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { sharedDir } from "../support/paths";
+export { repoRoot, sharedDir } from "../support/paths";
 
 export interface WalkVector {
   /** The vector file's base name. */
@@ -19,24 +19,6 @@ export interface WalkVector {
   /** The event record the reference model wrote (four hex dwords), when the vector gives it. */
   readonly record?: readonly string[];
   readonly why?: string;
-}
-
-export function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, "tsconfig.base.json")) && existsSync(join(dir, "engine"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no repository root (tsconfig.base.json) above ${__dirname}`);
-    dir = parent;
-  }
-}
-
-/** IOMMU_LENS_SHARED, else <repo>/../shared when present, else the snapshot in test/fixtures/shared. */
-export function sharedDir(): string {
-  const env = process.env["IOMMU_LENS_SHARED"];
-  if (env) return env;
-  const beside = join(repoRoot(), "..", "shared");
-  return existsSync(join(beside, "vectors")) ? beside : join(repoRoot(), "test", "fixtures", "shared");
 }
 
 export function walkVectorFiles(): string[] {

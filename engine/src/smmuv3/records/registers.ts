@@ -8,6 +8,7 @@
 
 import { field, struct, type StructSpec } from "../../bits/fields";
 import { DEFAULT_PROFILE, OAS_BITS, type Granule, type SmmuProfile, type Stage } from "../profile";
+import { PA_SIZE_VALUES } from "./ste";
 
 export interface RegisterSpec {
   readonly name: string;
@@ -148,18 +149,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     field("IMPDEF", 0, 31, 0, "IMPLEMENTATION DEFINED."),
   ]),
   reg("IDR5", 0x14, 32, "Identification register 5: address sizes and granules.", [
-    field("OAS", 0, 2, 0, "Output address size.", {
-      values: {
-        0: "32-bit",
-        1: "36-bit",
-        2: "40-bit",
-        3: "42-bit",
-        4: "44-bit",
-        5: "48-bit",
-        6: "52-bit",
-        7: "56-bit",
-      },
-    }),
+    field("OAS", 0, 2, 0, "Output address size.", { values: PA_SIZE_VALUES }),
     bit("GRAN4K", 4, "4KB granule supported."),
     bit("GRAN16K", 5, "16KB granule supported."),
     bit("GRAN64K", 6, "64KB granule supported."),
