@@ -20,7 +20,17 @@ import {
 } from "./attributes";
 import { type Stage1Regime, Walk } from "./context";
 import { levelShift } from "./geometry";
-import { CD_F, STE_F, address, small } from "./layout";
+import {
+  CD_F,
+  DESCRIPTOR_INVALID,
+  DESCRIPTOR_LEAF,
+  DESCRIPTOR_TABLE,
+  STE_F,
+  descriptorKind,
+  leafAddress,
+  small,
+  tableAddress,
+} from "./layout";
 import { PERMISSIONS, UNPRIV_R, UNPRIV_W, UNPRIV_X, stage1PermissionBits } from "./stage1";
 import { configure, stage1RegimeFor } from "./translate";
 import type {
@@ -174,12 +184,11 @@ class Enumerator {
     for (let i = 0; i < entries && !this.stopped; i++) {
       if (!this.read(table + i * 8, r.bigEndian, "stage-2 descriptor")) continue;
       const scratch = this.w.scratch;
-      const type = small(scratch, L.type);
-      if ((type & 1) === 0) continue;
+      const kind = descriptorKind(scratch, L, level);
+      if (kind === DESCRIPTOR_INVALID) continue;
       const ipa = ipaBase + i * blockSize;
-      if (level < 3 && type === 3) {
-        let next = address(scratch, L.nlta);
-        if (L.nltaHi) next += address(scratch, L.nltaHi);
+      if (kind === DESCRIPTOR_TABLE) {
+        const next = tableAddress(scratch, L);
         if (next >= oaLimit) {
           this.count("stage-2 table address beyond S2PS (F_ADDR_SIZE)");
           continue;
@@ -187,13 +196,11 @@ class Enumerator {
         this.walkS2(next, level + 1, ipa);
         continue;
       }
-      const oaField = level === 3 ? (type === 3 ? L.pageOa : undefined) : L.blockOa[level];
-      if (!oaField) {
+      if (kind !== DESCRIPTOR_LEAF) {
         this.count("stage-2 Reserved or misplaced block descriptor (F_TRANSLATION)");
         continue;
       }
-      let oa = address(scratch, oaField);
-      if (L.oaHi) oa += address(scratch, L.oaHi);
+      const oa = leafAddress(scratch, L, level);
       if (oa >= oaLimit) {
         this.count("stage-2 output beyond S2PS (F_ADDR_SIZE)");
         continue;
@@ -320,12 +327,11 @@ class Enumerator {
       const pa = nested ? this.tablePa(descIpa) : descIpa;
       if (pa < 0) continue;
       if (!this.read(pa, r.bigEndian, "stage-1 descriptor")) continue;
-      const type = small(scratch, L.type);
-      if ((type & 1) === 0) continue;
+      const kind = descriptorKind(scratch, L, level);
+      if (kind === DESCRIPTOR_INVALID) continue;
       const va = vaBase + i * blockSize;
-      if (level < 3 && type === 3) {
-        let next = address(scratch, L.nlta);
-        if (L.nltaHi) next += address(scratch, L.nltaHi);
+      if (kind === DESCRIPTOR_TABLE) {
+        const next = tableAddress(scratch, L);
         if (next >= oaLimit) {
           this.count("stage-1 table address beyond IPS (F_ADDR_SIZE)");
           continue;
@@ -339,13 +345,11 @@ class Enumerator {
         this.walkS1(r, via, next, level + 1, va, inh, memo);
         continue;
       }
-      const oaField = level === 3 ? (type === 3 ? L.pageOa : undefined) : L.blockOa[level];
-      if (!oaField) {
+      if (kind !== DESCRIPTOR_LEAF) {
         this.count("stage-1 Reserved or misplaced block descriptor (F_TRANSLATION)");
         continue;
       }
-      let oa = address(scratch, oaField);
-      if (L.oaHi) oa += address(scratch, L.oaHi);
+      const oa = leafAddress(scratch, L, level);
       if (oa >= oaLimit) {
         this.count("stage-1 output beyond IPS (F_ADDR_SIZE)");
         continue;

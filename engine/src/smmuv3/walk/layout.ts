@@ -197,3 +197,53 @@ function blockLevelAllowed(granule: Granule, level: number, ds: boolean, wideOa:
 }
 
 export { STE, CD, L1STD, L1CD };
+
+// ---- what a fetched descriptor is (reference §5.4) -----------------------------------------
+// Stage 1 and stage 2, the walk and the address-space map all read descriptors the same way; these
+// helpers are that one reading. They allocate nothing (hot path).
+
+/** Bit 0 clear: invalid (F_TRANSLATION). */
+export const DESCRIPTOR_INVALID = 0;
+/** Levels 0-2, type 0b11: a next-level table. */
+export const DESCRIPTOR_TABLE = 1;
+/** A block (levels the granule allows) or a level-3 page (type 0b11). */
+export const DESCRIPTOR_LEAF = 2;
+/** Level 3 with type 0b01: the Reserved encoding (F_TRANSLATION). */
+export const DESCRIPTOR_RESERVED_L3 = 3;
+/** Type 0b01 at a level where this granule (and DS/52-bit layout) has no blocks (F_TRANSLATION). */
+export const DESCRIPTOR_BLOCK_NOT_ALLOWED = 4;
+
+/** Which of the DESCRIPTOR_* kinds the descriptor in `words` is at `level`. */
+export function descriptorKind(words: ArrayLike<number>, L: DescriptorLayout, level: number): number {
+  const type = small(words, L.type);
+  if ((type & 1) === 0) return DESCRIPTOR_INVALID;
+  if (level === 3) return type === 3 ? DESCRIPTOR_LEAF : DESCRIPTOR_RESERVED_L3;
+  if (type === 3) return DESCRIPTOR_TABLE;
+  return L.blockOa[level] ? DESCRIPTOR_LEAF : DESCRIPTOR_BLOCK_NOT_ALLOWED;
+}
+
+/** Why a descriptor of kind INVALID, RESERVED_L3 or BLOCK_NOT_ALLOWED raises F_TRANSLATION. */
+export function descriptorFaultReason(kind: number, L: DescriptorLayout, level: number): string {
+  const stage = `stage-${L.stage}`;
+  if (kind === DESCRIPTOR_RESERVED_L3) return `${stage} level-3 descriptor uses the Reserved encoding 0b01`;
+  if (kind === DESCRIPTOR_BLOCK_NOT_ALLOWED) return `a ${L.granule} ${stage} block is not allowed at level ${level}`;
+  return `${stage} level-${level} descriptor is invalid (bit 0 clear)`;
+}
+
+/** The next-level table address of a table descriptor (with its high bits in 52-bit layouts). */
+export function tableAddress(words: ArrayLike<number>, L: DescriptorLayout): number {
+  const next = address(words, L.nlta);
+  return L.nltaHi ? next + address(words, L.nltaHi) : next;
+}
+
+/** The output address of a leaf at `level` (block or page, with its high bits in 52-bit layouts). */
+export function leafAddress(words: ArrayLike<number>, L: DescriptorLayout, level: number): number {
+  const oa = address(words, level === 3 ? L.pageOa : L.blockOa[level]!);
+  return L.oaHi ? oa + address(words, L.oaHi) : oa;
+}
+
+/** The table to decode a descriptor with, for the trace (invalid ones as a page: all its bits named). */
+export function descriptorSpecFor(words: ArrayLike<number>, L: DescriptorLayout, level: number): StructSpec {
+  const type = small(words, L.type);
+  return type === 3 && level < 3 ? L.table : level < 3 && type === 1 ? (L.blockAt[level] ?? L.table) : L.page;
+}

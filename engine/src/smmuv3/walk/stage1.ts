@@ -7,7 +7,16 @@
 
 import type { Walk } from "./context";
 import { levelShift } from "./geometry";
-import { address, small } from "./layout";
+import {
+  DESCRIPTOR_LEAF,
+  DESCRIPTOR_TABLE,
+  descriptorFaultReason,
+  descriptorKind,
+  descriptorSpecFor,
+  leafAddress,
+  small,
+  tableAddress,
+} from "./layout";
 import { stage2Translate } from "./stage2";
 import type { WalkPermissions } from "./types";
 
@@ -143,13 +152,12 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
     }
     const ok = w.read(descPa, r.bigEndian);
     if (w.tracing) {
-      const type = ok ? small(w.scratch, L.type) : 0;
       w.step(`S1 L${level} descriptor`, "S1", nested ? "IPA" : "PA", descAddr, descPa, {
         stage: 1,
         level,
         indexBits: `IOVA[${shift + bits - 1}:${shift}]`,
         indexValue: index,
-        spec: type === 3 && level < 3 ? L.table : level < 3 && type === 1 ? (L.blockAt[level] ?? L.table) : L.page,
+        spec: ok ? descriptorSpecFor(w.scratch, L, level) : L.page,
         aborted: !ok,
       });
     }
@@ -167,20 +175,11 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
       );
       return undefined;
     }
-    const type = small(w.scratch, L.type);
-    if ((type & 1) === 0)
-      return fail("F_TRANSLATION", `stage-1 level-${level} descriptor is invalid (bit 0 clear)`, level);
-    let oaField;
-    if (level === 3) {
-      if (type !== 3) return fail("F_TRANSLATION", "stage-1 level-3 descriptor uses the Reserved encoding 0b01", level);
-      oaField = L.pageOa;
-    } else if (type === 1) {
-      oaField = L.blockOa[level];
-      if (!oaField)
-        return fail("F_TRANSLATION", `a ${geo.granule} stage-1 block is not allowed at level ${level}`, level);
-    } else {
-      let next = address(w.scratch, L.nlta);
-      if (L.nltaHi) next += address(w.scratch, L.nltaHi);
+    const kind = descriptorKind(w.scratch, L, level);
+    if (kind !== DESCRIPTOR_TABLE && kind !== DESCRIPTOR_LEAF)
+      return fail("F_TRANSLATION", descriptorFaultReason(kind, L, level), level);
+    if (kind === DESCRIPTOR_TABLE) {
+      const next = tableAddress(w.scratch, L);
       if (next >= oaLimit) {
         return fail(
           "F_ADDR_SIZE",
@@ -197,8 +196,7 @@ export function stage1Walk(w: Walk): Stage1Leaf | undefined {
       level++;
       continue;
     }
-    let oa = address(w.scratch, oaField);
-    if (L.oaHi) oa += address(w.scratch, L.oaHi);
+    const oa = leafAddress(w.scratch, L, level);
     if (oa >= oaLimit) {
       return fail(
         "F_ADDR_SIZE",

@@ -7,7 +7,16 @@
 import { decodeS2MemAttr } from "./attributes";
 import type { Walk } from "./context";
 import { levelShift } from "./geometry";
-import { address, small } from "./layout";
+import {
+  DESCRIPTOR_LEAF,
+  DESCRIPTOR_TABLE,
+  descriptorFaultReason,
+  descriptorKind,
+  descriptorSpecFor,
+  leafAddress,
+  small,
+  tableAddress,
+} from "./layout";
 import type { WalkFaultClass } from "./types";
 
 /** What the stage-2 translation is for: the trace label and the fault CLASS. */
@@ -59,14 +68,13 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
     const ok = w.read(descPa, r.bigEndian);
     if (w.tracing) {
       const forText = cls === "IN" ? "" : ` for ${purpose.label}`;
-      const type = ok ? small(w.scratch, L.type) : 0;
       w.step(`S2 L${level} descriptor${forText}`, "S2", "PA", descPa, descPa, {
         stage: 2,
         level,
         ...(forLevel !== undefined ? { forStage1Level: forLevel } : {}),
         indexBits: `IPA[${shift + bits - 1}:${shift}]`,
         indexValue: index,
-        spec: type === 3 && level < 3 ? L.table : level < 3 && type === 1 ? (L.blockAt[level] ?? L.table) : L.page,
+        spec: ok ? descriptorSpecFor(w.scratch, L, level) : L.page,
         aborted: !ok,
       });
     }
@@ -84,20 +92,11 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
       );
       return -1;
     }
-    const type = small(w.scratch, L.type);
-    if ((type & 1) === 0)
-      return fail("F_TRANSLATION", `stage-2 level-${level} descriptor is invalid (bit 0 clear)`, level);
-    let oaField;
-    if (level === 3) {
-      if (type !== 3) return fail("F_TRANSLATION", "stage-2 level-3 descriptor uses the Reserved encoding 0b01", level);
-      oaField = L.pageOa;
-    } else if (type === 1) {
-      oaField = L.blockOa[level];
-      if (!oaField)
-        return fail("F_TRANSLATION", `a ${geo.granule} stage-2 block is not allowed at level ${level}`, level);
-    } else {
-      let next = address(w.scratch, L.nlta);
-      if (L.nltaHi) next += address(w.scratch, L.nltaHi);
+    const kind = descriptorKind(w.scratch, L, level);
+    if (kind !== DESCRIPTOR_TABLE && kind !== DESCRIPTOR_LEAF)
+      return fail("F_TRANSLATION", descriptorFaultReason(kind, L, level), level);
+    if (kind === DESCRIPTOR_TABLE) {
+      const next = tableAddress(w.scratch, L);
       if (next >= oaLimit) {
         return fail(
           "F_ADDR_SIZE",
@@ -109,8 +108,7 @@ export function stage2Translate(w: Walk, ipa: number, purpose: S2Purpose): numbe
       level++;
       continue;
     }
-    let oa = address(w.scratch, oaField);
-    if (L.oaHi) oa += address(w.scratch, L.oaHi);
+    const oa = leafAddress(w.scratch, L, level);
     if (oa >= oaLimit) {
       return fail(
         "F_ADDR_SIZE",
