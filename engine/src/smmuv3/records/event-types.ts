@@ -51,6 +51,10 @@ const f = {
     field("StreamID", 0, 63, 32, "StreamID of the requester (for PCIe usually the RID plus an offset)."),
   STAG: (): F => field("STAG", 1, 15, 0, "Stall tag, echoed in CMD_RESUME; meaningful only when Stall==1."),
   Reason: (): F => field("Reason", 1, 15, 0, "IMPLEMENTATION DEFINED reason code."),
+  // F_CFG_CONFLICT's Reason fills DW1[31:0]: in the IHI 0070 §7.3.18 figure it is the only field of
+  // bits [95:64] (text of the figure: wuyongzheng/arm-md-specs smmu/smmu-7.3.md), where F_UUT and
+  // the fetch events show RES0 [95:81] / GPCF 80 / Reason [79:64].
+  ReasonWord: (): F => field("Reason", 1, 31, 0, "IMPLEMENTATION DEFINED reason code (all of DW1[31:0])."),
   GPCF: (): F => field("GPCF", 1, 16, 16, "Granule Protection Check fault (RME) rather than an external abort."),
   Stall: (): F =>
     field("Stall", 1, 31, 31, "The transaction is stalled awaiting CMD_RESUME / CMD_STALL_TERM.", {
@@ -93,7 +97,10 @@ const f = {
   InputAddr: (): F => field("InputAddr", 2, 63, 0, "The address the transaction presented.", { kind: "address" }),
   InputAddrPage: (): F =>
     field("InputAddr", 2, 63, 12, "The address of the request, bits [63:12].", { kind: "address" }),
-  NSIPA: (): F => field("NSIPA", 3, 0, 0, "Non-secure IPA (Secure event queue with S2==1 only)."),
+  // NSIPA's position is reference §1.3's; the F_TRANSLATION-family record figures are images in every
+  // public text of IHI 0070 found, and Linux/QEMU do not define the bit (docs/SPEC-NOTES.md).
+  NSIPA: (): F =>
+    field("NSIPA", 3, 0, 0, "Non-secure IPA (Secure event queue with S2==1 only). Bit position not verified."),
   IPA: (): F =>
     field("IPA", 3, 55, 12, "IPA[55:12] of the stage-2 fault; valid only when S2==1 (bits [11:0] are not recorded).", {
       kind: "address",
@@ -226,11 +233,13 @@ const DEFS: Def[] = [
       f.SSV(),
       f.SubstreamID(),
       f.StreamID(),
-      field("Span", 1, 3, 0, "Number of STUs requested."),
-      field("P", 1, 28, 28, "Privileged access requested (before STE.PRIVCFG)."),
-      field("X", 1, 29, 29, "Execute access requested (before STE.INSTCFG)."),
-      field("W", 1, 30, 30, "Write access requested."),
-      field("R", 1, 31, 31, "Read access requested."),
+      // Span/P/X/W/R positions are reference §1.3's: the IHI 0070 §7.3.6 figure is an image in every
+      // public text found, and no driver or model decodes this record (docs/SPEC-NOTES.md).
+      field("Span", 1, 3, 0, "Number of STUs requested. Bit position not verified."),
+      field("P", 1, 28, 28, "Privileged access requested (before STE.PRIVCFG). Bit position not verified."),
+      field("X", 1, 29, 29, "Execute access requested (before STE.INSTCFG). Bit position not verified."),
+      field("W", 1, 30, 30, "Write access requested (Write == !NW). Bit position not verified."),
+      field("R", 1, 31, 31, "Read access requested (always 1 for PCIe ATS). Bit position not verified."),
       f.InputAddrPage(),
     ],
   },
@@ -416,6 +425,8 @@ const DEFS: Def[] = [
       f.SSV(),
       f.SubstreamID(),
       f.StreamID(),
+      // Reason's width here is reference §1.3's [79:64]: the §7.3.17 figure is an image in every
+      // public text found (F_CFG_CONFLICT's is DW1[31:0]; this one may be too).
       f.Reason(),
       f.PnU(),
       f.InD(),
@@ -434,7 +445,7 @@ const DEFS: Def[] = [
     cause:
       "Several configuration-cache entries matched, for example an STE.CONT span claiming identical STEs that differ.",
     nextSteps: ["Is STE.CONT set while neighbouring STEs in the span differ?"],
-    fields: [f.Type(), f.SSV(), f.SubstreamID(), f.StreamID(), f.Reason()],
+    fields: [f.Type(), f.SSV(), f.SubstreamID(), f.StreamID(), f.ReasonWord()],
   },
   {
     id: 0x24,
@@ -449,6 +460,9 @@ const DEFS: Def[] = [
       f.SSV(),
       f.SubstreamID(),
       f.StreamID(),
+      // Checked against the text of the IHI 0070 §7.3.19 figure (wuyongzheng/arm-md-specs
+      // smmu/smmu-7.3.md): Span [115:108], pR 103, pW 102, pX 101, uR 99, uW 98, uX 97,
+      // InputAddr[63:12] at [191:140].
       field("uX", 1, 33, 33, "Unprivileged execute requested."),
       field("uW", 1, 34, 34, "Unprivileged write requested."),
       field("uR", 1, 35, 35, "Unprivileged read requested."),
