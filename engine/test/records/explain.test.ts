@@ -95,3 +95,19 @@ test("non-architectural content of the seed C_BAD_STE is read with the other lay
   assert.deepEqual(readNonArchitectural([0x10, 0x11, 0, 0, 1, 0, 0, 0]), [], "F_TRANSLATION defines all its dwords");
   assert.deepEqual(readNonArchitectural([0x42, 0, 1, 1, 1, 1, 1, 1]), [], "unknown type");
 });
+
+test("F_BAD_ATS_TREQ names the requested access and questions a request without R", () => {
+  // R (DW1[31]) and W (DW1[30]), Span 2, page 0x12345000
+  const ok = explainEvent(decodeEvent([0x5, 0x42, 0xc000_0002, 0, 0x1234_5000, 0, 0, 0]));
+  assert.match(ok.cause, / The request asked for R W on 0x2 STU\(s\) at page 0x12345000\.$/);
+  assert.ok(!ok.nextSteps.some((s) => s.startsWith("R is 0")));
+  const noRead = explainEvent(decodeEvent([0x5, 0x42, 0x4000_0001, 0, 0x1000, 0, 0, 0]));
+  assert.match(noRead.cause, / asked for W on 0x1 STU\(s\) at page 0x1000\.$/);
+  assert.match(noRead.nextSteps[0]!, /^R is 0, but a PCIe ATS Translation Request always asks for read/);
+});
+
+test("E_PAGE_REQUEST names the expected access and the span", () => {
+  // pR (DW1[39]) and uW (DW1[34]), Span 0x10 (DW1[51:44]), from 0xabc000
+  const e = explainEvent(decodeEvent([0x24, 0x42, 0, 0x0001_0084, 0x00ab_c000, 0, 0, 0]));
+  assert.match(e.cause, / It expects pR uW access to 0x10 4KB page\(s\) from 0xabc000\.$/);
+});

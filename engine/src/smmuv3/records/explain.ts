@@ -18,6 +18,11 @@ function field(fields: readonly DecodedField[], name: string): DecodedField | un
   return undefined;
 }
 
+/** The names of the one-bit flags that are set, joined ("R W P"), or "" when none is. */
+function flagsSet(fields: readonly DecodedField[], names: readonly string[]): string {
+  return names.filter((n) => field(fields, n)?.value === "0x1").join(" ");
+}
+
 /** Where a translation-class fault happened, from S2 and CLASS (reference §1.3, §5.9). */
 function whereText(s2: boolean, cls: string, ipa: string | undefined): { where: string; steps: string[] } {
   if (!s2) {
@@ -137,6 +142,23 @@ export function explainEvent(event: DecodedEvent): EventExplanation {
         `Is FetchAddr ${field(f, "FetchAddr")?.value ?? "?"} real, accessible memory?${field(f, "GPCF")?.value === "0x1" ? " GPCF=1: a granule protection check refused it." : ""}`,
       );
       break;
+    case "F_BAD_ATS_TREQ": {
+      const asked = flagsSet(f, ["R", "W", "X", "P"]);
+      cause += ` The request asked for ${asked || "no access"} on ${field(f, "Span")?.value ?? "?"} STU(s) at page ${field(f, "InputAddr")?.value ?? "?"}.`;
+      // §7.3.6: a PCIe ATS Translation Request always has R == 1, so R == 0 questions the layout,
+      // whose R/W/X/P/Span positions no public text of the Arm figure confirms (docs/SPEC-NOTES.md).
+      if (field(f, "R")?.value !== "0x1") {
+        steps.push(
+          "R is 0, but a PCIe ATS Translation Request always asks for read: either the requester is not PCIe ATS or this SMMU places R/W/X/P/Span elsewhere (their bit positions are not verified against the Arm record figure).",
+        );
+      }
+      break;
+    }
+    case "E_PAGE_REQUEST": {
+      const asked = flagsSet(f, ["pR", "pW", "pX", "uR", "uW", "uX"]);
+      cause += ` It expects ${asked || "no"} access to ${field(f, "Span")?.value ?? "?"} 4KB page(s) from ${field(f, "InputAddr")?.value ?? "?"}.`;
+      break;
+    }
     default:
       break;
   }
