@@ -4,6 +4,8 @@
 
 export * from "./bits/u64";
 export * from "./bits/fields";
+export * from "./bits/completion";
+export * from "./bits/reference-doc";
 export * from "./source";
 export * from "./diagnostics";
 export * from "./include-content";
