@@ -8,7 +8,7 @@ import {
   fieldCompletions,
   recordStructureByName,
   recordStructureOf,
-  reservedRanges,
+  res0Ranges,
   valueCompletions,
 } from "../src/bits/completion";
 import { decodeStruct, encodeStruct } from "../src/bits/fields";
@@ -178,7 +178,7 @@ test("descriptor specs: stage-2 4KB page (Arm DDI 0487 D8.3) and a level-1 block
     [3, "read/write", false],
   ]);
   assert.deepEqual(
-    reservedRanges(page.spec).map((r) => r.bits),
+    res0Ranges(page.spec).map((r) => r.bits),
     ["dword0[50:48]", "dword0[63]"],
   );
   const block = recordStructureByName("S1_BLOCK_4K_L1")!;
@@ -195,27 +195,27 @@ test("descriptor specs: stage-2 4KB page (Arm DDI 0487 D8.3) and a level-1 block
 });
 
 test("RES0 ranges: L1STD, L1CD, and a 32-bit register stops at bit 31", () => {
-  assert.deepEqual(reservedRanges(L1STD), [
+  assert.deepEqual(res0Ranges(L1STD), [
     { dword: 0, hi: 5, lo: 5, bits: "dword0[5]" },
     { dword: 0, hi: 63, lo: 56, bits: "dword0[63:56]" },
   ]);
   assert.deepEqual(
-    reservedRanges(L1CD).map((r) => r.bits),
+    res0Ranges(L1CD).map((r) => r.bits),
     ["dword0[11:1]", "dword0[63:56]"],
   );
   const prod = recordStructureByName("CMDQ_PROD")!;
   assert.deepEqual(
-    reservedRanges(prod.spec, prod.sizeBits).map((r) => r.bits),
+    res0Ranges(prod.spec, prod.sizeBits).map((r) => r.bits),
     ["dword0[31:20]"],
   );
   assert.deepEqual(
-    reservedRanges(prod.spec).map((r) => r.bits),
+    res0Ranges(prod.spec).map((r) => r.bits),
     ["dword0[63:20]"],
   );
   // a range never crosses a dword boundary: an event with nothing defined in dwords 2..3
   const badSte = eventTypeByName("C_BAD_STE")!;
   assert.deepEqual(
-    reservedRanges(badSte.struct)
+    res0Ranges(badSte.struct)
       .filter((r) => r.dword >= 2)
       .map((r) => r.bits),
     ["dword2[63:0]", "dword3[63:0]"],
@@ -230,7 +230,7 @@ test("fields and RES0 ranges partition every structure's bits exactly", () => {
       owner[bit] = who;
     };
     for (const f of fieldCompletions(r.spec)) for (let b = f.lsb; b < f.lsb + f.width; b++) claim(b, f.name);
-    for (const res of reservedRanges(r.spec)) for (let b = res.lo; b <= res.hi; b++) claim(res.dword * 64 + b, "RES0");
+    for (const res of res0Ranges(r.spec)) for (let b = res.lo; b <= res.hi; b++) claim(res.dword * 64 + b, "RES0");
     assert.equal(owner.indexOf(undefined), -1, `${r.name}: every bit is a field or RES0`);
   }
 });

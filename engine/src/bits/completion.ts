@@ -266,7 +266,7 @@ export function valueCompletions(spec: StructSpec, fieldName: string): readonly 
 }
 
 /** A run of bits no field covers: RES0, flagged by decode when set. */
-export interface ReservedRange {
+export interface Res0Range {
   readonly dword: number;
   /** Bit positions within the dword. */
   readonly hi: number;
@@ -279,8 +279,8 @@ export interface ReservedRange {
  * The RES0 bit ranges of a structure, from the table's reserved mask, within its first `sizeBits`
  * bits (a 32-bit register's bits [63:32] are outside the register, not RES0).
  */
-export function reservedRanges(spec: StructSpec, sizeBits = spec.dwords * 64): readonly ReservedRange[] {
-  const out: ReservedRange[] = [];
+export function res0Ranges(spec: StructSpec, sizeBits = spec.dwords * 64): readonly Res0Range[] {
+  const out: Res0Range[] = [];
   const limit = Math.min(sizeBits, spec.dwords * 64);
   let start = -1;
   for (let b = 0; b <= limit; b++) {
@@ -300,7 +300,7 @@ export function reservedRanges(spec: StructSpec, sizeBits = spec.dwords * 64): r
   return out;
 }
 
-function range(first: number, last: number): ReservedRange {
+function range(first: number, last: number): Res0Range {
   const dword = Math.floor(first / 64);
   const lo = first - dword * 64;
   const hi = last - dword * 64;

@@ -10,14 +10,14 @@ import {
   RECORD_STRUCTURES,
   fieldCompletions,
   recordStructureOf,
-  reservedRanges,
+  res0Ranges,
   type FieldCompletion,
   type RecordStructure,
   type RecordStructureGroup,
 } from "./completion";
 
 /** One generated Markdown file, `path` relative to docs/reference/. */
-export interface ReferenceFile {
+export interface RecordReferenceFile {
   readonly path: string;
   readonly text: string;
 }
@@ -135,7 +135,7 @@ export function structureReferenceMarkdown(spec: StructSpec): string {
     }
     lines.push("");
   }
-  const res0 = reservedRanges(spec, entry?.sizeBits);
+  const res0 = res0Ranges(spec, entry?.sizeBits);
   lines.push(
     res0.length
       ? `RES0 (no field; decode flags these bits when set): ${res0.map((r) => bitsOf(entry, { lsb: r.dword * 64 + r.lo, width: r.hi - r.lo + 1 })).join(", ")}.`
@@ -183,7 +183,7 @@ function indexPage(): string {
 }
 
 /** Every file of docs/reference/: an index and one page per group of structures, in a fixed order. */
-export function recordReferenceFiles(): readonly ReferenceFile[] {
+export function recordReferenceFiles(): readonly RecordReferenceFile[] {
   return [{ path: "index.md", text: indexPage() }, ...PAGES.map((p) => ({ path: p.path, text: groupPage(p) }))];
 }
 
