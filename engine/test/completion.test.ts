@@ -287,6 +287,30 @@ test("the registry lists every table once, sorted by name, in deterministic arch
   assert.deepEqual([ste.name, ste.order, ste.sizeBits], ["STE", 0, 512]);
 });
 
+test("command notes come from the command table (queue, version, partial layout)", () => {
+  assert.deepEqual(recordStructureByName("CMD_TLBI_EL3_ALL")!.notes, [
+    "Secure command queue only (CERROR_ILL on the Non-secure queue).",
+  ]);
+  assert.deepEqual(recordStructureByName("CMD_CFGI_CIT")!.notes, [
+    "SMMUv3.5 (IHI 0070 H.a) only.",
+    "Partial layout: only the named fields are reproduced from the architecture; bits listed as RES0 may hold fields.",
+  ]);
+  assert.deepEqual(recordStructureByName("CMD_SYNC")!.notes, []);
+  for (const c of COMMANDS) {
+    const notes = recordStructureOf(c.struct)!.notes;
+    assert.equal(
+      notes.some((n) => n.startsWith("Secure")),
+      c.secureOnly,
+      c.name,
+    );
+    assert.equal(
+      notes.some((n) => n.startsWith("Partial")),
+      c.partialLayout ?? false,
+      c.name,
+    );
+  }
+});
+
 test("lookups: any case, prefixes the language leaves out, unknown names", () => {
   assert.equal(recordStructureByName("ste")!.spec, STE);
   assert.equal(recordStructureByName(" l1cd ")!.spec, L1CD);

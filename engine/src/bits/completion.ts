@@ -9,7 +9,7 @@
 
 import { bitsLabel, type FieldKind, type FieldSpec, type StructSpec } from "./fields";
 import { CD, L1CD } from "../smmuv3/records/cd";
-import { COMMANDS, commandByName } from "../smmuv3/records/commands";
+import { COMMANDS, commandByName, type CommandType } from "../smmuv3/records/commands";
 import { blockShift, descriptorSpec, type DescriptorKind } from "../smmuv3/records/descriptors";
 import { EVENT_TYPES } from "../smmuv3/records/event-types";
 import { REGISTERS } from "../smmuv3/records/registers";
@@ -35,6 +35,8 @@ export interface RecordStructure {
   readonly doc: string;
   /** Position in the architecture's own listing (groups in the order above, events by number, ...). */
   readonly order: number;
+  /** Facts the table's owner records beside it (a command's queue, version, partial layout). */
+  readonly notes: readonly string[];
 }
 
 const GRANULES: readonly Granule[] = ["4K", "16K", "64K"];
@@ -47,8 +49,21 @@ function sizeLabel(shift: number): string {
   return `${2 ** (shift - unit * 10)}${units[unit]!}`;
 }
 
-function descriptorEntries(): Omit<RecordStructure, "order">[] {
-  const out: Omit<RecordStructure, "order">[] = [];
+type Entry = Omit<RecordStructure, "order" | "notes"> & { readonly notes?: readonly string[] };
+
+function commandNotes(c: CommandType): string[] {
+  const notes: string[] = [];
+  if (c.secureOnly) notes.push("Secure command queue only (CERROR_ILL on the Non-secure queue).");
+  if (c.since) notes.push("SMMUv3.5 (IHI 0070 H.a) only.");
+  if (c.partialLayout)
+    notes.push(
+      "Partial layout: only the named fields are reproduced from the architecture; bits listed as RES0 may hold fields.",
+    );
+  return notes;
+}
+
+function descriptorEntries(): Entry[] {
+  const out: Entry[] = [];
   const push = (spec: StructSpec, doc: string): void => {
     out.push({ name: spec.name, group: "descriptor", spec, sizeBits: 64, doc });
   };
@@ -78,7 +93,7 @@ function descriptorEntries(): Omit<RecordStructure, "order">[] {
 }
 
 function buildRegistry(): RecordStructure[] {
-  const entries: Omit<RecordStructure, "order">[] = [
+  const entries: Entry[] = [
     { name: STE.name, group: "stream-table", spec: STE, sizeBits: STE.dwords * 64, doc: STE.doc },
     { name: L1STD.name, group: "stream-table", spec: L1STD, sizeBits: L1STD.dwords * 64, doc: L1STD.doc },
     { name: CD.name, group: "context", spec: CD, sizeBits: CD.dwords * 64, doc: CD.doc },
@@ -88,7 +103,15 @@ function buildRegistry(): RecordStructure[] {
     entries.push({ name: t.struct.name, group: "event", spec: t.struct, code: t.id, sizeBits: 256, doc: t.doc });
   }
   for (const c of [...COMMANDS].sort((a, b) => a.opcode - b.opcode || compareNames(a.name, b.name))) {
-    entries.push({ name: c.struct.name, group: "command", spec: c.struct, code: c.opcode, sizeBits: 128, doc: c.doc });
+    entries.push({
+      name: c.struct.name,
+      group: "command",
+      spec: c.struct,
+      code: c.opcode,
+      sizeBits: 128,
+      doc: c.doc,
+      notes: commandNotes(c),
+    });
   }
   for (const r of [...REGISTERS].sort((a, b) => a.offset - b.offset)) {
     entries.push({
@@ -107,7 +130,7 @@ function buildRegistry(): RecordStructure[] {
     // Two tables with one name would make lookups ambiguous: a programming error, caught at load.
     if (seen.has(e.name)) throw new Error(`record structure ${e.name} is listed twice`);
     seen.add(e.name);
-    out.push(Object.freeze({ ...e, order }));
+    out.push(Object.freeze({ ...e, order, notes: Object.freeze([...(e.notes ?? [])]) }));
   });
   return out.sort((a, b) => compareNames(a.name, b.name));
 }

@@ -126,6 +126,7 @@ export function structureReferenceMarkdown(spec: StructSpec): string {
   const entry = recordStructureOf(spec);
   const lines: string[] = [`## ${spec.name}`, "", entry?.doc ?? spec.doc, ""];
   lines.push(`Specification: ${spec.section}. ${facts(entry, spec)}`, "");
+  if (entry?.notes.length) lines.push(entry.notes.join(" "), "");
   const fields = fieldCompletions(spec);
   if (fields.length) {
     lines.push("| Field | Bits | Meaning | Values |", "| --- | --- | --- | --- |");
