@@ -9,6 +9,11 @@ export type Granule = "4K" | "16K" | "64K";
 export type Stage = "S1" | "S2";
 export type TableEndian = "mixed" | "LE" | "BE";
 export type Httu = "none" | "AF" | "AF+dirty";
+/**
+ * The Security state of the stream being judged: which stream table its STE was fetched from
+ * (SMMU_STRTAB_BASE, SMMU_S_STRTAB_BASE or SMMU_R_STRTAB_BASE; Arm IHI 0070 §3.10, SEC_SID).
+ */
+export type SecurityState = "NonSecure" | "Secure" | "Realm";
 
 export interface SmmuProfile {
   /** Output address size in bits (IDR5.OAS): 32, 36, 40, 42, 44, 48, 52 or 56. */
@@ -23,6 +28,12 @@ export interface SmmuProfile {
   readonly SIDSIZE: number;
   readonly TTENDIAN: TableEndian;
   readonly HTTU: Httu;
+  /**
+   * IDR0.HTTU == 0b11 (FEAT_HAFT): the SMMU also updates the Access flag in table descriptors
+   * (CD.HAFT, STE.S2HAFT). Needs HTTU "AF+dirty"; kept apart from HTTU so that everything asking
+   * for dirty-state support keeps reading HTTU == "AF+dirty".
+   */
+  readonly HAFT: number;
   /** IDR3.HAD: CD.HAD0/HAD1 supported. */
   readonly HAD: number;
   /** IDR0.STALL_MODEL: 0 stall and terminate, 1 terminate only (no stalls), 2 stall forced. */
@@ -78,6 +89,25 @@ export interface SmmuProfile {
    * Linux programs it) when 1, plain NS-EL2 (TTB0 only, one privilege) when 0. Reference §2.2, §7.5.
    */
   readonly E2H: number;
+  /** IDR3.DPT: Device Permission Table, STE.EATS 0b11 (SMMU_R_IDR3.DPT for a Realm stream). */
+  readonly DPT: number;
+  /** IDR3.S1PI: stage-1 permission indirection (STE.S1PIE, CD.PIE, CD.PIIP/PIIU). */
+  readonly S1PI: number;
+  /** IDR3.S2PI: stage-2 permission indirection (STE.S2PIE). */
+  readonly S2PI: number;
+  /** IDR3.S2PO: stage-2 permission overlays (STE.S2POE, STE.S2POI<p>). */
+  readonly S2PO: number;
+  /** IDR5.D128: VMSAv9-128 descriptors; CD.AA64 == 0 / STE.S2AA64 == 0 then select VMSAv9-128. */
+  readonly D128: number;
+  /** SMMU_S_IDR1.SEL2: Secure EL2 and Secure stage 2 (only read for a Secure stream). */
+  readonly SEL2: number;
+  /**
+   * The Security state of the stream whose STE/CD are judged (default "NonSecure"). With
+   * "Secure" or "Realm", STALL_MODEL, ATS, DPT and E2H are read as that state's values
+   * (SMMU_S_IDR0.STALL_MODEL, SMMU_R_IDR0.ATS, SMMU_R_IDR3.DPT, SMMU_S_CR2.E2H, ...), as the
+   * architecture's SMMU_(*_)IDRn notation does.
+   */
+  readonly SEC_STATE: SecurityState;
 }
 
 /** The scenario contract's defaults (formats.md, "Scenario"). */
@@ -119,6 +149,14 @@ export const DEFAULT_PROFILE: SmmuProfile = Object.freeze({
   RME_IMPL: 0,
   MPAM: 0,
   E2H: 1,
+  HAFT: 0,
+  DPT: 0,
+  S1PI: 0,
+  S2PI: 0,
+  S2PO: 0,
+  D128: 0,
+  SEL2: 0,
+  SEC_STATE: "NonSecure",
 });
 
 /** IDR5.OAS encodings → bits (SMMUv3 §6.3.6). */
@@ -166,6 +204,13 @@ const NUMBER_KEYS = [
   "RME_IMPL",
   "MPAM",
   "E2H",
+  "HAFT",
+  "DPT",
+  "S1PI",
+  "S2PI",
+  "S2PO",
+  "D128",
+  "SEL2",
 ] as const;
 
 const NUMBER_RANGES: Readonly<Record<(typeof NUMBER_KEYS)[number], readonly [number, number]>> = {
@@ -198,7 +243,24 @@ const NUMBER_RANGES: Readonly<Record<(typeof NUMBER_KEYS)[number], readonly [num
   RME_IMPL: [0, 1],
   MPAM: [0, 1],
   E2H: [0, 1],
+  HAFT: [0, 1],
+  DPT: [0, 1],
+  S1PI: [0, 1],
+  S2PI: [0, 1],
+  S2PO: [0, 1],
+  D128: [0, 1],
+  SEL2: [0, 1],
 };
+
+/** SEC_STATE spellings, lower case without separators. */
+const SECURITY_STATE_NAMES: ReadonlyMap<string, SecurityState> = new Map([
+  ["nonsecure", "NonSecure"],
+  ["ns", "NonSecure"],
+  ["secure", "Secure"],
+  ["s", "Secure"],
+  ["realm", "Realm"],
+  ["r", "Realm"],
+] as const);
 
 function asNumber(v: unknown): number | undefined {
   if (typeof v === "number" && Number.isInteger(v)) return v;
@@ -300,12 +362,33 @@ export function profileFromJson(input: unknown): { profile: SmmuProfile; problem
     if (t === "linear" || t === "2-level") p.ST_LEVEL = t;
     else problems.push({ key: "ST_LEVEL", message: 'ST_LEVEL must be "linear" or "2-level"' });
   }
+  if (obj["SEC_STATE"] !== undefined) {
+    const t = typeof obj["SEC_STATE"] === "string" ? obj["SEC_STATE"].trim().toLowerCase().replace(/[-_ ]/g, "") : "";
+    const state = SECURITY_STATE_NAMES.get(t);
+    if (state) p.SEC_STATE = state;
+    else problems.push({ key: "SEC_STATE", message: 'SEC_STATE must be "NonSecure", "Secure" or "Realm"' });
+  }
   for (const key of NUMBER_KEYS) {
     if (obj[key] === undefined) continue;
     const v = asNumber(obj[key]);
     const [min, max] = NUMBER_RANGES[key];
     if (v !== undefined && v >= min && v <= max) p[key] = v;
     else problems.push({ key, message: `${key} must be a number from ${min} to ${max}` });
+  }
+  // Combinations the ID registers cannot express (Arm IHI 0070 §6.3.1 IDR0.HTTU, §6.3.6 IDR5.D128).
+  if (p.HAFT === 1 && p.HTTU !== "AF+dirty") {
+    problems.push({
+      key: "HAFT",
+      message: 'HAFT 1 (IDR0.HTTU == 0b11) includes dirty-state updates: HTTU must be "AF+dirty"',
+    });
+    p.HAFT = 0;
+  }
+  if (p.D128 === 1 && (p.TTF.has("AArch32") || !p.TTF.has("AArch64"))) {
+    problems.push({
+      key: "D128",
+      message: "D128 1 (VMSAv9-128) needs TTF to be exactly AArch64 (IDR5.D128 == 1 implies IDR0.TTF == 0b10)",
+    });
+    p.D128 = 0;
   }
   return { profile: p, problems };
 }

@@ -166,9 +166,214 @@ const CD_CASES: Record<string, Case> = {
   "CD-WARN-AF0": { set: {}, context: { readQword: memory({ 0x40000008: 0x40000001 }) } },
 };
 
+// Rules that need a profile fact beyond the scenario defaults (HAFT, DPT, S1PI/S2PI/S2PO, D128,
+// SEL2, the Security state): the mutated structure, the profile that makes it ILLEGAL, the exact
+// fields of the finding, and the profile change (`legal`) under which the very same words are legal.
+interface ProfileCase {
+  readonly code: string;
+  readonly profile: Partial<SmmuProfile>;
+  readonly set: Record<string, number>;
+  readonly context?: SteCheckContext | CdCheckContext;
+  readonly fields: string[];
+  readonly legal: Partial<SmmuProfile>;
+}
+
+const D128_PROFILE: Partial<SmmuProfile> = { D128: 1, S1PI: 1, S2PI: 1, S2PO: 1 };
+const BOTH_TTF = new Set(["AArch32", "AArch64"] as const);
+// A valid Secure IPA space for STE_BASE: 4KB, 40-bit, start level 1
+const SECURE_S2 = { S_S2TG: 0, S_S2T0SZ: 24, S_S2SL0: 1, S_S2TTB: 0x890000000 };
+const STE_S1PIE = build(STE, { S1PIE: 1 }, STE_BASE);
+
+const STE_PROFILE_CASES: ProfileCase[] = [
+  {
+    code: "STE-ILL-SECURE-S2",
+    profile: { SEC_STATE: "Secure", SEL2: 0 },
+    set: SECURE_S2,
+    fields: ["Config"],
+    legal: { SEL2: 1 },
+  },
+  {
+    code: "STE-ILL-SECURE-AA32",
+    profile: { SEC_STATE: "Realm", TTF: BOTH_TTF },
+    set: { S2AA64: 0 },
+    fields: ["S2AA64"],
+    legal: { SEC_STATE: "NonSecure" },
+  },
+  {
+    code: "STE-ILL-DPT-STRW",
+    profile: { ATS: 1, DPT: 1, Hyp: 1 },
+    set: { Config: 5, EATS: 3, STRW: 2 },
+    fields: ["EATS", "STRW"],
+    legal: { DPT: 0 },
+  },
+  {
+    code: "STE-ILL-DPT-VMATCH",
+    profile: { SEC_STATE: "Realm", ATS: 1, DPT: 1 },
+    set: { EATS: 3, DPT_VMATCH: 1 },
+    fields: ["DPT_VMATCH"],
+    legal: { SEC_STATE: "NonSecure" },
+  },
+  {
+    code: "STE-ILL-DPT-S2S",
+    profile: { ATS: 1, DPT: 1, STALL_MODEL: 0 },
+    set: { EATS: 3, S2S: 1 },
+    fields: ["EATS", "S2S"],
+    legal: { DPT: 0 },
+  },
+  {
+    code: "STE-ILL-SECURE-STRW",
+    profile: { SEC_STATE: "Secure" },
+    set: { Config: 5, STRW: 3 },
+    fields: ["STRW"],
+    legal: { SEC_STATE: "NonSecure" }, // IDR0.Hyp == 0: a Non-secure STE's STRW is RES0, not used
+  },
+  {
+    code: "STE-ILL-SECURE-EL3",
+    profile: { SEC_STATE: "Secure", RME_IMPL: 1 },
+    set: { Config: 5, STRW: 1 },
+    fields: ["STRW"],
+    legal: { RME_IMPL: 0 },
+  },
+  {
+    code: "STE-ILL-SECURE-SEL2",
+    profile: { SEC_STATE: "Secure", SEL2: 0 },
+    set: { Config: 5, STRW: 2 },
+    fields: ["STRW", "Config"],
+    legal: { SEL2: 1 },
+  },
+  {
+    code: "STE-ILL-S2HAFT",
+    profile: { HTTU: "AF+dirty", HAFT: 1 },
+    set: { S2HAFT: 1 },
+    fields: ["S2HAFT", "S2HA"],
+    legal: { HAFT: 0 }, // S2HAFT is then RES0 (a warning), not ILLEGAL
+  },
+  {
+    code: "STE-ILL-SECURE-S2GEOM",
+    profile: { SEC_STATE: "Secure", SEL2: 1, granules: new Set(["4K", "64K"]) },
+    set: { ...SECURE_S2, S_S2TG: 2 },
+    fields: ["S_S2TG"],
+    legal: { granules: new Set(["4K", "16K", "64K"]) }, // 16KB, start level 2: 15 bits, 16 tables
+  },
+  {
+    code: "STE-ILL-S2PIE-AA32",
+    profile: { S2PI: 1, TTF: BOTH_TTF },
+    set: { S2AA64: 0, S2PIE: 1 },
+    fields: ["S2PIE", "S2AA64"],
+    legal: { S2PI: 0 },
+  },
+  {
+    code: "STE-ILL-S2POE-DIRECT",
+    profile: { S2PI: 1, S2PO: 1 },
+    set: { S2POE: 1 },
+    fields: ["S2POE", "S2PIE"],
+    legal: { S2PO: 0 },
+  },
+  {
+    code: "STE-ILL-S2POE-HWU",
+    profile: { S2PI: 1, S2PO: 1, PBHA: 1 },
+    set: { S2POE: 1, S2PIE: 1, S2HWU60: 1 },
+    fields: ["S2POE", "S2HWU60"],
+    legal: { PBHA: 0 },
+  },
+  {
+    code: "STE-ILL-S2POI",
+    profile: { S2PI: 1, S2PO: 1 },
+    set: { S2POE: 1, S2PIE: 1, S2POI3: 5 },
+    fields: ["S2POE", "S2POI3"],
+    legal: { S2PO: 0 },
+  },
+];
+
+const CD_PROFILE_CASES: ProfileCase[] = [
+  {
+    code: "CD-ILL-SECURE-AA32",
+    profile: { SEC_STATE: "Secure", SEL2: 1, TTF: BOTH_TTF },
+    set: { AA64: 0 },
+    context: { ste: build(STE, { Config: 5, STRW: 2 }, STE_BASE), e2h: false },
+    fields: ["AA64"],
+    legal: { SEC_STATE: "NonSecure", Hyp: 1 }, // NS-EL2 may use VMSAv8-32 tables
+  },
+  {
+    code: "CD-ILL-HAFT",
+    profile: { HTTU: "AF+dirty", HAFT: 1 },
+    set: { HAFT: 1 },
+    fields: ["HAFT", "HA"],
+    legal: { HAFT: 0 },
+  },
+  {
+    code: "CD-ILL-D128-S1PIE",
+    profile: D128_PROFILE,
+    set: { AA64: 0 },
+    context: { ste: STE_BASE },
+    fields: ["AA64", "S1PIE"],
+    legal: { D128: 0, TTF: BOTH_TTF }, // then AA64 == 0 is VMSAv8-32
+  },
+  {
+    code: "CD-ILL-D128-EL2",
+    profile: { ...D128_PROFILE, Hyp: 1 },
+    set: { AA64: 0 },
+    context: { ste: build(STE, { Config: 5, STRW: 2, S1PIE: 1 }, STE_BASE), e2h: false },
+    fields: ["AA64"],
+    legal: { Hyp: 0 }, // STRW then unused: NS-EL1
+  },
+  {
+    code: "CD-ILL-D128-SKL",
+    profile: D128_PROFILE,
+    set: { AA64: 0, T0SZ: 33, HWU061: 1, HWU062: 1 }, // 31-bit VA, 4KB: start level 1, SKL0 3
+    context: { ste: STE_S1PIE },
+    fields: ["HWU061", "HWU062", "T0SZ", "TG0"],
+    legal: { D128: 0, TTF: BOTH_TTF },
+  },
+  {
+    code: "CD-ILL-PIE",
+    profile: { S1PI: 1 },
+    set: { PIE: 1, PIIP2: 4 },
+    context: { ste: STE_S1PIE },
+    fields: ["PIE", "PIIP2"],
+    legal: { S1PI: 0 }, // PIE and PIIP are then RES0 (warnings)
+  },
+];
+
+for (const c of [...STE_PROFILE_CASES, ...CD_PROFILE_CASES]) {
+  const isSte = c.code.startsWith("STE-");
+  test(`profile fact -> exactly ${c.code}, legal with ${JSON.stringify(c.legal, (_k, v: unknown) => (v instanceof Set ? [...v] : v))}`, () => {
+    const w = build(isSte ? STE : CD, c.set, isSte ? STE_BASE : CD_BASE);
+    const judge = (p: SmmuProfile): ReturnType<typeof checkSte> =>
+      isSte ? checkSte(w, p, c.context) : checkCd(w, p, c.context);
+    const illegal = judge({ ...PROFILE, ...c.profile }).filter((f) => f.illegal);
+    assert.deepEqual(
+      illegal.map((f) => f.code),
+      [c.code],
+      JSON.stringify(illegal, null, 1),
+    );
+    const rule = LEGALITY_RULES.find((r) => r.code === c.code)!;
+    const [f] = illegal;
+    assert.deepEqual(f!.fields, c.fields);
+    assert.equal(f!.severity, "error");
+    assert.equal(f!.event, isSte ? "C_BAD_STE" : "C_BAD_CD");
+    assert.equal(f!.section, rule.section);
+    assert.ok(rule.checked && rule.ref && f!.section.endsWith(rule.ref), c.code);
+    assert.deepEqual(
+      judge({ ...PROFILE, ...c.profile, ...c.legal }).filter((x) => x.illegal),
+      [],
+    );
+  });
+}
+
 test("every checked STE/CD rule of LEGALITY_RULES has a mutation case, and every case names a rule", () => {
   const checked = LEGALITY_RULES.filter((r) => r.checked && r.structure !== "vSTE").map((r) => r.code);
-  assert.deepEqual([...Object.keys(STE_CASES), ...Object.keys(CD_CASES)].sort(), checked.sort());
+  const cases = [
+    ...Object.keys(STE_CASES),
+    ...Object.keys(CD_CASES),
+    ...[...STE_PROFILE_CASES, ...CD_PROFILE_CASES].map((c) => c.code),
+  ];
+  assert.deepEqual(cases.sort(), checked.sort());
+  assert.deepEqual(
+    LEGALITY_RULES.filter((r) => !r.checked).map((r) => r.code),
+    [],
+    "every STE/CD rule is decidable from the structure and the profile",
+  );
   for (const r of LEGALITY_RULES) {
     assert.equal(r.illegal, r.severity === "error", r.code);
     assert.ok(r.rule.length > 20 && r.section.length > 5, r.code);

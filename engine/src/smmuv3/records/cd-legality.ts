@@ -3,8 +3,11 @@
 // §4.4, CD-01..23), then the "legal but almost certainly a bug" warnings, as LegalityFindings
 // with stable codes from LEGALITY_RULES.
 //
-// The StreamWorld comes from the STE when given (Config 0b101 with STRW 0b10 and IDR0.Hyp: EL2,
-// with E2H unless the context says otherwise); without an STE the CD is judged for NS-EL1.
+// The StreamWorld comes from the STE when given and the Security state of the stream
+// (profile.SEC_STATE): Config 0b101 with STRW 0b10 (Non-secure: with IDR0.Hyp) is EL2, with E2H
+// unless the context says otherwise; a Secure STE's STRW 0b01 is EL3. Without an STE the CD is
+// judged for the EL1 StreamWorld (NS-EL1, Secure or Realm-EL1). With IDR5.D128, AA64 == 0 selects
+// VMSAv9-128 tables.
 
 import { fieldOf, getSmall, getValue, reservedBitsSet, type FieldSpec } from "../../bits/fields";
 import { hex64, type U64 } from "../../bits/u64";
@@ -43,7 +46,17 @@ function bin(v: number, width: number): string {
   return "0b" + v.toString(2).padStart(width, "0");
 }
 
-type World = "NS-EL1" | "EL2" | "EL2-E2H";
+/** The StreamWorld's kind: EL1 (NS-EL1, Secure, Realm-EL1), any-EL2, any-EL2-E2H or EL3. */
+type World = "EL1" | "EL2" | "EL2-E2H" | "EL3";
+
+function worldName(world: World, sec: SmmuProfile["SEC_STATE"]): string {
+  const prefix = sec === "Secure" ? "S-" : sec === "Realm" ? "Realm-" : "NS-";
+  if (world === "EL1") return sec === "Secure" ? "Secure" : `${prefix}EL1`;
+  return world === "EL3" ? "EL3" : `${prefix}${world}`;
+}
+
+/** Stage-1 permission indirection (CD-23): active, inactive, or unknown without the STE. */
+type PiState = "active" | "inactive" | "unknown";
 
 /**
  * Judges a CD (8 dwords as packed halves) against an SMMU profile and, optionally, its STE.
@@ -61,20 +74,36 @@ export function checkCd(
     return out;
   }
   // What the STE tells us
+  const sec = profile.SEC_STATE;
   const ste = context.ste;
   const steConfig = ste ? getSmall(ste, fieldOf(STE, "Config")) : 5;
   const steS2 = ste !== undefined && (steConfig === 6 || steConfig === 7);
   const steS2aa64 = ste ? getSmall(ste, fieldOf(STE, "S2AA64")) === 1 : true;
   const steStalld = ste ? getSmall(ste, fieldOf(STE, "S1STALLD")) === 1 : false;
+  const steS1pie = ste ? getSmall(ste, fieldOf(STE, "S1PIE")) : undefined;
   const strw = ste ? getSmall(ste, fieldOf(STE, "STRW")) : 0;
-  const world: World =
-    steConfig === 5 && profile.Hyp === 1 && strw === 2 ? (context.e2h === false ? "EL2" : "EL2-E2H") : "NS-EL1";
-  const twoRanges = world !== "EL2";
+  // STRW is used for Config 0b101 only, and in the Non-secure table only with EL2 support (§5.2 STRW)
+  const strwUsed = steConfig === 5 && profile.stages.has("S1") && (sec !== "NonSecure" || profile.Hyp === 1);
+  const world: World = !strwUsed
+    ? "EL1"
+    : strw === 2
+      ? context.e2h === false
+        ? "EL2"
+        : "EL2-E2H"
+      : strw === 1 && sec === "Secure"
+        ? "EL3"
+        : "EL1";
+  const singleRange = world === "EL2" || world === "EL3";
+  const twoRanges = !singleRange;
+  const worldText = worldName(world, sec);
 
   const aa64 = get("AA64") === 1;
-  // effective EPDx: forced 0 in single-range EL2 (reference §2.2)
-  const epd0 = world === "EL2" ? 0 : get("EPD0");
-  const epd1 = world === "EL2" ? 0 : get("EPD1");
+  // §5.4.2: using_vmsa32 / using_vmsa128
+  const vmsa32 = !aa64 && profile.D128 === 0;
+  const vmsa128 = !aa64 && profile.D128 === 1;
+  // effective EPDx: forced 0 in the single-range any-EL2 and EL3 StreamWorlds (reference §2.2)
+  const epd0 = singleRange ? 0 : get("EPD0");
+  const epd1 = singleRange ? 0 : get("EPD1");
   const ttb0On = epd0 === 0;
   const ttb1On = twoRanges && epd1 === 0;
 
@@ -111,18 +140,26 @@ export function checkCd(
       ),
     );
   }
-  // CD-07 / CD-09
-  if (!aa64 && (!profile.TTF.has("AArch32") || world === "EL2-E2H")) {
+  // CD-07 / CD-08 / CD-09
+  if (vmsa32 && (!profile.TTF.has("AArch32") || world === "EL2-E2H" || world === "EL3")) {
     out.push(
       makeFinding(
         "CD-ILL-AA32",
         !profile.TTF.has("AArch32")
           ? "AA64 is 0 (VMSAv8-32 tables) but the SMMU supports only VMSAv8-64 (IDR0.TTF)."
-          : "AA64 is 0 (VMSAv8-32 tables) in the EL2-E2H StreamWorld.",
+          : `AA64 is 0 (VMSAv8-32 tables) in the ${worldText} StreamWorld.`,
       ),
     );
   }
-  if (aa64 && (!profile.TTF.has("AArch64") || (steS2 && !steS2aa64))) {
+  if (vmsa32 && sec === "Secure" && world === "EL2") {
+    out.push(
+      makeFinding(
+        "CD-ILL-SECURE-AA32",
+        "AA64 is 0 (VMSAv8-32 tables) in the S-EL2 StreamWorld (Secure STE, STRW 0b10, SMMU_S_CR2.E2H == 0): S-EL2 needs VMSAv8-64 tables.",
+      ),
+    );
+  }
+  if (aa64 && (!profile.TTF.has("AArch64") || (steS2 && !steS2aa64 && profile.D128 === 0))) {
     out.push(
       makeFinding(
         "CD-ILL-AA64",
@@ -132,17 +169,17 @@ export function checkCd(
       ),
     );
   }
-  // CD-10 / CD-11
+  // CD-10 / CD-11 / CD-12 (VMSAv8-64 and VMSAv9-128)
   const ha = get("HA");
   const hd = get("HD");
-  if (aa64 && (ha || hd) && profile.HTTU === "none") {
+  if (!vmsa32 && (ha || hd) && profile.HTTU === "none") {
     out.push(
       makeFinding(
         "CD-ILL-HTTU",
         `HA=${ha} HD=${hd} ask for hardware table updates but the SMMU has none (IDR0.HTTU == 0b00).`,
       ),
     );
-  } else if (aa64 && hd && profile.HTTU === "AF") {
+  } else if (!vmsa32 && hd && profile.HTTU === "AF") {
     out.push(
       makeFinding(
         "CD-ILL-HD",
@@ -150,9 +187,17 @@ export function checkCd(
       ),
     );
   }
-  // CD-13
+  if (!vmsa32 && profile.HAFT === 1 && get("HAFT") === 1 && ha === 0) {
+    out.push(
+      makeFinding(
+        "CD-ILL-HAFT",
+        "HAFT is 1 (hardware AF update in table descriptors) but HA is 0: on an SMMU with IDR0.HTTU == 0b11 table-descriptor AF updates need leaf AF updates (HA == 1).",
+      ),
+    );
+  }
+  // CD-13: the ASID tags EL1 (NS-EL1, Secure, Realm-EL1) and EL2-E2H translations
   const asid = get("ASID");
-  if (world !== "EL2" && profile.ASID16 === 0 && asid > 0xff) {
+  if (!singleRange && profile.ASID16 === 0 && asid > 0xff) {
     out.push(
       makeFinding(
         "CD-ILL-ASID",
@@ -160,11 +205,11 @@ export function checkCd(
       ),
     );
   }
-  // CD-14..19 (VMSAv8-64 only)
+  // CD-14..19 (VMSAv8-64 and VMSAv9-128)
   const ipsEnc = get("IPS");
-  const effIps = aa64 ? Math.min(paSizeBits(ipsEnc), profile.OAS) : 40;
-  const ds = profile.DS === 1 && get("DS") === 1;
-  const halves = aa64
+  const effIps = !vmsa32 ? Math.min(paSizeBits(ipsEnc), profile.OAS) : 40;
+  const ds = aa64 && profile.DS === 1 && get("DS") === 1;
+  const halves = !vmsa32
     ? [
         {
           n: 0,
@@ -203,18 +248,18 @@ export function checkCd(
       );
     }
     const granule = h.granule ?? "4K";
-    const range = s1TxszRange(profile, granule, ds);
+    const range = vmsa128 ? d128TxszRange(profile, granule, world) : s1TxszRange(profile, granule, ds);
     let sizeOk = true;
     if (granuleOk && (h.txsz < range.min || h.txsz > range.max)) {
       sizeOk = false;
       out.push(
         makeFinding(
           h.n === 0 ? "CD-ILL-T0SZ" : "CD-ILL-T1SZ",
-          `${sz} is ${h.txsz} (a ${64 - h.txsz}-bit VA range); with a ${granule}B granule on this SMMU it must be ${range.min}..${range.max}.`,
+          `${sz} is ${h.txsz} (a ${64 - h.txsz}-bit VA range); with a ${granule}B granule${vmsa128 ? " and VMSAv9-128 tables" : ""} on this SMMU it must be ${range.min}..${range.max}.`,
         ),
       );
     }
-    const limit48 = granule !== "64K" && !ds;
+    const limit48 = aa64 && granule !== "64K" && !ds;
     if (atOrAbove(h.ttb, effIps) || (limit48 && atOrAbove(h.ttb, 48))) {
       out.push(
         makeFinding(
@@ -224,17 +269,139 @@ export function checkCd(
             : `${ttbName} ${hex64(h.ttb)} is at or above 2^48 with a ${granule}B granule and DS == 0.`,
         ),
       );
-    } else if (granuleOk && sizeOk) {
+    } else if (granuleOk && sizeOk && aa64) {
       geometry.push({ n: h.n, granule, txsz: h.txsz, ttb: h.ttb });
     }
+    if (vmsa128 && granuleOk && sizeOk) checkD128StartLevel(words, h.n, granule, h.txsz, out);
   }
+  // CD-20 / CD-21 (CD-22 above, per enabled TTBx)
+  if (vmsa128 && steS1pie === 0) {
+    out.push(
+      makeFinding(
+        "CD-ILL-D128-S1PIE",
+        "AA64 is 0 with IDR5.D128 == 1 (VMSAv9-128 tables), but the STE does not allow permission indirection (STE.S1PIE == 0), which VMSAv9-128 always uses.",
+        ["AA64", "S1PIE"],
+      ),
+    );
+  }
+  if (vmsa128 && world === "EL2") {
+    out.push(
+      makeFinding(
+        "CD-ILL-D128-EL2",
+        `AA64 is 0 with IDR5.D128 == 1 (VMSAv9-128 tables) in the ${worldText} StreamWorld (EL2 without E2H), which cannot use VMSAv9-128.`,
+      ),
+    );
+  }
+  // CD-23
+  const pi: PiState = vmsa128
+    ? "active"
+    : !aa64 || profile.S1PI === 0 || get("PIE") === 0 || steS1pie === 0
+      ? "inactive"
+      : steS1pie === 1
+        ? "active"
+        : "unknown";
+  if (pi === "active") checkIndirectPermissions(words, twoRanges, worldText, out);
 
-  cdWarnings(words, profile, context, out, { aa64, world, epd0, epd1, ttb1On, effIps, ipsEnc, ds, geometry });
+  cdWarnings(words, profile, context, out, {
+    aa64,
+    vmsa32,
+    world,
+    epd0,
+    epd1,
+    ttb1On,
+    effIps,
+    ipsEnc,
+    ds,
+    geometry,
+    pi,
+    steS1pie,
+  });
   return out;
+}
+
+/** CDTxSZInvalid() of §5.4.2 for VMSAv9-128: the TxSZ range by IDR5.VAX, IDR3.STT and the StreamWorld. */
+function d128TxszRange(profile: SmmuProfile, granule: Granule, world: World): { min: number; max: number } {
+  const max = profile.STT === 1 ? (granule === "64K" ? 47 : 48) : 39;
+  const min = profile.VAX === 2 ? (world === "EL3" ? 8 : 9) : profile.VAX === 1 ? 12 : 16;
+  return { min, max };
+}
+
+/**
+ * CD-22, CDSLInvalidD128() of §5.4.2: with 16-byte descriptors a level resolves (granule bits - 4)
+ * bits, so the start level is 3 - ((IA bits - 1 - granule bits) DIV stride); SKLx levels are
+ * skipped from there, and the result must not pass level 3. SKL0/SKL1 are DW1/DW2 bits [63:62],
+ * the bits the VMSAv8-64 tables name HWUx61 and HWUx62.
+ */
+function checkD128StartLevel(
+  words: ArrayLike<number>,
+  n: number,
+  granule: Granule,
+  txsz: number,
+  out: LegalityFinding[],
+): void {
+  const lo = getSmall(words, F(`HWU${n}61`));
+  const hi = getSmall(words, F(`HWU${n}62`));
+  const skl = lo | (hi << 1);
+  const g = granule === "4K" ? 12 : granule === "16K" ? 14 : 16;
+  const start = 3 - Math.floor((64 - txsz - 1 - g) / (g - 4));
+  if (start + skl > 3) {
+    out.push(
+      makeFinding(
+        "CD-ILL-D128-SKL",
+        `SKL${n} is ${skl} (HWU${n}62:HWU${n}61), but T${n}SZ ${txsz} with a ${granule}B granule starts VMSAv9-128 walks at level ${start}: skipping ${skl} level(s) would pass level 3.`,
+        [`HWU${n}61`, `HWU${n}62`, `T${n}SZ`, `TG${n}`],
+      ),
+    );
+  }
+}
+
+/**
+ * CD-23: the indirect permission encodings (PIIP<i>, PIIU<i>, 3 bits each). 0b100 and 0b110 are
+ * Reserved; PIIU is judged only where unprivileged accesses exist (the two-range StreamWorlds), and
+ * there PIIP 0bx1x (privileged execute) with PIIU 0b1xx (unprivileged write) is ILLEGAL.
+ */
+function checkIndirectPermissions(
+  words: ArrayLike<number>,
+  unprivileged: boolean,
+  worldText: string,
+  out: LegalityFinding[],
+): void {
+  const piip = Array.from({ length: 16 }, (_, i) => getSmall(words, F(`PIIP${i}`)));
+  const piiu = Array.from({ length: 16 }, (_, i) => getSmall(words, F(`PIIU${i}`)));
+  const reserved = (v: number): boolean => v === 4 || v === 6;
+  const bad: string[] = [];
+  const fields: string[] = [];
+  for (let i = 0; i < 16; i++) {
+    if (reserved(piip[i]!)) {
+      bad.push(`PIIP${i} is ${bin(piip[i]!, 3)} (Reserved)`);
+      fields.push(`PIIP${i}`);
+    }
+    if (!unprivileged) continue;
+    if (reserved(piiu[i]!)) {
+      bad.push(`PIIU${i} is ${bin(piiu[i]!, 3)} (Reserved)`);
+      fields.push(`PIIU${i}`);
+    }
+    if ((piip[i]! & 2) !== 0 && (piiu[i]! & 4) !== 0) {
+      bad.push(
+        `PIIP${i} ${bin(piip[i]!, 3)} lets privileged accesses execute while PIIU${i} ${bin(piiu[i]!, 3)} lets unprivileged accesses write`,
+      );
+      fields.push(`PIIP${i}`, `PIIU${i}`);
+    }
+  }
+  if (bad.length > 0) {
+    out.push(
+      makeFinding(
+        "CD-ILL-PIE",
+        `Stage-1 permission indirection is active (${worldText} StreamWorld) and ${bad.join("; ")}.`,
+        ["PIE", ...new Set(fields)],
+      ),
+    );
+  }
 }
 
 interface CdFacts {
   aa64: boolean;
+  vmsa32: boolean;
   world: World;
   epd0: number;
   epd1: number;
@@ -243,6 +410,8 @@ interface CdFacts {
   ipsEnc: number;
   ds: boolean;
   geometry: { n: number; granule: Granule; txsz: number; ttb: U64 }[];
+  pi: PiState;
+  steS1pie: number | undefined;
 }
 
 function isZero(v: U64): boolean {
@@ -288,18 +457,20 @@ function cdWarnings(
       ),
     );
   };
-  if (profile.E0PD === 0 || !f.aa64)
+  if (profile.E0PD === 0 || f.vmsa32)
     for (const n of ["E0PD0", "E0PD1"]) res0(n, "without IDR3.E0PD (or with VMSAv8-32)");
-  if (profile.HTTU !== "AF+dirty") res0("HAFT", "unless IDR0.HTTU == 0b11");
+  if (profile.HAFT === 0) res0("HAFT", "unless IDR0.HTTU == 0b11 (profile HAFT 1)");
   if (profile.EPAN === 0) res0("EPAN", "without IDR3.EPAN");
-  if (profile.DS === 0 || !f.aa64) res0("DS", "without IDR5.DS (or with VMSAv8-32)");
-  for (const n of ["PnCH", "PIE", "AIE"]) res0(n, "(feature not in this SMMU's profile)");
+  if (profile.DS === 0 || !f.aa64) res0("DS", "without IDR5.DS (or without VMSAv8-64 tables)");
+  for (const n of ["PnCH", "AIE"]) res0(n, "(feature not in this SMMU's profile)");
+  if (profile.S1PI === 0) res0("PIE", "without stage-1 permission indirection (IDR3.S1PI == 0)");
+  else if (f.steS1pie === 0) res0("PIE", "while the STE does not allow permission indirection (STE.S1PIE == 0)");
   if (profile.MPAM === 0) for (const n of ["PARTID", "PMG"]) res0(n, "without MPAM");
-  if (f.world === "EL2") {
+  if (f.world === "EL2" || f.world === "EL3") {
     for (const n of ["T1SZ", "TG1", "IR1", "OR1", "SH1", "TBI1", "HAD1", "NSCFG1", "TTB1"])
-      res0(n, "in the single-range EL2 StreamWorld");
+      res0(n, `in the single-range ${f.world} StreamWorld`);
   }
-  if (!halvesZero(words, 12, 16)) {
+  if (f.pi === "inactive" && !halvesZero(words, 12, 16)) {
     for (let p = 0; p < 16; p++) {
       res0(`PIIU${p}`, "without permission indirection");
       res0(`PIIP${p}`, "without permission indirection");
@@ -367,7 +538,7 @@ function cdWarnings(
     );
   }
   // TTB with EPD set but a live table; TTB 0 with walks enabled (VMSAv8-64, two-range worlds)
-  if (f.aa64 && f.world !== "EL2") {
+  if (f.aa64 && (f.world === "EL1" || f.world === "EL2-E2H")) {
     for (const n of [0, 1] as const) {
       const epd = n === 0 ? f.epd0 : f.epd1;
       const ttb = getValue(words, F(n === 0 ? "TTB0" : "TTB1"));

@@ -4,9 +4,9 @@
 // cd-legality.ts, nested-vste.ts) emit findings only with these codes.
 //
 // ILLEGAL rules follow Arm IHI 0070 §5.2.2 SteIllegal() and §5.4.2 CdIllegal() as listed in
-// shared/spec/smmuv3.md §2.3 and §4.4 (the `ref` column keeps the reference's rule ids). Rules
-// that need facts an SmmuProfile does not carry (Secure/Realm state, IDR3.DPT/S1PI/S2PI/S2PO,
-// IDR5.D128, HTTU 0b11) are listed with `checked: false` and the reason.
+// shared/spec/smmuv3.md §2.3 and §4.4 (the `ref` column keeps the reference's rule ids), checked
+// against the pseudocode of Arm IHI 0070 §5.2.2 / §5.4.2 (docs/SPEC-NOTES.md says where the
+// reference differs). The Security state of the stream is SmmuProfile.SEC_STATE.
 
 export interface LegalityFinding {
   /** Stable code, e.g. "STE-ILL-S2T0SZ"; see LEGALITY_RULES. */
@@ -78,8 +78,6 @@ function warn(code: string, fields: string[], rule: string, section: string, eve
   return { code, fields, rule, section, severity: "warning", illegal: false, ...(event ? { event } : {}) };
 }
 
-const NOT_IN_PROFILE = "not checked: the SMMU profile does not carry";
-
 const STE_RULES: R[] = [
   ste("STE-ILL-V", "STE-01", ["V"], "V == 0: the STE is not valid; every transaction aborts with C_BAD_STE."),
   ste(
@@ -98,15 +96,13 @@ const STE_RULES: R[] = [
     "STE-ILL-SECURE-S2",
     "STE-05",
     ["Config"],
-    `Secure STE with stage 2 and S_IDR1.SEL2 == 0 (${NOT_IN_PROFILE} Security state).`,
-    false,
+    "Stage 2 enabled (Config 0b11x) in a Secure STE (SEC_STATE Secure) on an SMMU without Secure stage 2 (SMMU_S_IDR1.SEL2 == 0).",
   ),
   ste(
     "STE-ILL-SECURE-AA32",
     "STE-06",
     ["S2AA64"],
-    `VMSAv8-32 stage 2 in a Secure/Realm STE (${NOT_IN_PROFILE} Security state).`,
-    false,
+    "A Secure or Realm STE with stage 2 enabled must not use VMSAv8-32 stage-2 tables (S2AA64 == 0 with IDR5.D128 == 0).",
   ),
   ste(
     "STE-ILL-EATS-SPLIT",
@@ -124,35 +120,43 @@ const STE_RULES: R[] = [
     "STE-ILL-DPT-STRW",
     "STE-09",
     ["EATS", "STRW"],
-    `EATS == 0b11 (DPT) needs the EL1 StreamWorld (${NOT_IN_PROFILE} IDR3.DPT).`,
-    false,
+    "EATS == 0b11 (full ATS with DPT checks, IDR3.DPT == 1, or SMMU_R_IDR3.DPT for a Realm STE) needs an EL1 StreamWorld: STRW, when used (Config 0b101), must be 0b00.",
   ),
   ste(
     "STE-ILL-DPT-VMATCH",
     "STE-10",
     ["DPT_VMATCH"],
-    `Realm STE with DPT and DPT_VMATCH != 0 (${NOT_IN_PROFILE} Realm state).`,
-    false,
+    "A Realm STE with EATS == 0b11 and SMMU_R_IDR3.DPT == 1 must have DPT_VMATCH == 0b00.",
   ),
   ste(
     "STE-ILL-DPT-S2S",
     "STE-11",
     ["EATS", "S2S"],
-    `EATS == 0b11 with stage 2 and S2S == 1 (${NOT_IN_PROFILE} IDR3.DPT).`,
-    false,
+    "EATS == 0b11 with DPT (IDR3.DPT == 1) and stage 2 enabled forbids S2S == 1 (stage-2 stalls), as for full ATS (STE.EATS field text).",
   ),
   ste(
     "STE-ILL-STRW",
     "STE-12",
     ["STRW"],
-    "STRW == 0bx1 is a Reserved StreamWorld (when STRW is used: Config 0b101 and IDR0.Hyp == 1).",
+    "STRW == 0bx1 is a Reserved StreamWorld in a Non-secure or Realm STE (when STRW is used: Config 0b101, and IDR0.Hyp == 1 for a Non-secure STE).",
   ),
   ste(
     "STE-ILL-SECURE-STRW",
-    "STE-13..15",
+    "STE-13",
     ["STRW"],
-    `Secure StreamWorld rules (${NOT_IN_PROFILE} Security state).`,
-    false,
+    "STRW == 0b11 is a Reserved StreamWorld in a Secure STE (when STRW is used: Config 0b101).",
+  ),
+  ste(
+    "STE-ILL-SECURE-EL3",
+    "STE-14",
+    ["STRW"],
+    "STRW == 0b01 (EL3 StreamWorld) in a Secure STE on an SMMU with RME (IDR0.RME_IMPL == 1), which has no EL3 StreamWorld.",
+  ),
+  ste(
+    "STE-ILL-SECURE-SEL2",
+    "STE-15",
+    ["STRW", "Config"],
+    "STRW == 0b10 (S-EL2) with Config 0b101 in a Secure STE on an SMMU without Secure EL2 (SMMU_S_IDR1.SEL2 == 0).",
   ),
   ste(
     "STE-ILL-S1STALLD",
@@ -214,8 +218,7 @@ const STE_RULES: R[] = [
     "STE-ILL-S2HAFT",
     "STE-27",
     ["S2HAFT", "S2HA"],
-    `S2HAFT == 1 with S2HA == 0 when IDR0.HTTU == 0b11 (${NOT_IN_PROFILE} HTTU 0b11).`,
-    false,
+    "S2HAFT == 1 (table-descriptor AF update) needs S2HA == 1 (leaf AF update) on an SMMU with IDR0.HTTU == 0b11 (profile HAFT 1).",
   ),
   ste(
     "STE-ILL-S2TG",
@@ -233,20 +236,19 @@ const STE_RULES: R[] = [
     "STE-ILL-S2T0SZ",
     "STE-30",
     ["S2T0SZ", "S2TG"],
-    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS).",
+    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS); VMSAv9-128 (IDR5.D128, S2AA64 == 0): 8..48 (47 for 64KB), at least 64 - IAS.",
   ),
   ste(
     "STE-ILL-S2SL0",
     "STE-31",
     ["S2SL0", "S2T0SZ", "S2TG", "S2SL0_2"],
-    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables).",
+    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables). Not checked for a VMSAv9-128 stage 2 (S2SKL; the text's STEWalkConfigInconsistentD128() is not reproduced).",
   ),
   ste(
     "STE-ILL-SECURE-S2GEOM",
     "STE-32",
     ["S_S2TG", "S_S2TTB", "S_S2T0SZ", "S_S2SL0"],
-    `Secure IPA space stage-2 geometry (${NOT_IN_PROFILE} Security state).`,
-    false,
+    "A Secure STE with stage 2 enabled: the Secure IPA space tables follow STE-28..31 with S_S2TG, S_S2TTB, S_S2T0SZ and {S_S2SL0_2, S_S2SL0} (with S2PS and S2DS).",
   ),
   ste(
     "STE-ILL-S2ENDI",
@@ -255,11 +257,28 @@ const STE_RULES: R[] = [
     "S2ENDI must match IDR0.TTENDIAN when the SMMU supports only one endianness.",
   ),
   ste(
-    "STE-ILL-S2PI-S2PO",
-    "STE-34..37",
-    ["S2PIE", "S2POE", "S2POI0"],
-    `Stage-2 permission indirection/overlay rules (${NOT_IN_PROFILE} IDR3.S2PI/S2PO).`,
-    false,
+    "STE-ILL-S2PIE-AA32",
+    "STE-34",
+    ["S2PIE", "S2AA64"],
+    "S2PIE == 1 (stage-2 permission indirection, IDR3.S2PI == 1) with a VMSAv8-32 stage 2.",
+  ),
+  ste(
+    "STE-ILL-S2POE-DIRECT",
+    "STE-35",
+    ["S2POE", "S2PIE"],
+    "S2POE == 1 (stage-2 permission overlays, IDR3.S2PO == 1) needs the indirect permission scheme: S2PIE == 1, or a VMSAv9-128 stage 2.",
+  ),
+  ste(
+    "STE-ILL-S2POE-HWU",
+    "STE-36",
+    ["S2POE", "S2HWU59", "S2HWU60", "S2HWU61", "S2HWU62"],
+    "S2POE == 1 (IDR3.S2PO == 1) with any of S2HWU59..62 set on an SMMU with PBHA (IDR3.PBHA == 1).",
+  ),
+  ste(
+    "STE-ILL-S2POI",
+    "STE-37",
+    ["S2POE", "S2POI0"],
+    "S2POE == 1 (IDR3.S2PO == 1) with an S2POI<p> holding the Reserved encoding 0b0001 or 0b0101.",
   ),
   ste(
     "STE-ILL-S2VMID",
@@ -384,14 +403,13 @@ const CD_RULES: R[] = [
     "CD-ILL-SECURE-AA32",
     "CD-08",
     ["AA64"],
-    `VMSAv8-32 stage 1 in the S-EL2 StreamWorld (${NOT_IN_PROFILE} Security state).`,
-    false,
+    "VMSAv8-32 stage 1 (AA64 == 0, IDR5.D128 == 0) in the S-EL2 StreamWorld (Secure STE, Config 0b101, STRW 0b10, SMMU_S_CR2.E2H == 0).",
   ),
   cd(
     "CD-ILL-AA64",
     "CD-09",
     ["AA64"],
-    "AA64 == 1 needs IDR0.TTF[1] == 1, and a VMSAv8-64 stage 2 when stage 2 translates (no 64-bit stage 1 on a 32-bit stage 2).",
+    "AA64 == 1 needs IDR0.TTF[1] == 1, and a VMSAv8-64 or VMSAv9-128 stage 2 when stage 2 translates (no 64-bit stage 1 on a 32-bit stage 2).",
   ),
   cd("CD-ILL-HTTU", "CD-10", ["HA", "HD"], "HA/HD need hardware update support (IDR0.HTTU != 0b00)."),
   cd("CD-ILL-HD", "CD-11", ["HD"], "HD == 1 needs dirty-state update support (IDR0.HTTU != 0b01)."),
@@ -399,8 +417,7 @@ const CD_RULES: R[] = [
     "CD-ILL-HAFT",
     "CD-12",
     ["HAFT", "HA"],
-    `HAFT == 1 with HA == 0 when IDR0.HTTU == 0b11 (${NOT_IN_PROFILE} HTTU 0b11).`,
-    false,
+    "HAFT == 1 (table-descriptor AF update) needs HA == 1 on an SMMU with IDR0.HTTU == 0b11 (profile HAFT 1), with VMSAv8-64 or VMSAv9-128 tables.",
   ),
   cd(
     "CD-ILL-ASID",
@@ -439,13 +456,29 @@ const CD_RULES: R[] = [
     ["TTB1", "IPS"],
     "TTB1 must be below 2^effective IPS (and 2^48 without DS for 4KB/16KB) when TTB1 walks are enabled.",
   ),
-  cd("CD-ILL-D128", "CD-20..22", ["AA64"], `VMSAv9-128 stage-1 rules (${NOT_IN_PROFILE} IDR5.D128).`, false),
+  cd(
+    "CD-ILL-D128-S1PIE",
+    "CD-20",
+    ["AA64"],
+    "A VMSAv9-128 CD (AA64 == 0 with IDR5.D128 == 1) needs an STE that allows permission indirection (STE.S1PIE == 1); judged only when the STE is given.",
+  ),
+  cd(
+    "CD-ILL-D128-EL2",
+    "CD-21",
+    ["AA64"],
+    "A VMSAv9-128 CD (AA64 == 0 with IDR5.D128 == 1) cannot be used in an EL2 StreamWorld without E2H (STE.STRW 0b10, CR2.E2H == 0).",
+  ),
+  cd(
+    "CD-ILL-D128-SKL",
+    "CD-22",
+    ["HWU061", "HWU062", "HWU161", "HWU162", "T0SZ", "T1SZ"],
+    "A VMSAv9-128 CD: for each enabled TTBx, the start level given by TxSZ and TGx plus the skipped levels SKLx (SKL0 = DW1[63:62], SKL1 = DW2[63:62], the HWUx61/HWUx62 bits) must not exceed 3.",
+  ),
   cd(
     "CD-ILL-PIE",
     "CD-23",
     ["PIE", "PIIP0", "PIIU0"],
-    `Permission indirection encodings (${NOT_IN_PROFILE} IDR3.S1PI).`,
-    false,
+    "With stage-1 permission indirection active (VMSAv8-64 with IDR3.S1PI, STE.S1PIE and CD.PIE all 1; or VMSAv9-128) no PIIP<i>, nor PIIU<i> in a StreamWorld with unprivileged accesses, may be 0b100 or 0b110, and PIIP<i> 0bx1x (privileged execute) with PIIU<i> 0b1xx (unprivileged write) is ILLEGAL. VMSAv8-64 needs the STE to be given.",
   ),
   warn(
     "CD-WARN-RES0",

@@ -6,7 +6,7 @@
 // tables whose fields sit in bits [31:0] (`width: 32`; bits [63:32] are outside the register);
 // 64-bit registers (STRTAB_BASE, queue bases) use the whole dword.
 
-import { field, struct, type StructSpec } from "../../bits/fields";
+import { field, fieldOf, getSmall, struct, type StructSpec } from "../../bits/fields";
 import { DEFAULT_PROFILE, OAS_BITS, type Granule, type SmmuProfile, type Stage } from "../profile";
 import { PA_SIZE_VALUES } from "./ste";
 
@@ -223,6 +223,12 @@ export const REGISTERS: readonly RegisterSpec[] = [
   queueBase("PRIQ_BASE", 0xc0, "WA", "PRI queue base."),
   prod("PRIQ_PROD", 0xc8, true, "PRI queue producer index (page 1)."),
   cons("PRIQ_CONS", 0xcc, "overflow", "PRI queue consumer index (page 1)."),
+  // Secure registers sit at page 0 + 0x8000; SMMU_S_IDR1.SEL2 decides STE legality for Secure streams (§5.2.2).
+  reg("S_IDR1", 0x8004, 32, "Secure identification register 1: Secure features and sizes.", [
+    field("S_SIDSIZE", 0, 5, 0, "Secure StreamID bits."),
+    bit("SEL2", 29, "Secure EL2 and Secure stage 2 supported."),
+    bit("SECURE_IMPL", 31, "Secure state implemented."),
+  ]),
 ];
 
 export function registerByName(name: string): RegisterSpec | undefined {
@@ -233,14 +239,17 @@ export function registerByName(name: string): RegisterSpec | undefined {
   return REGISTERS.find((r) => r.name === n);
 }
 
-function bits(v: number, hi: number, lo: number): number {
-  return ((v >>> lo) & ((1 << (hi - lo + 1)) - 1)) >>> 0;
+/** One field of a 32-bit register value, read through the register's table (the fields are data). */
+function idrField(name: string, value: number, field: string): number {
+  const r = REGISTERS.find((x) => x.name === name)!;
+  return getSmall([value >>> 0, 0], fieldOf(r.struct, field));
 }
 
 /**
  * The feature profile of an SMMU from its raw ID registers (the values
  * `IOMMU_GET_HW_INFO` returns, or a register dump). Fields that no IDR holds (RECINVSID, from
- * SMMU_CR2) keep the scenario defaults. Reserved encodings take the architecture's fallback.
+ * SMMU_CR2; the Security state of the stream) keep the scenario defaults. Reserved encodings take
+ * the architecture's fallback. `sIdr1` is SMMU_S_IDR1 (Secure EL2 support), 0 when not given.
  */
 export function profileFromIdRegisters(
   idr0: number,
@@ -249,60 +258,73 @@ export function profileFromIdRegisters(
   idr3: number,
   _idr4: number,
   idr5: number,
+  sIdr1 = 0,
 ): SmmuProfile {
-  const ttfBits = bits(idr0, 3, 2);
+  const i0 = (f: string): number => idrField("IDR0", idr0, f);
+  const i1 = (f: string): number => idrField("IDR1", idr1, f);
+  const i3 = (f: string): number => idrField("IDR3", idr3, f);
+  const i5 = (f: string): number => idrField("IDR5", idr5, f);
+  const ttfBits = i0("TTF");
   const ttf = new Set<"AArch32" | "AArch64">();
   if (ttfBits & 1) ttf.add("AArch32");
   if (ttfBits & 2) ttf.add("AArch64");
-  const oas = OAS_BITS[bits(idr5, 2, 0)]!;
+  const oas = OAS_BITS[i5("OAS")]!;
   const ias = Math.max(ttf.has("AArch32") ? 40 : 0, ttf.has("AArch64") ? oas : 0, ttf.size === 0 ? oas : 0);
   const granules = new Set<Granule>();
-  if (idr5 & (1 << 4)) granules.add("4K");
-  if (idr5 & (1 << 5)) granules.add("16K");
-  if (idr5 & (1 << 6)) granules.add("64K");
+  if (i5("GRAN4K")) granules.add("4K");
+  if (i5("GRAN16K")) granules.add("16K");
+  if (i5("GRAN64K")) granules.add("64K");
   const stages = new Set<Stage>();
-  if (idr0 & 2) stages.add("S1");
-  if (idr0 & 1) stages.add("S2");
-  const ttendian = bits(idr0, 22, 21);
-  const httu = bits(idr0, 7, 6);
-  const stall = bits(idr0, 25, 24);
+  if (i0("S1P")) stages.add("S1");
+  if (i0("S2P")) stages.add("S2");
+  const ttendian = i0("TTENDIAN");
+  const httu = i0("HTTU");
+  const stall = i0("STALL_MODEL");
   return Object.freeze({
     ...DEFAULT_PROFILE,
     OAS: oas,
     IAS: ias,
     granules,
     stages,
-    SSIDSIZE: Math.min(bits(idr1, 10, 6), 20),
-    SIDSIZE: Math.min(bits(idr1, 5, 0), 32),
+    SSIDSIZE: Math.min(i1("SSIDSIZE"), 20),
+    SIDSIZE: Math.min(i1("SIDSIZE"), 32),
     TTENDIAN: ttendian === 2 ? "LE" : ttendian === 3 ? "BE" : "mixed",
+    // 0b11 is AF, dirty state and table-descriptor AF (§6.3.1): "AF+dirty" plus HAFT.
     HTTU: httu === 0 ? "none" : httu === 1 ? "AF" : "AF+dirty",
-    HAD: bits(idr3, 2, 2),
+    HAFT: httu === 3 ? 1 : 0,
+    HAD: i3("HAD"),
     // STALL_MODEL 0b11 is Reserved; treat it as "no stalls" (the conservative reading).
     STALL_MODEL: stall === 3 ? 1 : stall,
-    TERM_MODEL: bits(idr0, 26, 26),
+    TERM_MODEL: i0("TERM_MODEL"),
     TTF: ttf,
-    CD2L: bits(idr0, 19, 19),
-    ST_LEVEL: bits(idr0, 28, 27) === 1 ? "2-level" : "linear",
-    VMID16: bits(idr0, 18, 18),
-    ASID16: bits(idr0, 12, 12),
-    XNX: bits(idr3, 4, 4),
-    E0PD: bits(idr3, 13, 13),
-    EPAN: bits(idr3, 17, 17),
-    ATTR_PERMS_OVR: bits(idr1, 26, 26),
-    ATTR_TYPES_OVR: bits(idr1, 27, 27),
-    ATS: bits(idr0, 10, 10),
-    Hyp: bits(idr0, 9, 9),
-    STT: bits(idr3, 9, 9),
-    VAX: Math.min(bits(idr5, 11, 10), 2),
-    DS: bits(idr5, 7, 7),
-    PRI: bits(idr0, 16, 16),
-    NS1ATS: bits(idr0, 11, 11),
-    FWB: bits(idr3, 8, 8),
-    PBHA: bits(idr3, 3, 3),
-    BTM: bits(idr0, 5, 5),
-    COHACC: bits(idr0, 4, 4),
-    MSI: bits(idr0, 13, 13),
-    RME_IMPL: bits(idr0, 30, 30),
-    MPAM: bits(idr3, 7, 7),
+    CD2L: i0("CD2L"),
+    ST_LEVEL: i0("ST_LEVEL") === 1 ? "2-level" : "linear",
+    VMID16: i0("VMID16"),
+    ASID16: i0("ASID16"),
+    XNX: i3("XNX"),
+    E0PD: i3("E0PD"),
+    EPAN: i3("EPAN"),
+    ATTR_PERMS_OVR: i1("ATTR_PERMS_OVR"),
+    ATTR_TYPES_OVR: i1("ATTR_TYPES_OVR"),
+    ATS: i0("ATS"),
+    Hyp: i0("Hyp"),
+    STT: i3("STT"),
+    VAX: Math.min(i5("VAX"), 2),
+    DS: i5("DS"),
+    PRI: i0("PRI"),
+    NS1ATS: i0("NS1ATS"),
+    FWB: i3("FWB"),
+    PBHA: i3("PBHA"),
+    BTM: i0("BTM"),
+    COHACC: i0("COHACC"),
+    MSI: i0("MSI"),
+    RME_IMPL: i0("RME_IMPL"),
+    MPAM: i3("MPAM"),
+    DPT: i3("DPT"),
+    S1PI: i3("S1PI"),
+    S2PI: i3("S2PI"),
+    S2PO: i3("S2PO"),
+    D128: i5("D128"),
+    SEL2: idrField("S_IDR1", sIdr1, "SEL2"),
   });
 }

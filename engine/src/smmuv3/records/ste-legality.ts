@@ -3,8 +3,10 @@
 // certainly a bug" warnings (reference §2.6 and experience), each as a LegalityFinding with a
 // stable code from LEGALITY_RULES.
 //
-// Scope: a Non-secure STE on an SMMUv3.1+ (v3.0 differences are CONSTRAINED UNPREDICTABLE and
-// reported as the v3.1+ rule). Fields IGNORED because of other fields are never judged.
+// Scope: an STE of the Security state profile.SEC_STATE (default Non-secure) on an SMMUv3.1+
+// (v3.0 differences are CONSTRAINED UNPREDICTABLE and reported as the v3.1+ rule). With IDR5.D128,
+// S2AA64 == 0 selects VMSAv9-128 stage-2 tables. Fields IGNORED because of other fields are never
+// judged.
 
 import { fieldOf, getSmall, getValue, reservedBitsSet, type FieldSpec } from "../../bits/fields";
 import { hex64, hexNumber, type U64 } from "../../bits/u64";
@@ -66,6 +68,12 @@ const S2OR0 = F("S2OR0");
 const S2SH0 = F("S2SH0");
 const S2AFFD = F("S2AFFD");
 const S1MPAM = F("S1MPAM");
+const S2HAFT = F("S2HAFT");
+const S2PIE = F("S2PIE");
+const S2POE = F("S2POE");
+const DPT_VMATCH = F("DPT_VMATCH");
+const S2HWU = ["S2HWU59", "S2HWU60", "S2HWU61", "S2HWU62"].map(F);
+const S2POI = Array.from({ length: 16 }, (_, p) => F(`S2POI${p}`));
 const VMSPTR = F("VMSPtr");
 const MTCFG = F("MTCFG");
 const MEMATTR = F("MemAttr");
@@ -73,6 +81,28 @@ const PRIVCFG = F("PRIVCFG");
 const INSTCFG = F("INSTCFG");
 
 const TG_NAME: readonly (Granule | undefined)[] = ["4K", "64K", "16K", undefined];
+
+/** The fields of one stage-2 table set: the Non-secure IPA space's, or a Secure STE's Secure IPA space's. */
+interface Stage2Tables {
+  readonly tg: FieldSpec;
+  readonly ttb: FieldSpec;
+  readonly t0sz: FieldSpec;
+  readonly sl0: FieldSpec;
+  readonly sl0_2: FieldSpec;
+  /** Findings of the Secure set all carry STE-ILL-SECURE-S2GEOM (STE-32). */
+  readonly secure: boolean;
+}
+const NS_TABLES: Stage2Tables = { tg: S2TG, ttb: S2TTB, t0sz: S2T0SZ, sl0: S2SL0, sl0_2: S2SL0_2, secure: false };
+const SECURE_TABLES: Stage2Tables = {
+  tg: F("S_S2TG"),
+  ttb: F("S_S2TTB"),
+  t0sz: F("S_S2T0SZ"),
+  sl0: F("S_S2SL0"),
+  sl0_2: F("S_S2SL0_2"),
+  secure: true,
+};
+
+const STATE_TEXT = { NonSecure: "Non-secure", Secure: "Secure", Realm: "Realm" } as const;
 
 const CONFIG_TEXT = ["abort", "Reserved", "Reserved", "Reserved", "bypass", "stage 1", "stage 2", "nested"];
 
@@ -125,6 +155,12 @@ export function checkSte(
   const s2 = config === 6 || config === 7;
   const hasS1 = profile.stages.has("S1");
   const hasS2 = profile.stages.has("S2");
+  const sec = profile.SEC_STATE;
+  const state = STATE_TEXT[sec];
+  // §5.2.2: using_vmsa32 / using_vmsa128 (with IDR5.D128, S2AA64 == 0 selects VMSAv9-128)
+  const aa64 = get(S2AA64) === 1;
+  const vmsa32 = !aa64 && profile.D128 === 0;
+  const vmsa128 = !aa64 && profile.D128 === 1;
 
   // STE-03 / STE-04
   if (s1 && !hasS1) {
@@ -143,11 +179,32 @@ export function checkSte(
       ),
     );
   }
+  // STE-05 / STE-06
+  if (s2 && hasS2 && sec === "Secure" && profile.SEL2 === 0) {
+    out.push(
+      makeFinding(
+        "STE-ILL-SECURE-S2",
+        `Config ${bin(config, 3)} (${CONFIG_TEXT[config]}) enables stage 2 in a Secure STE, but the SMMU has no Secure stage 2 (SMMU_S_IDR1.SEL2 == 0).`,
+      ),
+    );
+  }
+  if (s2 && hasS2 && sec !== "NonSecure" && vmsa32) {
+    out.push(
+      makeFinding(
+        "STE-ILL-SECURE-AA32",
+        `S2AA64 is 0 (VMSAv8-32 stage-2 tables) with stage 2 enabled in a ${state} STE: only Non-secure STEs may use VMSAv8-32 at stage 2.`,
+      ),
+    );
+  }
   const eats = get(EATS);
   const s2s = get(S2S);
   const configTranslates = (config & 3) !== 0;
-  // STE-07 / STE-08
-  if (profile.ATS === 1 && configTranslates && eats === 2 && (config !== 7 || s2s === 1 || profile.NS1ATS === 1)) {
+  // STRW is used only for Config 0b101 with stage 1, and in the Non-secure table only with EL2 support
+  const strw = get(STRW);
+  const strwUsed = config === 5 && hasS1 && (sec !== "NonSecure" || profile.Hyp === 1);
+  // STE-07..11: ATS applies to Non-secure and Realm STEs (a Secure STE's EATS is RES0, effective 0b00)
+  const atsChecked = sec !== "Secure" && profile.ATS === 1 && configTranslates;
+  if (atsChecked && eats === 2 && (config !== 7 || s2s === 1 || profile.NS1ATS === 1)) {
     const why =
       config !== 7
         ? `Config is ${bin(config, 3)}, not nested (0b111)`
@@ -156,7 +213,7 @@ export function checkSte(
           : "the SMMU does not support split-stage ATS (IDR0.NS1ATS == 1)";
     out.push(makeFinding("STE-ILL-EATS-SPLIT", `EATS is 0b10 (split-stage ATS) but ${why}.`));
   }
-  if (profile.ATS === 1 && configTranslates && eats === 1 && s2s === 1 && s2) {
+  if (atsChecked && eats === 1 && s2s === 1 && s2) {
     out.push(
       makeFinding(
         "STE-ILL-EATS-S2S",
@@ -164,23 +221,76 @@ export function checkSte(
       ),
     );
   }
-  // STE-12: STRW used only for Config 0b101 with stage 1 and EL2 support
-  const strw = get(STRW);
-  const strwUsed = config === 5 && hasS1 && profile.Hyp === 1;
-  if (strwUsed && (strw & 1) === 1) {
+  // EATS 0b11 is full ATS with DPT checks only where DPT is implemented (else Reserved, as 0b00)
+  if (atsChecked && eats === 3 && profile.DPT === 1) {
+    const dpt = sec === "Realm" ? "SMMU_R_IDR3.DPT == 1" : "IDR3.DPT == 1";
+    if (strwUsed && strw !== 0) {
+      out.push(
+        makeFinding(
+          "STE-ILL-DPT-STRW",
+          `EATS is 0b11 (full ATS with DPT checks, ${dpt}) but STRW is ${bin(strw, 2)}: DPT checks need the EL1 StreamWorld (STRW 0b00).`,
+        ),
+      );
+    }
+    const vmatch = get(DPT_VMATCH);
+    if (sec === "Realm" && vmatch !== 0) {
+      out.push(
+        makeFinding(
+          "STE-ILL-DPT-VMATCH",
+          `DPT_VMATCH is ${bin(vmatch, 2)} in a Realm STE with EATS 0b11 (${dpt}): the only legal value is 0b00.`,
+        ),
+      );
+    }
+    if (s2 && s2s === 1) {
+      out.push(
+        makeFinding(
+          "STE-ILL-DPT-S2S",
+          `EATS is 0b11 (full ATS with DPT checks, ${dpt}) with stage 2 enabled and S2S == 1: ATS forbids stage-2 stalls.`,
+        ),
+      );
+    }
+  }
+  // STE-12..15: the StreamWorld encodings of each stream table
+  if (sec !== "Secure" && strwUsed && (strw & 1) === 1) {
     out.push(
       makeFinding(
         "STE-ILL-STRW",
-        `STRW is ${bin(strw, 2)}, a Reserved StreamWorld for a Non-secure STE (use 0b00 EL1 or 0b10 EL2).`,
+        `STRW is ${bin(strw, 2)}, a Reserved StreamWorld for a ${state} STE (use 0b00 EL1 or 0b10 EL2).`,
       ),
     );
   }
-  // STE-16
-  if (s1 && get(S1STALLD) === 1 && profile.STALL_MODEL !== 0) {
+  if (sec === "Secure" && strwUsed && strw === 3) {
+    out.push(
+      makeFinding(
+        "STE-ILL-SECURE-STRW",
+        "STRW is 0b11, a Reserved StreamWorld for a Secure STE (use 0b00 Secure, 0b10 S-EL2 or 0b01 EL3).",
+      ),
+    );
+  }
+  if (sec === "Secure" && strwUsed && strw === 1 && profile.RME_IMPL === 1) {
+    out.push(
+      makeFinding(
+        "STE-ILL-SECURE-EL3",
+        "STRW is 0b01 (EL3 StreamWorld) in a Secure STE, but an SMMU with RME (IDR0.RME_IMPL == 1) has no EL3 StreamWorld.",
+      ),
+    );
+  }
+  if (sec === "Secure" && profile.SEL2 === 0 && strw === 2 && config === 5) {
+    out.push(
+      makeFinding(
+        "STE-ILL-SECURE-SEL2",
+        "STRW is 0b10 (S-EL2) with Config 0b101 in a Secure STE, but the SMMU has no Secure EL2 (SMMU_S_IDR1.SEL2 == 0).",
+      ),
+    );
+  }
+  // STE-16: a Realm STE only needs stalls to be supported (SMMU_R_IDR0.STALL_MODEL != 0b01)
+  if (s1 && get(S1STALLD) === 1 && (sec === "Realm" ? profile.STALL_MODEL === 1 : profile.STALL_MODEL !== 0)) {
     out.push(
       makeFinding(
         "STE-ILL-S1STALLD",
-        `S1STALLD is 1 but IDR0.STALL_MODEL is ${bin(profile.STALL_MODEL, 2)}: S1STALLD may be set only when stalls are configurable (0b00).`,
+        sec === "Realm"
+          ? "S1STALLD is 1 in a Realm STE but the SMMU cannot stall Realm streams (SMMU_R_IDR0.STALL_MODEL == 0b01)."
+          : `S1STALLD is 1 but IDR0.STALL_MODEL is ${bin(profile.STALL_MODEL, 2)}: S1STALLD may be set only when stalls are configurable (0b00).`,
       ),
     );
   }
@@ -216,10 +326,9 @@ export function checkSte(
       );
     }
   }
-  // Stage-2 rules (STE-20..33)
-  const aa64 = get(S2AA64) === 1;
+  // Stage-2 rules (STE-20..37)
   if (s2 && hasS2) {
-    if (get(S2FWB) === 1 && !aa64 && profile.FWB === 1) {
+    if (get(S2FWB) === 1 && vmsa32 && profile.FWB === 1) {
       out.push(makeFinding("STE-ILL-S2FWB", "S2FWB is 1 with a VMSAv8-32 stage 2 (S2AA64 == 0)."));
     }
     if (s2s === 1 && profile.STALL_MODEL === 1) {
@@ -233,7 +342,7 @@ export function checkSte(
         ),
       );
     }
-    if (!aa64 && !profile.TTF.has("AArch32")) {
+    if (vmsa32 && !profile.TTF.has("AArch32")) {
       out.push(
         makeFinding(
           "STE-ILL-S2AA32",
@@ -251,11 +360,11 @@ export function checkSte(
     }
     const ha = get(S2HA);
     const hd = get(S2HD);
-    if ((ha || hd) && (!aa64 || profile.HTTU === "none")) {
+    if ((ha || hd) && (vmsa32 || profile.HTTU === "none")) {
       out.push(
         makeFinding(
           "STE-ILL-S2HTTU",
-          `S2HA=${ha} S2HD=${hd} ask for hardware table updates ${!aa64 ? "with a VMSAv8-32 stage 2" : "but the SMMU has none (IDR0.HTTU == 0b00)"}.`,
+          `S2HA=${ha} S2HD=${hd} ask for hardware table updates ${vmsa32 ? "with a VMSAv8-32 stage 2" : "but the SMMU has none (IDR0.HTTU == 0b00)"}.`,
         ),
       );
     } else if (hd && profile.HTTU === "AF") {
@@ -266,7 +375,22 @@ export function checkSte(
         ),
       );
     }
-    if (aa64) checkStage2Geometry(words, profile, out, context);
+    if (get(S2HAFT) === 1 && ha === 0 && profile.HAFT === 1) {
+      out.push(
+        makeFinding(
+          "STE-ILL-S2HAFT",
+          "S2HAFT is 1 (hardware AF update in stage-2 table descriptors) but S2HA is 0: on an SMMU with IDR0.HTTU == 0b11 table-descriptor AF updates need leaf AF updates (S2HA == 1).",
+        ),
+      );
+    }
+    if (!vmsa32) {
+      checkStage2Geometry(words, profile, out, context, NS_TABLES, vmsa128);
+      // STE-32: a Secure STE also has the Secure IPA space's tables (VMSAv8-32 is already ILLEGAL
+      // there; without Secure stage 2, STE-05 has already made the STE ILLEGAL)
+      if (sec === "Secure" && profile.SEL2 === 1) {
+        checkStage2Geometry(words, profile, out, context, SECURE_TABLES, vmsa128);
+      }
+    }
     const endi = get(S2ENDI);
     if ((profile.TTENDIAN === "LE" && endi === 1) || (profile.TTENDIAN === "BE" && endi === 0)) {
       out.push(
@@ -276,9 +400,16 @@ export function checkSte(
         ),
       );
     }
+    checkPermissionIndirection(words, profile, out, vmsa32, vmsa128);
   }
-  // STE-38: S2VMID is used by stage 2, and by stage 1 in the NS-EL1 StreamWorld
-  const vmidUsed = hasS2 && (s2 || (config === 5 && !(strwUsed && strw === 2)));
+  // STE-38: §5.2.2 IgnoreSTES2VMID(): S2VMID tags stage 2, and stage 1 in the NS-EL1/Realm-EL1
+  // StreamWorld; a Secure STE uses it only with Secure stage 2 enabled.
+  const vmidIgnored =
+    config === 4 ||
+    (sec === "NonSecure" && !hasS2) ||
+    (sec === "Secure" && (profile.SEL2 === 0 || config === 5)) ||
+    (strwUsed && strw !== 0);
+  const vmidUsed = !vmidIgnored;
   const vmid = get(S2VMID);
   if (vmidUsed && profile.VMID16 === 0 && vmid > 0xff) {
     out.push(
@@ -296,73 +427,153 @@ export function checkSte(
     }
   }
 
-  steWarnings(words, profile, context, out, { config, s1, s2, aa64, eats, cdmax, s1fmt, ctxptr, strw, strwUsed });
+  steWarnings(words, profile, context, out, {
+    config,
+    s1,
+    s2,
+    aa64,
+    vmsa32,
+    vmsa128,
+    eats,
+    cdmax,
+    s1fmt,
+    ctxptr,
+    strw,
+    strwUsed,
+  });
   return out;
 }
 
+/** STE-34..37: stage-2 permission indirection and overlays (IDR3.S2PI / S2PO), stage 2 enabled. */
+function checkPermissionIndirection(
+  words: ArrayLike<number>,
+  profile: SmmuProfile,
+  out: LegalityFinding[],
+  vmsa32: boolean,
+  vmsa128: boolean,
+): void {
+  const s2pie = getSmall(words, S2PIE);
+  if (profile.S2PI === 1 && s2pie === 1 && vmsa32) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2PIE-AA32",
+        "S2PIE is 1 (stage-2 permission indirection) with a VMSAv8-32 stage 2 (S2AA64 == 0): indirection needs VMSAv8-64 tables.",
+      ),
+    );
+  }
+  if (profile.S2PO !== 1 || getSmall(words, S2POE) !== 1) return;
+  if (s2pie === 0 && !vmsa128) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2POE-DIRECT",
+        "S2POE is 1 (stage-2 permission overlays) but S2PIE is 0: overlays need the indirect permission scheme (S2PIE == 1).",
+      ),
+    );
+  }
+  const hwu = S2HWU.filter((f) => getSmall(words, f) === 1).map((f) => f.name);
+  if (profile.PBHA === 1 && hwu.length > 0) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2POE-HWU",
+        `S2POE is 1 (stage-2 permission overlays) while ${hwu.join(", ")} ${hwu.length > 1 ? "are" : "is"} 1: overlays and page-based hardware use of descriptor bits [62:59] exclude each other.`,
+        ["S2POE", ...hwu],
+      ),
+    );
+  }
+  const reserved = S2POI.filter((f) => [1, 5].includes(getSmall(words, f)));
+  if (reserved.length > 0) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2POI",
+        `S2POE is 1 and ${reserved.map((f) => `${f.name} is ${bin(getSmall(words, f), 4)}`).join(", ")}: 0b0001 and 0b0101 are Reserved overlay encodings (C_BAD_STE).`,
+        ["S2POE", ...reserved.map((f) => f.name)],
+      ),
+    );
+  }
+}
+
+/**
+ * STE-28..31 for one stage-2 table set (STE-32 for a Secure STE's Secure IPA space), then the
+ * alignment and access-flag warnings of the Non-secure set. `vmsa128`: VMSAv9-128 tables, whose
+ * S2TTB holds address bits [55:4] and whose start level comes from S2SKL (not checked here).
+ */
 function checkStage2Geometry(
   words: ArrayLike<number>,
   profile: SmmuProfile,
   out: LegalityFinding[],
   context: SteCheckContext,
+  t: Stage2Tables,
+  vmsa128: boolean,
 ): void {
-  const tg = getSmall(words, S2TG);
+  const fail = (code: string, message: string, fields: string[]): void =>
+    void out.push(
+      t.secure
+        ? makeFinding("STE-ILL-SECURE-S2GEOM", `Secure IPA space: ${message}`, fields)
+        : makeFinding(code, message),
+    );
+  const tgName = t.tg.name;
+  const ttbName = t.ttb.name;
+  const szName = t.t0sz.name;
+  const slName = t.sl0.name;
+  const tg = getSmall(words, t.tg);
   const granule = TG_NAME[tg];
   if (!granule || !profile.granules.has(granule)) {
-    out.push(
-      makeFinding(
-        "STE-ILL-S2TG",
-        granule
-          ? `S2TG selects the ${granule}B granule, which the SMMU does not support (IDR5.GRAN${granule}).`
-          : "S2TG is 0b11, a Reserved granule encoding.",
-      ),
+    fail(
+      "STE-ILL-S2TG",
+      granule
+        ? `${tgName} selects the ${granule}B granule, which the SMMU does not support (IDR5.GRAN${granule}).`
+        : `${tgName} is 0b11, a Reserved granule encoding.`,
+      [tgName],
     );
     return;
   }
-  const s2ds = profile.DS === 1 && getSmall(words, S2DS) === 1;
+  // S2DS applies to both IPA spaces' tables (VMSAv8-64 only)
+  const s2ds = !vmsa128 && profile.DS === 1 && getSmall(words, S2DS) === 1;
   const psEnc = getSmall(words, S2PS);
   const effPs = Math.min(paSizeBits(psEnc), profile.OAS);
-  const ttb = getValue(words, S2TTB);
-  const limit48 = granule !== "64K" && !s2ds;
+  const ttb = getValue(words, t.ttb);
+  const limit48 = !vmsa128 && granule !== "64K" && !s2ds;
   if (atOrAbove(ttb, effPs) || (limit48 && atOrAbove(ttb, 48))) {
-    out.push(
-      makeFinding(
-        "STE-ILL-S2TTB",
-        atOrAbove(ttb, effPs)
-          ? `S2TTB ${hex64(ttb)} is at or above 2^${effPs} (effective S2PS = min(S2PS ${paSizeBits(psEnc)}, OAS ${profile.OAS}) bits).`
-          : `S2TTB ${hex64(ttb)} is at or above 2^48 with a ${granule}B granule and S2DS == 0.`,
-      ),
+    fail(
+      "STE-ILL-S2TTB",
+      atOrAbove(ttb, effPs)
+        ? `${ttbName} ${hex64(ttb)} is at or above 2^${effPs} (effective S2PS = min(S2PS ${paSizeBits(psEnc)}, OAS ${profile.OAS}) bits).`
+        : `${ttbName} ${hex64(ttb)} is at or above 2^48 with a ${granule}B granule and S2DS == 0.`,
+      [ttbName, "S2PS"],
     );
   }
-  const t0sz = getSmall(words, S2T0SZ);
-  const range = s2t0szRange(profile, granule, s2ds);
+  const t0sz = getSmall(words, t.t0sz);
+  // VMSAv9-128 (STE.S2T0SZ field text): 48 (4KB/16KB) or 47 (64KB) at most, MAX(8, 64 - IAS) at least
+  const range = vmsa128
+    ? { min: Math.max(8, 64 - profile.IAS), max: granule === "64K" ? 47 : 48 }
+    : s2t0szRange(profile, granule, s2ds);
   if (t0sz < range.min || t0sz > range.max) {
-    out.push(
-      makeFinding(
-        "STE-ILL-S2T0SZ",
-        `S2T0SZ is ${t0sz} (a ${64 - t0sz}-bit IPA space); with a ${granule}B granule on this SMMU it must be ${range.min}..${range.max} (IAS ${profile.IAS}${profile.STT ? ", STT" : ""}).`,
-      ),
+    fail(
+      "STE-ILL-S2T0SZ",
+      `${szName} is ${t0sz} (a ${64 - t0sz}-bit IPA space); with a ${granule}B granule${vmsa128 ? " and VMSAv9-128 tables" : ""} on this SMMU it must be ${range.min}..${range.max} (IAS ${profile.IAS}${profile.STT && !vmsa128 ? ", STT" : ""}).`,
+      [szName, tgName],
     );
     return; // the start level cannot be judged against an out-of-range size
   }
-  const sl = getSmall(words, S2SL0) | (profile.DS === 1 ? getSmall(words, S2SL0_2) << 2 : 0);
+  if (vmsa128) return; // the VMSAv9-128 start level (S2SKL) is not judged, and the walker reads no 128-bit tables
+  const sl = getSmall(words, t.sl0) | (profile.DS === 1 ? getSmall(words, t.sl0_2) << 2 : 0);
   const start = s2StartLevel(granule, sl, profile, s2ds);
   if ("reserved" in start) {
-    out.push(makeFinding("STE-ILL-S2SL0", `S2SL0 is inconsistent: ${start.reserved}.`));
+    fail("STE-ILL-S2SL0", `${slName} is inconsistent: ${start.reserved}.`, [slName, szName, tgName]);
     return;
   }
   const g = granule === "4K" ? 12 : granule === "16K" ? 14 : 16;
   const stride = g - 3;
   const r = startLevelBits(granule, 64 - t0sz, start.level);
   if (r < 1 || r > stride + 4) {
-    out.push(
-      makeFinding(
-        "STE-ILL-S2SL0",
-        `S2SL0 selects start level ${start.level}, which would resolve ${r} bits of a ${64 - t0sz}-bit IPA (S2T0SZ ${t0sz}) with a ${granule}B granule; it must resolve 1..${stride + 4} (at most 16 concatenated tables).`,
-      ),
+    fail(
+      "STE-ILL-S2SL0",
+      `${slName} selects start level ${start.level}, which would resolve ${r} bits of a ${64 - t0sz}-bit IPA (${szName} ${t0sz}) with a ${granule}B granule; it must resolve 1..${stride + 4} (at most 16 concatenated tables).`,
+      [slName, szName, tgName],
     );
     return;
   }
+  if (t.secure) return; // the warnings below are about the Non-secure IPA space's tables
   // Legal geometry: alignment of the start-level table(s) (reference §2.6)
   const tableBits = Math.max(r + 3, effPs >= 52 ? 6 : 3);
   if (lowBits(ttb, tableBits) !== 0) {
@@ -400,6 +611,8 @@ interface SteFacts {
   s1: boolean;
   s2: boolean;
   aa64: boolean;
+  vmsa32: boolean;
+  vmsa128: boolean;
   eats: number;
   cdmax: number;
   s1fmt: number;
@@ -440,9 +653,12 @@ function steWarnings(
       ),
     );
   };
-  if (f.s1) res0("S1PIE", "(stage-1 permission indirection is not in this SMMU's profile, IDR3.S1PI)");
+  const sec = profile.SEC_STATE;
+  const secureS2 = sec === "Secure" && profile.SEL2 === 1;
+  if (f.s1 && profile.S1PI === 0) res0("S1PIE", "without stage-1 permission indirection (IDR3.S1PI == 0)");
   if (profile.MPAM === 0) for (const n of ["S1MPAM", "PARTID", "PMG"]) res0(n, "without MPAM (IDR3.MPAM == 0)");
-  if (f.config === 5 && profile.Hyp === 0) res0("STRW", "without EL2 support (IDR0.Hyp == 0)");
+  if (f.config === 5 && profile.Hyp === 0 && sec === "NonSecure")
+    res0("STRW", "in a Non-secure STE without EL2 support (IDR0.Hyp == 0)");
   if (profile.PRI === 0 || profile.SSIDSIZE === 0) res0("PPAR", "without PRI and SubstreamIDs");
   if (profile.ATTR_TYPES_OVR === 0)
     for (const n of ["MemAttr", "MTCFG", "ALLOCCFG", "SHCFG"]) res0(n, "without IDR1.ATTR_TYPES_OVR");
@@ -450,31 +666,37 @@ function steWarnings(
   if (profile.ATTR_PERMS_OVR === 0) for (const n of ["PRIVCFG", "INSTCFG"]) res0(n, "without IDR1.ATTR_PERMS_OVR");
   if (f.s2) {
     if (profile.FWB === 0) res0("S2FWB", "without IDR3.FWB");
-    if (profile.HTTU !== "AF+dirty") res0("S2HAFT", "unless IDR0.HTTU == 0b11");
-    for (const n of ["S2PIE", "S2POE", "DPT_VMATCH", "S2SKL"]) res0(n, "(feature not in this SMMU's profile)");
+    if (profile.HAFT === 0) res0("S2HAFT", "unless IDR0.HTTU == 0b11 (profile HAFT 1)");
+    if (profile.S2PI === 0) res0("S2PIE", "without stage-2 permission indirection (IDR3.S2PI == 0)");
+    else if (!f.aa64) res0("S2PIE", `with a ${f.vmsa128 ? "VMSAv9-128" : "VMSAv8-32"} stage 2`);
+    if (profile.S2PO === 0) res0("S2POE", "without stage-2 permission overlays (IDR3.S2PO == 0)");
+    if (profile.DPT === 0) res0("DPT_VMATCH", "without the Device Permission Table (IDR3.DPT == 0)");
+    else if (f.eats !== 3) res0("DPT_VMATCH", "unless EATS == 0b11");
+    if (!f.vmsa128) res0("S2SKL", "unless the stage 2 is VMSAv9-128 (IDR5.D128 and S2AA64 == 0)");
     if (profile.DS === 0) for (const n of ["S2SL0_2", "S2DS"]) res0(n, "without IDR5.DS");
     else if (get(S2TG) === 1) res0("S2DS", "with a 64KB stage-2 granule");
-    if (!f.aa64 && profile.DS === 1) for (const n of ["S2SL0_2", "S2DS"]) res0(n, "with a VMSAv8-32 stage 2");
-    for (const n of ["S2NSW", "S2NSA"]) res0(n, "for a Non-secure STE");
+    if (!f.aa64 && profile.DS === 1)
+      for (const n of ["S2SL0_2", "S2DS"]) res0(n, `with a ${f.vmsa128 ? "VMSAv9-128" : "VMSAv8-32"} stage 2`);
+    if (f.vmsa128) res0("S2SL0", "with a VMSAv9-128 stage 2 (the start level comes from S2SKL)");
+    if (!secureS2) for (const n of ["S2NSW", "S2NSA"]) res0(n, `for a ${STATE_TEXT[sec]} STE without Secure stage 2`);
   }
   // Dwords 4-7 hold only Secure, MPAM, hardening and overlay fields: skip them when all zero.
   if (!halvesZero(words, 8, 16)) {
-    for (const n of [
-      "S_S2T0SZ",
-      "S_S2SL0",
-      "S_S2TG",
-      "S2SW",
-      "S2SA",
-      "S_S2SL0_2",
-      "S_S2TTB",
-      "S_S2SKL",
-      "MPAM_NS",
-      "MECID",
-    ]) {
-      res0(n, "for a Non-secure STE");
+    if (!secureS2) {
+      for (const n of ["S_S2T0SZ", "S_S2SL0", "S_S2TG", "S2SW", "S2SA", "S_S2SL0_2", "S_S2TTB", "S_S2SKL"]) {
+        res0(n, `for a ${STATE_TEXT[sec]} STE without Secure stage 2 (SMMU_S_IDR1.SEL2)`);
+      }
+    } else if (!f.vmsa128) {
+      res0("S_S2SKL", "unless the stage 2 is VMSAv9-128");
     }
+    if (sec === "NonSecure") res0("MPAM_NS", "for a Non-secure STE");
+    if (sec !== "Realm") res0("MECID", `for a ${STATE_TEXT[sec]} STE`);
     for (const n of ["AssuredOnly", "TL0", "TL1"]) res0(n, "without translation hardening (IDR3.THE)");
-    for (let p = 0; p < 16; p++) res0(`S2POI${p}`, "without stage-2 permission overlays (IDR3.S2PO)");
+    // S2POI<p> are used when overlays are enabled with indirect permissions (STE-35 judges the rest)
+    const overlays = profile.S2PO === 1 && get(S2POE) === 1 && !f.vmsa32;
+    if (!overlays)
+      for (let p = 0; p < 16; p++)
+        res0(`S2POI${p}`, "unless stage-2 permission overlays are enabled (IDR3.S2PO, S2POE)");
   }
 
   // Reserved encodings with a fallback
@@ -495,13 +717,15 @@ function steWarnings(
   if (profile.ATTR_TYPES_OVR === 1 && get(MTCFG) === 1 && [4, 8, 12].includes(get(MEMATTR))) {
     reserved("MemAttr", `MemAttr ${bin(get(MEMATTR), 4)} is Reserved: behaves as Device-nGnRnE.`);
   }
-  if (profile.ATS === 1 && (f.config & 3) !== 0 && f.eats === 3) {
+  if (sec === "Secure") {
+    res0("EATS", "for a Secure STE (effective value 0b00)");
+  } else if (profile.ATS === 1 && (f.config & 3) !== 0 && f.eats === 3 && profile.DPT === 0) {
     reserved(
       "EATS",
-      "EATS is 0b11 (full ATS with DPT checks) but DPT is not in this SMMU's profile: Reserved, behaves as 0b00 (ATS disabled).",
+      `EATS is 0b11 (full ATS with DPT checks) but the SMMU has no DPT (${sec === "Realm" ? "SMMU_R_IDR3" : "IDR3"}.DPT == 0): Reserved, behaves as 0b00 (ATS disabled).`,
     );
   }
-  if (profile.ATS === 0 && f.eats !== 0) {
+  if (sec !== "Secure" && profile.ATS === 0 && f.eats !== 0) {
     out.push(
       makeFinding(
         "STE-WARN-EATS-NO-ATS",
