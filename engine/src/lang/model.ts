@@ -710,7 +710,7 @@ class Builder {
             firstIdr.span,
           );
       const v = (r: string): number => regs.get(r)?.words[0] ?? 0;
-      const p = profileFromIdRegisters(v("IDR0"), v("IDR1"), v("IDR2"), v("IDR3"), v("IDR4"), v("IDR5"));
+      const p = profileFromIdRegisters(v("IDR0"), v("IDR1"), v("IDR2"), v("IDR3"), v("IDR4"), v("IDR5"), v("S_IDR1"));
       for (const [k, val] of Object.entries(p) as [string, unknown][]) {
         obj[k] = val instanceof Set ? [...(val as Set<string>)] : val;
         where.set(k, firstIdr.span);
