@@ -231,7 +231,8 @@ let lastSource = "";
 
 function sourceText(b: Uint8Array, at: number, length: number): string {
   if (lastSourceBytes.length === length && sameBytes(b, at, lastSourceBytes, 0, length)) return lastSource;
-  lastSourceBytes = b.slice(at, at + length);
+  // A copy, never a view: Node's Buffer#slice shares memory, and a caller may reuse its buffer.
+  lastSourceBytes = new Uint8Array(b.subarray(at, at + length));
   lastSource = String.fromCharCode(...lastSourceBytes);
   return lastSource;
 }

@@ -702,3 +702,40 @@ test("the byte fast path on quoted raw events and bare lists with near misses: s
   const text = lists.join("\n") + "\n" + lists.join("\r\n") + "\r\n";
   assert.deepEqual(byteWhole(utf8.encode(text)), reference(text));
 });
+
+test("a caller may reuse one buffer for every chunk: nothing the scanner keeps points into it", () => {
+  // The CLI reads a file into one reused Buffer. Buffer#slice is a view, so a device prefix kept
+  // as `chunk.slice(...)` would silently change when the next chunk overwrites the buffer: two
+  // chunks with the same layout but other devices must still give each record its own source.
+  const chunkText = (device: string): string => {
+    const lines: string[] = [];
+    for (let r = 0; r < 4; r++) {
+      lines.push(`[ 100.00000${r}] arm-smmu-v3 ${device}: event 0x10 received:`);
+      for (let k = 0; k < 4; k++) lines.push(`[ 100.00000${r}] arm-smmu-v3 ${device}: \t0x${"0".repeat(15)}${k}`);
+      lines.push("nvme nvme0: I/O 23 QID 4 timeout, aborting");
+    }
+    return lines.join("\n") + "\n";
+  };
+  const chunks = [chunkText("arm-smmu-v3.0.auto"), chunkText("arm-smmu-v3.1.auto"), chunkText("arm-smmu-v3.0.auto")];
+  const expected = reference(chunks.join(""));
+  assert.deepEqual(
+    expected.records.map((r) => (r as { source: string }).source),
+    [
+      ...Array<string>(4).fill("arm-smmu-v3 arm-smmu-v3.0.auto:"),
+      ...Array<string>(4).fill("arm-smmu-v3 arm-smmu-v3.1.auto:"),
+      ...Array<string>(4).fill("arm-smmu-v3 arm-smmu-v3.0.auto:"),
+    ],
+  );
+  const reused = Buffer.alloc(4096);
+  const records: DecodedLogRecord[] = [];
+  const problems: LogProblem[] = [];
+  const s = new ByteLogScanner({ file: "f", onRecord: (r) => records.push(r), onProblem: (p) => problems.push(p) });
+  for (const c of chunks) {
+    const bytes = utf8.encode(c);
+    reused.set(bytes);
+    s.push(reused.subarray(0, bytes.length));
+    reused.fill(0x41);
+  }
+  s.end();
+  assert.deepEqual({ records: records.map(plain), problems, lineCount: s.lineCount }, expected);
+});
