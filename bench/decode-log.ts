@@ -22,6 +22,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StringDecoder } from "node:string_decoder";
@@ -258,6 +259,21 @@ type DecodeMode = "scan-only" | "numeric" | "decode";
  */
 type DecodeInput = "bytes" | "text";
 
+/** Reads a file as `iommu-lens decode` does: positionless 1 MiB reads into one reused buffer. */
+async function readBlocks(file: string, push: (block: Uint8Array) => void): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await handle.read(block, 0, block.length, null);
+      if (bytesRead === 0) return;
+      push(block.subarray(0, bytesRead));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The child's job: stream the file in 1 MiB chunks as the CLI does, report figures as JSON. */
 async function decodeFile(file: string, mode: DecodeMode, input: DecodeInput): Promise<DecodeFigures> {
   const names: Record<string, number> = {};
@@ -300,9 +316,7 @@ async function decodeFile(file: string, mode: DecodeMode, input: DecodeInput): P
   if (input === "bytes") {
     const byteScanner = new ByteLogScanner(options);
     scanner = byteScanner;
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      byteScanner.push(chunk);
-    }
+    await readBlocks(file, (block) => byteScanner.push(block));
   } else {
     const textScanner = new LogScanner(options);
     scanner = textScanner;
@@ -348,6 +362,159 @@ function timeCliJson(file: string, dir: string): { seconds: number; maxRssMiB: n
   const rss = /maxrss ([\d.]+)/.exec(r.stderr ?? "");
   if (!rss) throw new Error(`cli decode --json failed: ${r.stderr}`);
   return { seconds, maxRssMiB: Number(rss[1]), exit: r.status };
+}
+
+// ---- floors: the least any JavaScript decoder of this log must do ---------------------------
+
+/**
+ * Lower bounds for a JavaScript decoder of this log, measured on the same file in the same run:
+ * - `read`: the file read as the CLI reads it, nothing else;
+ * - `lines`: read, and every line found with the native indexOf (any line-based scan does this);
+ * - `records`: read, lines, and the least a decoder of this log's record shapes must do: find the
+ *   headers, parse and validate every hex digit of every dword, and give each record its own
+ *   Uint32Array of dwords. No timestamp or device-prefix check, no character ranges, no field
+ *   decode, no problems, no cross-checks: strictly less than the scanner does, so its time bounds
+ *   the scanner's from below (it must still find every record: the count is checked);
+ * - `records-slab`: the same with no object per record: the dwords go into one reused slab (what
+ *   a batch decoder that hands out no record objects could do).
+ */
+type FloorKind = "read" | "lines" | "records" | "records-slab";
+
+interface FloorFigures {
+  seconds: number;
+  lines: number;
+  records: number;
+  checksum: number;
+}
+
+const FLOOR_HEX = Int8Array.from({ length: 256 }, (_, c) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1,
+);
+
+/** The last record's dwords, kept so the allocation cannot be optimised away. */
+let floorLastRecord: Uint32Array = new Uint32Array(8);
+
+class FloorRecordLoop {
+  constructor(private readonly slab: Uint32Array | undefined) {}
+  lines = 0;
+  records = 0;
+  checksum = 0;
+  private expected = 0;
+  private have = 0;
+  private words = new Uint32Array(8);
+
+  /** One line b[s, e) without its line break. */
+  line(b: Uint8Array, s: number, e: number): void {
+    this.lines++;
+    let p = s;
+    while (p < e && (b[p] === 0x3e || (b[p] === 0x20 && p > s && b[p - 1] === 0x3e))) p++;
+    if (b[p] === 0x5b) {
+      while (p < e && b[p] !== 0x5d) p++;
+      p += 2;
+    }
+    if (b[p] === 0x30 && b[p + 1] === 0x78) {
+      this.bareList(b, p, e);
+      return;
+    }
+    // A device prefix (`driver device: `) or none.
+    if (b[p] !== 0x09 && b[p] !== 0x65) {
+      while (p < e && b[p] !== 0x20) p++;
+      p++;
+      while (p < e && b[p] !== 0x20) p++;
+      p++;
+    }
+    if (b[p] === 0x09 && b[p + 1] === 0x30 && b[p + 2] === 0x78 && this.have < this.expected) {
+      if (e - (p + 3) < 16) return;
+      let hi = 0;
+      let lo = 0;
+      for (let k = p + 3; k < p + 11; k++) {
+        const d = FLOOR_HEX[b[k]!]!;
+        if (d < 0) return;
+        hi = (hi << 4) | d;
+      }
+      for (let k = p + 11; k < p + 19; k++) {
+        const d = FLOOR_HEX[b[k]!]!;
+        if (d < 0) return;
+        lo = (lo << 4) | d;
+      }
+      this.words[2 * this.have] = lo >>> 0;
+      this.words[2 * this.have + 1] = hi >>> 0;
+      if (++this.have === this.expected) this.emit(this.words);
+    } else if (b[p] === 0x65 && b[p + 5] === 0x20 && b[p + 6] === 0x30 && b[p + 7] === 0x78) {
+      this.expected = 4; // `event 0xNN received:`
+      this.have = 0;
+      if (this.slab === undefined) this.words = new Uint32Array(8);
+    } else if (b[p] === 0x73 && b[p + 1] === 0x6b && b[p + 8] === 0x20) {
+      this.expected = 2; // `skipping command in error state:`
+      this.have = 0;
+      if (this.slab === undefined) this.words = new Uint32Array(8);
+    }
+  }
+
+  private bareList(b: Uint8Array, p: number, e: number): void {
+    const words = this.slab === undefined ? new Uint32Array(8) : this.words;
+    let n = 0;
+    while (n < 4 && p < e && b[p] === 0x30 && b[p + 1] === 0x78) {
+      let lo = 0;
+      let hi = 0;
+      let k = p + 2;
+      for (; k < e; k++) {
+        const d = FLOOR_HEX[b[k]!]!;
+        if (d < 0) break;
+        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+        lo = ((lo << 4) | d) >>> 0;
+      }
+      if (k === p + 2) return;
+      words[2 * n] = lo;
+      words[2 * n + 1] = hi;
+      n++;
+      p = k + 1;
+    }
+    if (n === 4) this.emit(words);
+  }
+
+  private emit(words: Uint32Array): void {
+    this.checksum = (this.checksum + words[0]! + words[7]!) | 0;
+    if (this.slab === undefined) floorLastRecord = words;
+    else this.slab.set(words, (this.records & 0xffff) * 8);
+    this.records++;
+  }
+}
+
+async function floorFile(file: string, kind: FloorKind): Promise<FloorFigures> {
+  const started = process.hrtime.bigint();
+  const loop = new FloorRecordLoop(kind === "records-slab" ? new Uint32Array(8 << 16) : undefined);
+  let lines = 0;
+  let carry = new Uint8Array(0);
+  const decode = kind.startsWith("records");
+  await readBlocks(file, (buffer) => {
+    if (kind === "read") return;
+    // A plain Uint8Array view: element access then sees one array type (not Buffer and Uint8Array).
+    const block = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+    let pos = 0;
+    if (carry.length !== 0) {
+      const nl = block.indexOf(10);
+      const joined = new Uint8Array(carry.length + (nl < 0 ? block.length : nl));
+      joined.set(carry);
+      joined.set(block.subarray(0, nl < 0 ? block.length : nl), carry.length);
+      carry = joined;
+      if (nl < 0) return;
+      lines++;
+      if (decode) loop.line(carry, 0, carry.length);
+      carry = new Uint8Array(0);
+      pos = nl + 1;
+    }
+    for (;;) {
+      const nl = buffer.indexOf(10, pos); // Buffer#indexOf: memchr, faster than TypedArray#indexOf
+      if (nl < 0) break;
+      lines++;
+      if (decode) loop.line(block, pos, nl);
+      pos = nl + 1;
+    }
+    carry = block.slice(pos); // a copy (Uint8Array#slice; Buffer#slice would be a view into the reused block)
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { seconds, lines, records: loop.records, checksum: loop.checksum + (floorLastRecord[0]! & 0) };
 }
 
 /** Baseline: count lines in JavaScript (stream + UTF-8 decode + indexOf per line). */
@@ -491,6 +658,10 @@ async function mainBench(): Promise<void> {
     );
     return;
   }
+  if (process.argv[2] === "--floor-child") {
+    process.stdout.write(JSON.stringify(await floorFile(process.argv[3]!, process.argv[4] as FloorKind)) + "\n");
+    return;
+  }
   if (process.argv[2] === "--hot-path") {
     console.log(JSON.stringify({ ...hotPathComparison(), bigint: bigIntInDecodePath() }));
     return;
@@ -528,6 +699,16 @@ async function mainBench(): Promise<void> {
       return JSON.parse(r.stdout) as DecodeFigures;
     };
     const ratio = (seconds: number): string => `${(grep.seconds / seconds).toFixed(3)}x grep`;
+    for (const kind of ["read", "lines", "records", "records-slab"] as const) {
+      const r = spawnSync(process.execPath, [__filename, "--floor-child", file, kind], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`floor child failed: ${r.stderr}`);
+      const f = JSON.parse(r.stdout) as FloorFigures;
+      console.log(
+        `floor, ${kind}: ${f.seconds.toFixed(3)} s = ${(mb / f.seconds).toFixed(0)} MB/s, ${ratio(f.seconds)}` +
+          (kind === "read" ? "" : `; ${f.lines} lines`) +
+          (kind.startsWith("records") ? `; ${f.records} records (must be ${count}); checksum ${f.checksum}` : ""),
+      );
+    }
     // The text scanner on the same file (strings decoded from the Buffers first, as before the
     // byte scanner): the in-run "before" figure.
     for (const mode of ["scan-only", "numeric"] as const) {
