@@ -132,12 +132,12 @@ test("register fields: SMMU_STRTAB_BASE_CFG and SMMU_IDR0.TTF (IHI 0070 §6.3)",
     ],
   );
   assert.deepEqual(
-    valueCompletions(cfg.spec, "FMT").map((v) => [v.value, v.name]),
+    valueCompletions(cfg.spec, "FMT").map((v) => [v.value, v.name, v.reserved]),
     [
-      [0, "linear"],
-      [1, "2-level"],
-      [2, "Reserved"],
-      [3, "Reserved"],
+      [0, "linear", false],
+      [1, "2-level", false],
+      [2, "Reserved (linear)", true],
+      [3, "Reserved (linear)", true],
     ],
   );
   const idr0 = recordStructureByName("smmu_idr0")!;

@@ -13,6 +13,7 @@ import {
   L1STD,
   REGISTERS,
   STE,
+  decodeCommand,
   descriptorAddress,
   descriptorSpec,
   profileFromIdRegisters,
@@ -20,6 +21,7 @@ import {
   type DescriptorKind,
 } from "../../src/smmuv3/records";
 import type { Granule } from "../../src/smmuv3/profile";
+import { RECORD_STRUCTURES } from "../../src/bits/completion";
 
 function w(...dwords: string[]): Uint32Array {
   return packWords(dwords.map((d) => parseHex64(d)!));
@@ -422,4 +424,52 @@ test("property: every StructSpec round-trips every bit (decode -> encode from re
       { numRuns: 40 },
     );
   }
+});
+
+// The tables name a Reserved encoding "Reserved" or "Reserved (<what it behaves as>)"; decode,
+// completion and the reference docs mark a value reserved only through `reservedValues`, so a
+// value named Reserved must be listed there too (IHI 0070 §6.3.1 ST_LEVEL 0b1x, §6.3.6 VAX 0b11,
+// §6.3.25 FMT 0b1x, §4.7.3 MSH 0b01; DDI 0487 D8.3 level-3 descriptor 0b01).
+test("every value a table names Reserved is in the field's reservedValues (all RECORD_STRUCTURES)", () => {
+  const missing: string[] = [];
+  let named = 0;
+  for (const r of RECORD_STRUCTURES) {
+    for (const f of r.spec.fields) {
+      for (const [raw, name] of Object.entries(f.values ?? {})) {
+        if (!/^reserved\b/i.test(name)) continue;
+        named++;
+        if (!(f.reservedValues ?? []).includes(Number(raw))) missing.push(`${r.name}.${f.name}=${raw} (${name})`);
+      }
+    }
+  }
+  assert.ok(named > 20, `the walk saw ${named} Reserved names`);
+  assert.deepEqual(missing, []);
+});
+
+test("Reserved encodings decode as reserved: ST_LEVEL, VAX, STRTAB FMT, level-3 Type 0b01, CMD_SYNC MSH", () => {
+  const reservedOf = (spec: StructSpec, words: ArrayLike<number>, name: string): boolean =>
+    decodeStruct(spec, words).fields.find((f) => f.field === name)!.reservedValue;
+  const reg = (name: string): StructSpec => registerByName(name)!.struct;
+  assert.deepEqual(
+    [1, 2, 3].map((v) => reservedOf(reg("IDR0"), [v << 27, 0], "ST_LEVEL")),
+    [false, true, true],
+  );
+  assert.deepEqual(
+    [2, 3].map((v) => reservedOf(reg("IDR5"), [v << 10, 0], "VAX")),
+    [false, true],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((v) => reservedOf(reg("STRTAB_BASE_CFG"), [v << 16, 0], "FMT")),
+    [false, true, true],
+  );
+  for (const stage of [1, 2] as const) {
+    assert.equal(reservedOf(descriptorSpec(stage, "page", "4K"), [1, 0], "Type"), true);
+    assert.equal(reservedOf(descriptorSpec(stage, "page", "4K"), [3, 0], "Type"), false);
+    assert.equal(reservedOf(descriptorSpec(stage, "block", "4K"), [1, 0], "Type"), false);
+  }
+  // MSH 0b01 is Reserved but treated as 0b00 (§4.7.3): reported, without CERROR_ILL; CS 0b11 still is.
+  assert.deepEqual(decodeCommand([0x46 | (1 << 22), 0, 0, 0]).problems, [
+    "MSH 0x1 is Reserved for CMD_SYNC: the SMMU treats it as NSH",
+  ]);
+  assert.deepEqual(decodeCommand([0x46 | (3 << 12), 0, 0, 0]).problems, ["CS 0x3 is ILLEGAL for CMD_SYNC: CERROR_ILL"]);
 });

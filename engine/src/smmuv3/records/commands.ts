@@ -268,7 +268,11 @@ const DEFS: Def[] = [
         values: { 0: "SIG_NONE", 1: "SIG_IRQ", 2: "SIG_SEV", 3: "ILLEGAL" },
         reservedValues: [3],
       }),
-      field("MSH", 0, 23, 22, "MSI shareability.", { values: { 0: "NSH", 1: "Reserved (NSH)", 2: "OSH", 3: "ISH" } }),
+      // §4.7.3: MSH 0b01 is Reserved and treated as 0b00, not ILLEGAL (decodeCommand tells the two apart).
+      field("MSH", 0, 23, 22, "MSI shareability.", {
+        values: { 0: "NSH", 1: "Reserved (NSH)", 2: "OSH", 3: "ISH" },
+        reservedValues: [1],
+      }),
       field("MSIAttr", 0, 27, 24, "MSI memory attributes (STE.MemAttr encoding)."),
       field("MSIData", 0, 63, 32, "MSI payload."),
       field("MSIAddress", 1, 55, 2, "MSI target address [55:2] (0: wired interrupt).", { kind: "address" }),
@@ -438,7 +442,13 @@ export function decodeCommand(words: ArrayLike<number>, context: CommandContext 
     problems.push(`${r.ranges.join(", ")} RES0 for ${type.name} but set: the SMMU may stop with CERROR_ILL`);
   }
   for (const f of fields) {
-    if (f.reservedValue) problems.push(`${f.field} ${f.value} is ILLEGAL for ${type.name}: CERROR_ILL`);
+    if (!f.reservedValue) continue;
+    // A table names an encoding that stops the queue "ILLEGAL"; a Reserved one with a fallback
+    // names it "Reserved (<fallback>)" and the command still executes.
+    const fallback = /^Reserved \((.+)\)$/.exec(f.meaning)?.[1];
+    if (fallback)
+      problems.push(`${f.field} ${f.value} is Reserved for ${type.name}: the SMMU treats it as ${fallback}`);
+    else problems.push(`${f.field} ${f.value} is ILLEGAL for ${type.name}: CERROR_ILL`);
   }
   const queue = context.queue ?? "non-secure";
   if (queue === "non-secure") {

@@ -35,12 +35,16 @@ const cache = new Map<string, StructSpec>();
 
 type F = ReturnType<typeof field>;
 
-/** Descriptor bits [1:0] (Arm DDI 0487 D8.3): x0 invalid; 01 block (level < 3) or Reserved (level 3); 11 table or page. */
+/**
+ * Descriptor bits [1:0] (Arm DDI 0487 D8.3): x0 invalid; 01 block (level < 3) or Reserved (level 3,
+ * treated as invalid: a translation fault); 11 table or page.
+ */
 function typeField(kind: DescriptorKind): F {
   const one = kind === "page" ? "Reserved (invalid at level 3)" : "block";
   const three = kind === "page" ? "page" : "table";
   return field("Type", 0, 1, 0, "Descriptor type: bit 0 valid; bit 1 table/page (1) or block (0).", {
     values: { 0: "invalid", 1: one, 2: "invalid", 3: three },
+    ...(kind === "page" ? { reservedValues: [1] } : {}),
   });
 }
 

@@ -106,6 +106,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     bit("TERM_MODEL", 26, "1: a terminated transaction always aborts (CD.A must be 1)."),
     field("ST_LEVEL", 0, 28, 27, "Stream table formats.", {
       values: { 0: "linear", 1: "2-level", 2: "Reserved", 3: "Reserved" },
+      reservedValues: [2, 3],
     }),
     bit("RME_IMPL", 30, "RME features implemented."),
   ]),
@@ -157,6 +158,7 @@ export const REGISTERS: readonly RegisterSpec[] = [
     bit("D128", 8, "VMSAv9-128 descriptors."),
     field("VAX", 0, 11, 10, "Virtual address extension.", {
       values: { 0: "48-bit", 1: "52-bit", 2: "56-bit", 3: "Reserved" },
+      reservedValues: [3],
     }),
     field("STALL_MAX", 0, 31, 16, "Maximum outstanding stalled transactions."),
   ]),
@@ -212,7 +214,10 @@ export const REGISTERS: readonly RegisterSpec[] = [
   reg("STRTAB_BASE_CFG", 0x88, 32, "Stream table configuration.", [
     field("LOG2SIZE", 0, 5, 0, "log2 of the number of StreamIDs covered."),
     field("SPLIT", 0, 10, 6, "StreamID bits indexing the level-2 table (6, 8 or 10)."),
-    field("FMT", 0, 17, 16, "Table format.", { values: { 0: "linear", 1: "2-level", 2: "Reserved", 3: "Reserved" } }),
+    field("FMT", 0, 17, 16, "Table format (§6.3.25: the Reserved values behave as linear).", {
+      values: { 0: "linear", 1: "2-level", 2: "Reserved (linear)", 3: "Reserved (linear)" },
+      reservedValues: [2, 3],
+    }),
   ]),
   queueBase("CMDQ_BASE", 0x90, "RA", "Command queue base."),
   prod("CMDQ_PROD", 0x98, false, "Command queue producer index."),
