@@ -257,3 +257,37 @@ test("fields of missing dwords are left out, and the summary says so; a QEMU tra
   );
   assert.match(trace.summary, /^StreamID 0x20: .*\(from a QEMU trace: only the type and StreamID are known\)$/);
 });
+
+test("QEMU's own event names (smmu_event_string: SMMU_EVT_ prefix, F_TRANS_FORBIDDEN, E_PAGE_REQ) decode", () => {
+  const { records, problems } = scanLog(
+    [
+      "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=0x11",
+      "1234@1700000000.123456:smmuv3_record_event SMMU_EVT_C_BAD_STE sid=0x8",
+      "smmuv3_record_event SMMU_EVT_F_TRANS_FORBIDDEN sid=0x11",
+      "smmuv3_record_event SMMU_EVT_E_PAGE_REQ sid=0x11",
+      "smmuv3_record_event SMMU_EVT_C_BAD_STREAMID sid=17",
+    ].join("\n"),
+  );
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.name, r.id, fieldsOf(r)["StreamID"], r.problems]),
+    [
+      [0, "F_TRANSLATION", "0x10", "0x11", []],
+      [1, "C_BAD_STE", "0x4", "0x8", []],
+      [2, "F_TRANSL_FORBIDDEN", "0x7", "0x11", []],
+      [3, "E_PAGE_REQUEST", "0x24", "0x11", []],
+      [4, "C_BAD_STREAMID", "0x2", "0x11", []],
+    ],
+  );
+});
+
+test("a QEMU event name that is no SMMUv3 event says so, without inventing event 0x00", () => {
+  const { records } = scanLog("smmuv3_record_event SMMU_EVT_BOGUS sid=0x11\n");
+  assert.equal(records.length, 1);
+  assert.deepEqual(records[0]!.problems, [
+    { line: 0, message: "'SMMU_EVT_BOGUS' is not an SMMUv3 event name (QEMU smmu_event_string)" },
+  ]);
+  assert.equal(records[0]!.name, "SMMU_EVT_BOGUS");
+  assert.equal(records[0]!.id, "");
+  assert.deepEqual(records[0]!.decodeProblems, []);
+});

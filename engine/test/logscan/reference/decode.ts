@@ -52,7 +52,13 @@ function decodeEventRecord(record: LogRecord): void {
   let extra: LogProblem[] | undefined;
   if (record.form === "qemu-trace" && record.trace) {
     extra = [];
-    rebuildFromTrace(record, extra);
+    if (!rebuildFromTrace(record, extra)) {
+      // Not an event this decoder knows: say so, rather than decode the empty record as 0x00.
+      record.name = record.trace.args["type"] ?? "";
+      record.summary = `QEMU recorded event '${record.name}' for sid ${record.trace.args["sid"] ?? "?"}`;
+      record.problems = [...record.problems, ...extra];
+      return;
+    }
   }
   const event = decodeEvent(record.words);
   if (record.headerId !== undefined && record.headerId !== event.id && record.wordRanges[0] !== undefined) {
@@ -98,8 +104,21 @@ function keepKnownFields(record: LogRecord, event: DecodedEvent): void {
       : ` (incomplete record: dword${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing, their fields unknown)`);
 }
 
-/** A QEMU `smmuv3_record_event TYPE sid=..` line: the record with its Type and StreamID only. */
-function rebuildFromTrace(record: LogRecord, problems: LogProblem[]): void {
+/**
+ * QEMU's names for the events (hw/arm/smmuv3-internal.h, smmu_event_string) where they are not
+ * the SMMUv3 names once their `SMMU_EVT_` prefix is dropped.
+ */
+const QEMU_EVENT_NAMES: Readonly<Record<string, string>> = {
+  F_TRANS_FORBIDDEN: "F_TRANSL_FORBIDDEN",
+  E_PAGE_REQ: "E_PAGE_REQUEST",
+};
+
+/**
+ * A QEMU `smmuv3_record_event TYPE sid=..` line: the record with its Type and StreamID only.
+ * QEMU prints TYPE as `SMMU_EVT_F_TRANSLATION`; the bare SMMUv3 name is accepted too. False when
+ * TYPE names no SMMUv3 event (the record then has no dwords to decode).
+ */
+function rebuildFromTrace(record: LogRecord, problems: LogProblem[]): boolean {
   const args = record.trace!.args;
   const typeName = args["type"] ?? "";
   const sidText = args["sid"] ?? "";
@@ -107,14 +126,19 @@ function rebuildFromTrace(record: LogRecord, problems: LogProblem[]): void {
   if (sid === undefined) {
     problems.push({ line: record.startLine, message: `sid '${sidText}' is not a number` });
   }
-  const type = eventTypeByName(typeName);
+  const bare = typeName.startsWith("SMMU_EVT_") ? typeName.slice("SMMU_EVT_".length) : typeName;
+  const type = eventTypeByName(QEMU_EVENT_NAMES[bare] ?? bare);
   if (!type) {
-    problems.push({ line: record.startLine, message: `'${typeName}' is not an SMMUv3 event name` });
-    return;
+    problems.push({
+      line: record.startLine,
+      message: `'${typeName}' is not an SMMUv3 event name (QEMU smmu_event_string)`,
+    });
+    return false;
   }
   const built = encodeEvent(type.id, sid ? { StreamID: sid } : {});
   for (const p of built.problems) problems.push({ line: record.startLine, message: p });
   record.words = built.words;
+  return true;
 }
 
 function hexDecimal(text: string): U64 | undefined {
