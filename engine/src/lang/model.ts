@@ -263,17 +263,21 @@ const SPELLING_CACHE = new WeakMap<StructSpec, Map<string, FieldSpec | null>>();
 
 const normalise = (s: string): string => s.toLowerCase().replace(/[^a-z0-9+]/g, "");
 
+/** The key an enumerated-value word is matched on: lower case, letters, digits and `+` only (`Stage-1` → `stage1`). */
+export const languageValueKey: (word: string) => string = normalise;
+
 /** The field value an identifier names (`nested`, `stage1`, `linear`), from the table's `values`. */
 function enumValue(f: FieldSpec, word: string): number | undefined {
   if (!f.values) return undefined;
-  return enumNames(f).get(normalise(word));
+  return languageValueWords(f).get(normalise(word));
 }
 
 /**
  * Normalised value names of a field → value, built once per field: the whole name first, then
- * (where no whole name claims it) the first word of a non-Reserved name.
+ * (where no whole name claims it) the first word of a non-Reserved name. These keys
+ * (`languageValueKey` of a written identifier) are every word the parser accepts for the field.
  */
-function enumNames(f: FieldSpec): Map<string, number> {
+export function languageValueWords(f: FieldSpec): ReadonlyMap<string, number> {
   let names = ENUM_NAMES.get(f);
   if (names) return names;
   names = new Map();
@@ -294,7 +298,7 @@ function enumNames(f: FieldSpec): Map<string, number> {
 const ENUM_NAMES = new WeakMap<FieldSpec, Map<string, number>>();
 
 /** A number written as a size or bit count that names an enumerated value (`4k` → "4KB", `44` → "44-bit"). */
-function enumFromNumber(f: FieldSpec, n: NumberLit): number | undefined {
+export function languageValueOfNumber(f: FieldSpec, n: NumberLit): number | undefined {
   if (!f.values) return undefined;
   const value = n.value; // built on each read: once
   if (value.hi !== 0) return undefined;
@@ -1381,7 +1385,7 @@ class Builder {
       }
       return { lo: e, hi: 0 };
     }
-    const named = enumFromNumber(f, v);
+    const named = languageValueOfNumber(f, v);
     if (named !== undefined) return { lo: named, hi: 0 };
     const value = v.value; // built on each read: once
     const tooWide = value.hi !== 0 || (f.width < 32 && value.lo >= 2 ** f.width);
