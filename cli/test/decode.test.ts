@@ -268,3 +268,48 @@ test("several files: each with its own line numbers, in the order given", async 
     ],
   );
 });
+
+test("decode --json: kernelDecoded holds every value the kernel's decoded lines printed, as read", async () => {
+  const dev = "[   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const text = [
+    "event 0x13 received:",
+    "\t0x0000010000001813",
+    "\t0x0000018080000005",
+    "\t0x0000ffff00001000",
+    "\t0x0000000080001000",
+    "event: F_PERMISSION client: 0000:01:00.0 sid: 0x100 ssid: 0x1 iova: 0xffff00001000 ipa: 0x80001000",
+    'unpriv data write s2 "Stage 1 translation table fetch" ttd_write stall stag: 0x5',
+    "event 0x0a received:",
+    "\t0x000001000000000a",
+    "\t0x0000000000000000",
+    "\t0x0000000000000000",
+    "\t0x0000000041000040",
+    "event: C_BAD_CD client: (unassigned sid) sid: 0x100 ssid: 0",
+  ]
+    .map((l) => dev + l)
+    .join("\n");
+  const { code, out } = await run(["decode", "--json", "-"], text);
+  const [perm, cd] = out
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(perm!["problems"], []);
+  assert.deepEqual(perm!["kernelDecoded"], {
+    name: "F_PERMISSION",
+    client: "0000:01:00.0",
+    sid: "0x100",
+    ssid: "0x1",
+    iova: "0xffff00001000",
+    ipa: "0x80001000",
+    privileged: false,
+    instruction: false,
+    read: false,
+    stage2: true,
+    class: "Stage 1 translation table fetch",
+    ttdRead: false,
+    stall: true,
+    stag: "0x5",
+  });
+  assert.deepEqual(cd!["kernelDecoded"], { name: "C_BAD_CD", client: "(unassigned sid)", sid: "0x100", ssid: "0x0" });
+  assert.equal(code, 0);
+});

@@ -15,8 +15,10 @@ import { resolve } from "node:path";
 import {
   ByteLogScanner,
   type DecodedLogRecord,
+  type KernelDecodedLines,
   type LogProblem,
   hexHalves,
+  hexNumber,
   hex64Padded,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
@@ -226,6 +228,30 @@ function kindOf(r: DecodedLogRecord): string {
   return r.kind === "dwords" ? "event" : r.kind;
 }
 
+/**
+ * What the kernel's decoded lines (Linux >= v6.14) printed, as read: numbers as contract hex, the
+ * flags line's words as booleans (`priv` -> privileged, `inst` -> instruction, `read`, `s2` ->
+ * stage2, `ttd_read` -> ttdRead, `stall`) and its quoted class text. Only what was printed.
+ */
+function kernelDecodedJson(k: KernelDecodedLines): Record<string, string | boolean> {
+  const out: Record<string, string | boolean> = { name: k.name, client: k.client };
+  if (k.sid !== undefined) out["sid"] = hexNumber(k.sid);
+  if (k.ssid !== undefined) out["ssid"] = hexNumber(k.ssid);
+  if (k.iova !== undefined) out["iova"] = k.iova;
+  if (k.ipa !== undefined) out["ipa"] = k.ipa;
+  if (k.fetchAddr !== undefined) out["fetchAddr"] = k.fetchAddr;
+  if (k.stag === undefined) return out;
+  if (k.privileged !== undefined) out["privileged"] = k.privileged;
+  if (k.instruction !== undefined) out["instruction"] = k.instruction;
+  if (k.read !== undefined) out["read"] = k.read;
+  if (k.stage2 !== undefined) out["stage2"] = k.stage2;
+  if (k.classText !== undefined) out["class"] = k.classText;
+  if (k.ttdRead !== undefined) out["ttdRead"] = k.ttdRead;
+  if (k.stall !== undefined) out["stall"] = k.stall;
+  out["stag"] = hexNumber(k.stag);
+  return out;
+}
+
 class JsonPrinter implements Printer {
   constructor(private readonly out: BlockWriter) {}
 
@@ -262,7 +288,7 @@ class JsonPrinter implements Printer {
             },
           }
         : {}),
-      ...(r.kernelDecoded ? { kernelDecoded: { name: r.kernelDecoded.name, client: r.kernelDecoded.client } } : {}),
+      ...(r.kernelDecoded ? { kernelDecoded: kernelDecodedJson(r.kernelDecoded) } : {}),
     };
     this.out.write(JSON.stringify(obj) + "\n");
   }
