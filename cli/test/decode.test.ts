@@ -313,3 +313,48 @@ test("decode --json: kernelDecoded holds every value the kernel's decoded lines 
   assert.deepEqual(cd!["kernelDecoded"], { name: "C_BAD_CD", client: "(unassigned sid)", sid: "0x100", ssid: "0x0" });
   assert.equal(code, 0);
 });
+
+test("decode --json: a CMDQ error names CONS.ERR (cerror) beside the kernel's text; the command is in raw", async () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const text = [
+    "CMDQ error (cons 0x01000012): Illegal command",
+    "skipping command in error state:",
+    "\t0x0000010000000003",
+    "\t0x0000000000000000",
+    "CMDQ error (cons 0x02000013): Abort on command fetch",
+    "retrying command fetch",
+  ]
+    .map((l) => dev + l)
+    .join("\n");
+  const { code, out } = await run(["decode", "--json", "-"], text);
+  const objs = out
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    objs.map((o) => [o["kind"], o["form"], o["line"], o["endLine"], o["id"], o["name"], o["raw"], o["cmdq"]]),
+    [
+      [
+        "cmdq-error",
+        "linux-cmdq",
+        1,
+        4,
+        "0x3",
+        "CMD_CFGI_STE",
+        ["0x10000000003", "0x0"],
+        { cons: "0x1000012", error: "0x1", cerror: "CERROR_ILL", text: "Illegal command" },
+      ],
+      [
+        "cmdq-error",
+        "linux-cmdq",
+        5,
+        6,
+        "",
+        "CERROR_ABT",
+        ["0x0", "0x0"],
+        { cons: "0x2000013", error: "0x2", cerror: "CERROR_ABT", text: "Abort on command fetch" },
+      ],
+    ],
+  );
+  assert.equal(code, 0);
+});

@@ -16,6 +16,7 @@ import {
   ByteLogScanner,
   type DecodedLogRecord,
   type KernelDecodedLines,
+  cmdqErrorName,
   type LogProblem,
   hexHalves,
   hexNumber,
@@ -284,6 +285,7 @@ class JsonPrinter implements Printer {
             cmdq: {
               cons: "0x" + r.cmdq.cons.toString(16),
               error: `0x${r.cmdq.errorCode.toString(16)}`,
+              cerror: cmdqErrorName(r.cmdq.errorCode),
               text: r.cmdq.errorText,
             },
           }

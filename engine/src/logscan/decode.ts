@@ -19,6 +19,11 @@ const LINUX_CLASS_TEXT = ["CD fetch", "Stage 1 translation table fetch", "Input 
 /** CONS.ERR names (SMMUv3 §6.1). */
 const CERROR_NAMES = ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC"];
 
+/** The name of a SMMU_CMDQ_CONS.ERR value (`CERROR_ILL`); Reserved values as `CERROR_0x..`. */
+export function cmdqErrorName(code: number): string {
+  return CERROR_NAMES[code] ?? `CERROR_${hexNumber(code)}`;
+}
+
 /**
  * Decodes one found record, in place when it is the scanner's own record object (the result is
  * the same object, its decoding filled in). Never throws.
@@ -213,7 +218,7 @@ function crossCheckKernelLines(
 
 function decodeCmdqRecord(record: LogRecord): void {
   const code = record.cmdq?.errorCode ?? 0;
-  const cerror = CERROR_NAMES[code] ?? `CERROR_${hexNumber(code)}`;
+  const cerror = cmdqErrorName(code);
   const head = `${cerror} (${record.cmdq?.errorText ?? "?"}), CONS ${hexNumber(record.cmdq?.cons ?? 0)}`;
   const decodeProblems: string[] = [];
   if (code > 3) decodeProblems.push(`CONS.ERR ${hexNumber(code)} is Reserved (SMMUv3 §6.1: 0-3 are defined)`);

@@ -4,6 +4,6 @@
 export * from "./types";
 export { scanLog, LogScanner, findLogRecordAt, type LogRecordHit, type LogScannerOptions } from "./scan";
 export { ByteLogScanner, scanLogBytes, decodeUtf8Bytes } from "./bytes";
-export { decodeLogRecord } from "./decode";
+export { decodeLogRecord, cmdqErrorName } from "./decode";
 export { parseLogLinePrefix, type LogLinePrefix } from "./prefix";
 export { LOG_SCAN_MAX_LINE } from "./machine";
