@@ -230,7 +230,7 @@ const STE_RULES: R[] = [
     "STE-ILL-S2TTB",
     "STE-29",
     ["S2TTB", "S2PS"],
-    "S2TTB must be below 2^effective S2PS, and below 2^48 with a 4KB/16KB granule and S2DS == 0.",
+    "S2TTB must be below 2^effective S2PS (40 bits with a VMSAv8-32 stage 2), and below 2^48 with a 4KB/16KB granule and S2DS == 0.",
   ),
   ste(
     "STE-ILL-S2T0SZ",

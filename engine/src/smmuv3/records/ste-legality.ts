@@ -390,6 +390,18 @@ export function checkSte(
       if (sec === "Secure" && profile.SEL2 === 1) {
         checkStage2Geometry(words, profile, out, context, SECURE_TABLES, vmsa128);
       }
+    } else {
+      // STE-29 for VMSAv8-32 too: SteIllegal() calls STES2TTBOutOfRange() for every format, and
+      // with S2AA64 == 0 S2PS is IGNORED and the output size is 40 bits (§5.2 STE.S2PS, STE.S2TTB).
+      const ttb = getValue(words, S2TTB);
+      if (atOrAbove(ttb, 40)) {
+        out.push(
+          makeFinding(
+            "STE-ILL-S2TTB",
+            `S2TTB ${hex64(ttb)} is at or above 2^40: a VMSAv8-32 stage 2 (S2AA64 == 0) has a 40-bit output address size (S2PS is IGNORED).`,
+          ),
+        );
+      }
     }
     const endi = get(S2ENDI);
     if ((profile.TTENDIAN === "LE" && endi === 1) || (profile.TTENDIAN === "BE" && endi === 0)) {
