@@ -358,3 +358,24 @@ test("decode --json: a CMDQ error names CONS.ERR (cerror) beside the kernel's te
   );
   assert.equal(code, 0);
 });
+
+test("decode: a CMDQ error says what the command does, what the error means and what to check (once per error)", async () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const ill = [
+    "CMDQ error (cons 0x01000012): Illegal command",
+    "skipping command in error state:",
+    "\t0x0000000000000020",
+    "\t0x0000000000000000",
+  ];
+  const text = [...ill, ...ill, "CMDQ error (cons 0x03000013): ATC invalidate timeout"].map((l) => dev + l).join("\n");
+  const { code, out } = await run(["decode", "-"], text);
+  assert.equal(code, 0);
+  const blocks = out.split("\n\n");
+  assert.match(blocks[0]!, /^-:1-4: 0x20 CMD_TLBI_EL2_ALL {2}\(Linux arm-smmu-v3 command-queue error\)\n/);
+  assert.match(blocks[0]!, /\n {2}meaning: Invalidate all NS-EL2 entries\.\n/);
+  assert.match(blocks[0]!, /\n {2}cause: .*IDR0/);
+  assert.match(blocks[0]!, /\n {2}next steps:\n {4}1\. /);
+  assert.match(blocks[0]!, /CMD_SYNC/);
+  assert.match(blocks[1]!, /\n {2}\(cause and next steps for CERROR_ILL: see above\)$/);
+  assert.match(blocks[2]!, /\n {2}cause: .*ATC/);
+});
