@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { encodeStruct } from "../../src/bits/fields";
 import type { U64 } from "../../src/bits/u64";
 import { DEFAULT_PROFILE, type SmmuProfile } from "../../src/smmuv3/profile";
-import { STE, checkSte, type LegalityFinding } from "../../src/smmuv3/records";
+import { CD, STE, checkCd, checkSte, type LegalityFinding } from "../../src/smmuv3/records";
 
 const n = (v: number): U64 => ({ lo: v >>> 0, hi: Math.floor(v / 2 ** 32) });
 
@@ -56,4 +56,39 @@ test("STE-29 with a VMSAv8-32 stage 2: S2TTB must be below 2^40 (S2PS is IGNORED
   assert.deepEqual(illegal(checkSte(build(STE, { S2TTB: 2 ** 44, S2PS: 5 }, AA32_S2_STE), AA32)), ["STE-ILL-S2TTB"]);
   const s1only = build(STE, { Config: 5, S1ContextPtr: 0x48000000, S2TTB: 2 ** 44 }, AA32_S2_STE);
   assert.deepEqual(illegal(checkSte(s1only, AA32)), []);
+});
+
+// A VMSAv8-32 LPAE CD (AA64 == 0) with TTB0 walks only; IPS is IGNORED there.
+const AA32_CD = build(CD, {
+  T0SZ: 0,
+  IR0: 1,
+  OR0: 1,
+  SH0: 3,
+  EPD1: 1,
+  V: 1,
+  AA64: 0,
+  R: 1,
+  A: 1,
+  ASID: 1,
+  TTB0: 0x40000000,
+  MAIR0: 0xf404ff44,
+});
+
+test("CD-18/CD-19 with VMSAv8-32 tables: an enabled TTBx must be below 2^40 (IPS is IGNORED, effective 40 bits)", () => {
+  assert.deepEqual(checkCd(AA32_CD, AA32), []);
+  assert.deepEqual(checkCd(build(CD, { TTB0: 2 ** 40 - 16, IPS: 0 }, AA32_CD), AA32), []);
+  const fs = checkCd(build(CD, { TTB0: 2 ** 40, IPS: 6 }, AA32_CD), AA32);
+  assert.deepEqual(brief(fs), [
+    [
+      "CD-ILL-TTB0",
+      ["TTB0", "IPS"],
+      "TTB0 0x10000000000 is at or above 2^40: VMSAv8-32 tables (AA64 == 0) have a 40-bit output address size (IPS is IGNORED).",
+    ],
+  ]);
+  assert.equal(fs[0]!.event, "C_BAD_CD");
+  // TTB1 when its walks are enabled; a disabled half is not judged (§5.4.1.1 EPDx behavior)
+  const ttb1 = build(CD, { EPD1: 0, TTB1: 2 ** 41 }, AA32_CD);
+  assert.deepEqual(illegal(checkCd(ttb1, AA32)), ["CD-ILL-TTB1"]);
+  assert.deepEqual(illegal(checkCd(build(CD, { EPD1: 1 }, ttb1), AA32)), []);
+  assert.deepEqual(illegal(checkCd(build(CD, { EPD0: 1, EPD1: 0, TTB0: 2 ** 40 }, AA32_CD), AA32)), []);
 });

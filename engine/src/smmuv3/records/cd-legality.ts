@@ -274,6 +274,24 @@ export function checkCd(
     }
     if (vmsa128 && granuleOk && sizeOk) checkD128StartLevel(words, h.n, granule, h.txsz, out);
   }
+  // CD-18 / CD-19 for VMSAv8-32 too: CdIllegal() calls CDTTBxOutOfRange() for every format, and
+  // with AA64 == 0 IPS is IGNORED and the output size is 40 bits (§5.4 CD.IPS, CD.TTB0/TTB1).
+  if (vmsa32) {
+    for (const [n, on] of [
+      [0, ttb0On],
+      [1, ttb1On],
+    ] as const) {
+      const ttb = getValue(words, F(`TTB${n}`));
+      if (on && atOrAbove(ttb, effIps)) {
+        out.push(
+          makeFinding(
+            n === 0 ? "CD-ILL-TTB0" : "CD-ILL-TTB1",
+            `TTB${n} ${hex64(ttb)} is at or above 2^${effIps}: VMSAv8-32 tables (AA64 == 0) have a 40-bit output address size (IPS is IGNORED).`,
+          ),
+        );
+      }
+    }
+  }
   // CD-20 / CD-21 (CD-22 above, per enabled TTBx)
   if (vmsa128 && steS1pie === 0) {
     out.push(

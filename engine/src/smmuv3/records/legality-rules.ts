@@ -448,13 +448,13 @@ const CD_RULES: R[] = [
     "CD-ILL-TTB0",
     "CD-18",
     ["TTB0", "IPS"],
-    "TTB0 must be below 2^effective IPS, and below 2^48 with a 4KB/16KB granule and DS == 0, when TTB0 walks are enabled.",
+    "TTB0 must be below 2^effective IPS (40 bits with VMSAv8-32 tables), and below 2^48 with a 4KB/16KB granule and DS == 0, when TTB0 walks are enabled.",
   ),
   cd(
     "CD-ILL-TTB1",
     "CD-19",
     ["TTB1", "IPS"],
-    "TTB1 must be below 2^effective IPS (and 2^48 without DS for 4KB/16KB) when TTB1 walks are enabled.",
+    "TTB1 must be below 2^effective IPS (40 bits with VMSAv8-32 tables; and 2^48 without DS for 4KB/16KB) when TTB1 walks are enabled.",
   ),
   cd(
     "CD-ILL-D128-S1PIE",
