@@ -140,9 +140,12 @@ test("truncated dumps never throw and never invent words", () => {
         const original = new Set(imageWords(image));
         const addresses = new Set([...image.words()].map((w) => w.addr));
         for (const w of r.words) {
-          // a plain list cut inside its last value reads a shorter value: the text cannot tell
-          if (layout.format === "plain") assert.ok(addresses.has(w.addr));
-          else assert.ok(original.has(wordText(w)), `${layout.name} invented ${wordText(w)}`);
+          // A plain list cut inside its last value reads a shorter value, and one cut inside its
+          // first address (`0x40` of `0x40000030: ...`) is a list of one value at the base: the
+          // text cannot tell either apart from a dump that says so.
+          if (layout.format === "plain") {
+            assert.ok(addresses.has(w.addr) || (!truncated.includes(":") && w.addr === BASE), `plain read ${w.addr}`);
+          } else assert.ok(original.has(wordText(w)), `${layout.name} invented ${wordText(w)}`);
         }
       },
     ),
