@@ -379,3 +379,22 @@ test("decode: a CMDQ error says what the command does, what the error means and 
   assert.match(blocks[1]!, /\n {2}\(cause and next steps for CERROR_ILL: see above\)$/);
   assert.match(blocks[2]!, /\n {2}cause: .*ATC/);
 });
+
+test("decode: a CMDQ error that prints no command by design shows no '(missing)' dwords; a cut CERROR_ILL does", async () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const text = [
+    "CMDQ error (cons 0x02000013): Abort on command fetch",
+    "retrying command fetch",
+    "CMDQ error (cons 0x03000013): ATC invalidate timeout",
+    "CMDQ error (cons 0x01000012): Illegal command",
+  ]
+    .map((l) => dev + l)
+    .join("\n");
+  const { code, out } = await run(["decode", "-"], text);
+  const blocks = out.split("\n\n");
+  assert.doesNotMatch(blocks[0]!, /raw|missing/);
+  assert.doesNotMatch(blocks[1]!, /raw|missing/);
+  assert.match(blocks[2]!, /\n {2}raw {3}\(missing\) \(missing\)\n/);
+  assert.match(blocks[2]!, /the command in error \(two dwords after 'skipping command in error state:'\) is missing/);
+  assert.equal(code, 1);
+});

@@ -360,7 +360,9 @@ class TablePrinter implements Printer {
     const id = r.id ? `${r.id} ` : "";
     w(`${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${quoted})`);
     w(`  ${r.summary}`);
-    if (r.kind !== "trace" && r.expectedDwords) {
+    // CERROR_ABT / CERROR_ATC_INV_SYNC: the kernel prints no command by design (nothing is missing).
+    const noCommandByDesign = r.kind === "cmdq-error" && r.wordRanges[0] === undefined && r.problems.length === 0;
+    if (r.kind !== "trace" && r.expectedDwords && !noCommandByDesign) {
       const raw: string[] = [];
       for (let i = 0; i < r.expectedDwords; i++) {
         const v = { lo: r.words[2 * i]!, hi: r.words[2 * i + 1]! };
