@@ -520,3 +520,21 @@ test("at most 8 records in progress: the oldest is given up, with a problem, whe
     [2, ["dwords 0..3 of 4 are missing (the record is cut after line 3)"]],
   ]);
 });
+
+test("QEMU smmuv3_translate_abort/bypass/disable keep the IOVA they print as 'iova:0x..'", () => {
+  const text = [
+    "smmuv3_translate_abort smmuv3-iommu-memory-region-16-0 sid=0x10 abort on iova:0x1000 is_write=0",
+    "smmuv3_translate_bypass smmuv3-iommu-memory-region-16-0 sid=0x10 STE bypass iova:0xfee00000 is_write=1",
+    "smmuv3_translate_disable smmuv3-iommu-memory-region-16-0 sid=0x10 bypass (smmu disabled) iova:0x2000 is_write=0",
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.trace?.point, r.trace?.args]),
+    [
+      [0, "smmuv3_translate_abort", { sid: "0x10", is_write: "0", iova: "0x1000" }],
+      [1, "smmuv3_translate_bypass", { sid: "0x10", is_write: "1", iova: "0xfee00000" }],
+      [2, "smmuv3_translate_disable", { sid: "0x10", is_write: "0", iova: "0x2000" }],
+    ],
+  );
+});

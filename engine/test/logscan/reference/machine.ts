@@ -130,6 +130,8 @@ const TRACE_STRUCT_ADDRESS = /\b(STE|CD) addr: (0x[0-9a-fA-F]+)/;
 const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
+/** `iova:0x...` (smmuv3_translate_abort / _bypass / _disable print a colon, not `=`). */
+const TRACE_IOVA_COLON = /\biova:(0x[0-9a-fA-F]+)/;
 const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
 const CMDQ_ERROR_NAMES = ["No error", "Illegal command", "Abort on command fetch", "ATC invalidate timeout"];
 
@@ -612,6 +614,8 @@ export class LogLineMachine {
     }
     const address = TRACE_ADDRESS.exec(argsText);
     if (address) args[`${address[1]} address`] = address[2]!;
+    const iova = args["iova"] === undefined ? TRACE_IOVA_COLON.exec(argsText) : null;
+    if (iova) args["iova"] = iova[1]!;
     const headerRange = { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length };
     const trace: QemuTraceInfo = { point, args };
     const problems: LogProblem[] = [];
