@@ -92,3 +92,148 @@ test("CD-18/CD-19 with VMSAv8-32 tables: an enabled TTBx must be below 2^40 (IPS
   assert.deepEqual(illegal(checkCd(build(CD, { EPD1: 1 }, ttb1), AA32)), []);
   assert.deepEqual(illegal(checkCd(build(CD, { EPD0: 1, EPD1: 0, TTB0: 2 ** 40 }, AA32_CD), AA32)), []);
 });
+
+// A nested STE (reference §9.2) and a Linux-style CD.
+const NESTED_STE = build(STE, {
+  V: 1,
+  Config: 7,
+  S1ContextPtr: 0x48000000,
+  S1CIR: 1,
+  S1COR: 1,
+  S1CSH: 3,
+  S2VMID: 5,
+  S2T0SZ: 24,
+  S2SL0: 1,
+  S2IR0: 1,
+  S2OR0: 1,
+  S2SH0: 3,
+  S2PS: 2,
+  S2AA64: 1,
+  S2R: 1,
+  S2TTB: 0x880000000,
+});
+const S1_STE = build(STE, { V: 1, Config: 5, S1ContextPtr: 0x48000000, S1CIR: 1, S1COR: 1, S1CSH: 3 });
+const CD_BASE = build(CD, {
+  T0SZ: 25,
+  IR0: 1,
+  OR0: 1,
+  SH0: 3,
+  EPD1: 1,
+  V: 1,
+  IPS: 2,
+  AA64: 1,
+  R: 1,
+  A: 1,
+  ASID: 1,
+  TTB0: 0x40000000,
+  MAIR0: 0xf404ff44,
+});
+const SECURE = { ...P, SEC_STATE: "Secure" as const, SEL2: 1 };
+const SECURE_S2 = { S_S2TG: 0, S_S2T0SZ: 24, S_S2SL0: 1, S_S2TTB: 0x890000000 };
+const D128 = { ...P, D128: 1, S1PI: 1, S2PI: 1, S2PO: 1 };
+
+test("STE-06 holds for a Secure STE too (not only Realm): VMSAv8-32 stage 2 with Secure stage 2", () => {
+  const w = build(STE, { ...SECURE_S2, S2AA64: 0 }, NESTED_STE);
+  assert.deepEqual(illegal(checkSte(w, { ...SECURE, TTF: BOTH_TTF })), ["STE-ILL-SECURE-AA32"]);
+  assert.deepEqual(illegal(checkSte(w, AA32)), []);
+});
+
+test("STE-09, STE-13: STRW is judged only where it is used (Config 0b101; Non-secure only with IDR0.Hyp)", () => {
+  const dpt = { ...P, ATS: 1, DPT: 1, Hyp: 1 };
+  // nested: STRW IGNORED (effective StreamWorld EL1), so EATS 0b11 with STRW 0b10 is fine
+  assert.deepEqual(illegal(checkSte(build(STE, { EATS: 3, STRW: 2 }, NESTED_STE), dpt)), []);
+  // stage 1 only without IDR0.Hyp: STRW is RES0 (a warning), the StreamWorld is NS-EL1
+  const s1 = build(STE, { EATS: 3, STRW: 2 }, S1_STE);
+  assert.deepEqual(illegal(checkSte(s1, { ...dpt, Hyp: 0 })), []);
+  assert.deepEqual(illegal(checkSte(s1, dpt)), ["STE-ILL-DPT-STRW"]);
+  // Secure: STRW 0b11 is Reserved only where STRW is used
+  const strw3 = build(STE, { ...SECURE_S2, STRW: 3 }, NESTED_STE);
+  assert.deepEqual(illegal(checkSte(strw3, SECURE)), []);
+  assert.deepEqual(illegal(checkSte(build(STE, { STRW: 3 }, S1_STE), SECURE)), ["STE-ILL-SECURE-STRW"]);
+});
+
+test("STE-11: EATS 0b11 with S2S == 1 is ILLEGAL only with stage 2 enabled", () => {
+  const dpt = { ...P, ATS: 1, DPT: 1, STALL_MODEL: 0 };
+  assert.deepEqual(illegal(checkSte(build(STE, { EATS: 3, S2S: 1 }, S1_STE), dpt)), []);
+  assert.deepEqual(illegal(checkSte(build(STE, { EATS: 3, S2S: 1 }, NESTED_STE), dpt)), ["STE-ILL-DPT-S2S"]);
+});
+
+test("STE-15 needs Config 0b101: a Secure bypass STE with STRW 0b10 is legal without Secure EL2", () => {
+  const noSel2 = { ...SECURE, SEL2: 0 };
+  assert.deepEqual(illegal(checkSte(build(STE, { Config: 4, STRW: 2 }, S1_STE), noSel2)), []);
+  assert.deepEqual(illegal(checkSte(build(STE, { STRW: 2 }, S1_STE), noSel2)), ["STE-ILL-SECURE-SEL2"]);
+});
+
+test("STE-27: S2HAFT == 1 is legal with S2HA == 1", () => {
+  const haft = { ...P, HTTU: "AF+dirty" as const, HAFT: 1 };
+  assert.deepEqual(checkSte(build(STE, { S2HAFT: 1, S2HA: 1 }, NESTED_STE), haft), []);
+});
+
+test("STE-32 is not judged without Secure stage 2: STE-05 alone", () => {
+  const w = build(STE, { ...SECURE_S2, S_S2TG: 3, S_S2T0SZ: 63 }, NESTED_STE);
+  assert.deepEqual(illegal(checkSte(w, { ...SECURE, SEL2: 0 })), ["STE-ILL-SECURE-S2"]);
+  assert.deepEqual(illegal(checkSte(w, SECURE)), ["STE-ILL-SECURE-S2GEOM"]);
+});
+
+test("STE-34/35 with a VMSAv9-128 stage 2: indirection is implicit, S2PIE is RES0 (not ILLEGAL), overlays need no S2PIE", () => {
+  const w = build(STE, { S2AA64: 0, S2SL0: 0 }, NESTED_STE);
+  const pie = checkSte(build(STE, { S2PIE: 1 }, w), D128);
+  assert.deepEqual(
+    pie.map((f) => [f.code, f.fields]),
+    [["STE-WARN-RES0-FIELD", ["S2PIE"]]],
+  );
+  assert.deepEqual(checkSte(build(STE, { S2POE: 1 }, w), D128), []);
+  assert.deepEqual(illegal(checkSte(build(STE, { S2POE: 1, S2AA64: 1, S2SL0: 1 }, w), D128)), ["STE-ILL-S2POE-DIRECT"]);
+});
+
+test("STE-38: S2VMID is IGNORED when STRW is used and not 0b00 (NS-EL2), judged when STRW is unused", () => {
+  const w = build(STE, { STRW: 2, S2VMID: 0x100 }, S1_STE);
+  assert.deepEqual(checkSte(w, { ...P, VMID16: 0, Hyp: 1 }), []);
+  assert.deepEqual(illegal(checkSte(w, { ...P, VMID16: 0, Hyp: 0 })), ["STE-ILL-S2VMID"]);
+});
+
+test("STE-30 with VMSAv9-128: the minimum S2T0SZ is MAX(8, 64 - IAS)", () => {
+  const p56 = { ...D128, OAS: 56, IAS: 56 };
+  const w = build(STE, { S2AA64: 0, S2SL0: 0, S2PS: 7 }, NESTED_STE);
+  assert.deepEqual(illegal(checkSte(build(STE, { S2T0SZ: 8 }, w), p56)), []);
+  assert.deepEqual(illegal(checkSte(build(STE, { S2T0SZ: 7 }, w), p56)), ["STE-ILL-S2T0SZ"]);
+});
+
+test("CD-21 is any-EL2 only: a VMSAv9-128 CD is legal in NS-EL2-E2H", () => {
+  const ste = build(STE, { STRW: 2, S1PIE: 1 }, S1_STE);
+  const cd = build(CD, { AA64: 0 }, CD_BASE);
+  assert.deepEqual(checkCd(cd, { ...D128, Hyp: 1 }, { ste }), []);
+  assert.deepEqual(illegal(checkCd(cd, { ...D128, Hyp: 1 }, { ste, e2h: false })), ["CD-ILL-D128-EL2"]);
+});
+
+test("CD-22: SKL0 is {HWU062, HWU061} (bits [127:126]); start level 2 allows SKL0 1, not 2", () => {
+  const ste = build(STE, { S1PIE: 1 }, S1_STE);
+  // T0SZ 38: a 26-bit VA with 4KB VMSAv9-128 tables starts at level 3 - ((26 - 1 - 12) DIV 8) = 2
+  const cd = build(CD, { AA64: 0, T0SZ: 38 }, CD_BASE);
+  assert.deepEqual(checkCd(build(CD, { HWU061: 1 }, cd), D128, { ste }), []);
+  const [f] = checkCd(build(CD, { HWU062: 1 }, cd), D128, { ste });
+  assert.deepEqual(
+    [f!.code, f!.message],
+    [
+      "CD-ILL-D128-SKL",
+      "SKL0 is 2 (HWU062:HWU061), but T0SZ 38 with a 4KB granule starts VMSAv9-128 walks at level 2: skipping 2 level(s) would pass level 3.",
+    ],
+  );
+});
+
+test("CD-14 with VMSAv9-128 and 56-bit VAs (IDR5.VAX 0b10): T0SZ 8 only in the EL3 StreamWorld, 9 elsewhere", () => {
+  const vax = { ...D128, VAX: 2, OAS: 56, IAS: 56 };
+  const cd = build(CD, { AA64: 0, T0SZ: 8 }, CD_BASE);
+  const el3 = build(STE, { STRW: 1, S1PIE: 1 }, S1_STE);
+  const el1 = build(STE, { S1PIE: 1 }, S1_STE);
+  assert.deepEqual(illegal(checkCd(cd, { ...vax, SEC_STATE: "Secure" }, { ste: el3 })), []);
+  assert.deepEqual(illegal(checkCd(cd, { ...vax, SEC_STATE: "Secure" }, { ste: el1 })), ["CD-ILL-T0SZ"]);
+  assert.deepEqual(illegal(checkCd(build(CD, { T0SZ: 9 }, cd), vax, { ste: el1 })), []);
+});
+
+test("CD StreamWorld: STRW 0b01 is EL3 only in a Secure STE; a Non-secure one stays NS-EL1 (ASID judged)", () => {
+  const cd = build(CD, { ASID: 0x100 }, CD_BASE);
+  const strw1 = build(STE, { STRW: 1 }, S1_STE);
+  assert.deepEqual(illegal(checkCd(cd, { ...P, ASID16: 0, Hyp: 1 }, { ste: strw1 })), ["CD-ILL-ASID"]);
+  assert.deepEqual(illegal(checkCd(cd, { ...P, ASID16: 0, SEC_STATE: "Secure" }, { ste: strw1 })), []);
+});
