@@ -676,7 +676,8 @@ export class LogLineMachine {
     const trace: QemuTraceInfo = { point, args };
     const problems: LogProblem[] = [];
     if (point === "smmuv3_record_event") {
-      const type = /^([A-Z][A-Z0-9_]+)\b/.exec(argsText)?.[1];
+      // The first bare upper-case word: QEMU builds with Secure state support print `sec_sid=N` first.
+      const type = /(?:^|\s)([A-Z][A-Z0-9_]+)(?=\s|$)/.exec(argsText)?.[1];
       if (type) args["type"] = type;
       if (!type || args["sid"] === undefined) {
         this.sink.problem({ line: lineNo, message: "QEMU smmuv3_record_event line without an event type and sid" });

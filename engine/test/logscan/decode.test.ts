@@ -291,3 +291,18 @@ test("a QEMU event name that is no SMMUv3 event says so, without inventing event
   assert.equal(records[0]!.id, "");
   assert.deepEqual(records[0]!.decodeProblems, []);
 });
+
+test("QEMU smmuv3_record_event with the Security state first or last (sec_sid=, sec_idx=) still decodes", () => {
+  const { records, problems } = scanLog(
+    "smmuv3_record_event sec_sid=0 SMMU_EVT_F_TRANSLATION sid=0x11\n" +
+      "smmuv3_record_event SMMU_EVT_C_BAD_CD sid=0x12 sec_idx=0\n",
+  );
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.name, fieldsOf(r)["StreamID"], r.problems]),
+    [
+      ["F_TRANSLATION", "0x11", []],
+      ["C_BAD_CD", "0x12", []],
+    ],
+  );
+});
