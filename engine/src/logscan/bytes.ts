@@ -135,7 +135,7 @@ function bytesCannotStartRecord(b: Uint8Array, start: number, end: number): bool
 
 /**
  * The second half of the noise test, for a line without `0x`, `event: ` and `smmu`: true unless
- * its last token could end a dword list (a hex digit, `]`, `"` or `,` last, 16 hex digits before
+ * its last token could end a dword list (a hex digit, `]`, `"`, `,`, `}` or `;` last, 16 hex digits before
  * the list separators). Only the line's last bytes are read: non-ASCII bytes are never hex.
  */
 function tailCannotStartRecord(b: Uint8Array, start: number, end: number): boolean {
@@ -143,7 +143,7 @@ function tailCannotStartRecord(b: Uint8Array, start: number, end: number): boole
   while (e > start && (b[e - 1] === 32 || b[e - 1] === 9)) e--;
   if (e === start) return true;
   const last = b[e - 1]!;
-  if (HEX_BYTE[last]! < 0 && last !== 93 && last !== 34 && last !== 44) return true;
+  if (HEX_BYTE[last]! < 0 && last !== 93 && last !== 34 && last !== 44 && last !== 125 && last !== 59) return true;
   while (e > start && IS_LIST_SEPARATOR[b[e - 1]!] === 1) e--;
   if (e - start < 16) return true;
   for (let k = e - 16; k < e; k++) if (HEX_BYTE[b[k]!]! < 0) return true;
@@ -157,9 +157,9 @@ const HEX_BYTE = Int8Array.from({ length: 256 }, (_, c) => {
   return c < 128 && l >= 97 && l <= 102 ? l - 87 : -1;
 });
 
-/** Separators of a dword list (blank , ; [ ] " ' ( )), as in the line machine. */
+/** Separators of a dword list (blank , ; [ ] " ' ( ) { }), as in the line machine. */
 const IS_LIST_SEPARATOR = Uint8Array.from({ length: 256 }, (_, c) =>
-  [32, 9, 44, 59, 91, 93, 34, 39, 40, 41].includes(c) ? 1 : 0,
+  [32, 9, 44, 59, 91, 93, 34, 39, 40, 41, 123, 125].includes(c) ? 1 : 0,
 );
 
 export class ByteLogScanner {

@@ -232,6 +232,10 @@ test("fixtures and odd text: same records as the reference", () => {
     "é 0x1 0x2 0x3 0x4\r\n0x00007d1100000004\r\n0x0000100800000080\r\n0x00000000fe040000\r\n0x000000007e04c440",
     "x".repeat(70000) + "\n0x1 0x2 0x3 0x4\n",
     "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
+    // Lists in braces and ending in ';' (gdb p/x, C initialisers), and their near misses.
+    "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
+      "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
+      "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
   ];
   for (const t of texts) {
     assert.deepEqual(optimised(t), reference(t));
@@ -331,6 +335,10 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     "é".repeat(40000) + " 0x1 0x2 0x3 0x4\n" + "\u{1f600}".repeat(70000) + "\n0x1 0x2 0x3 0x4\r",
     "0x1 0x2 0x3 " + "0".repeat(300000) + "\n0x5 0x6 0x7 0x8",
     "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
+    // Lists in braces and ending in ';' (gdb p/x, C initialisers), and their near misses.
+    "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
+      "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
+      "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
   ];
   for (const t of texts) {
     const bytes = utf8.encode(t);

@@ -538,3 +538,25 @@ test("QEMU smmuv3_translate_abort/bypass/disable keep the IOVA they print as 'io
     ],
   );
 });
+
+test("a list in braces (gdb p/x, a C initialiser) is read, its label ending in '=' or ':'", () => {
+  const text = [
+    "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}",
+    "static const u64 evt[] = { 0x0000001100000010, 0x0000020800000000, 0x0000034bce504e21, 0x0 };",
+    "evt: {00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}",
+    "$2 = {0x1, 0x2, 0x3}",
+    "if (x) { y = 0x1; }",
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.form, r.source, dwords(r)]),
+    [
+      [0, "bare", "$1 =", ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"]],
+      [1, "bare", "static const u64 evt[] =", ["0x1100000010", "0x20800000000", "0x34bce504e21", "0x0"]],
+      [2, "bare", "evt:", ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"]],
+    ],
+  );
+  assert.deepEqual(problems, []);
+  const r = records[0]!;
+  assert.deepEqual(r.wordRanges[3], { line: 0, start: 50, end: 60 });
+});

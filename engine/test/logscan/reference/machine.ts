@@ -688,12 +688,12 @@ export class LogLineMachine {
   }
 
   private detectList(text: string, bodyStart: number, depth: number, lineNo: number): void {
-    // Cheap test first: a list ends in a hex digit or a closing bracket/quote/comma.
+    // Cheap test first: a list ends in a hex digit or a closing bracket/quote/comma/brace/semicolon.
     let end = text.length;
     while (end > bodyStart && isBlankCode(text.charCodeAt(end - 1))) end--;
     if (end === bodyStart) return;
     const last = text.charCodeAt(end - 1);
-    if (hexValue(last) < 0 && last !== 93 /* ] */ && last !== 34 /* " */ && last !== 44 /* , */) return;
+    if (!isListEndCode(last)) return;
     // One whitespace-separated token at the end of the line: maybe the first of a vertical list.
     const single = lastToken(text, end);
     if (single && single.start >= bodyStart && isHexToken(text, single.start, single.end)) {
@@ -720,7 +720,8 @@ export class LogLineMachine {
       while (i > bodyStart && !isListSeparator(text.charCodeAt(i - 1))) i--;
       if (!isHexToken(text, i, tokenEnd)) {
         // The rest is a label: it must end with ':' and hold no 0x number.
-        if (text.charCodeAt(tokenEnd - 1) !== 58 /* : */) return;
+        const labelLast = text.charCodeAt(tokenEnd - 1);
+        if (labelLast !== 58 /* : */ && labelLast !== 61 /* = */) return;
         const label = text.slice(bodyStart, tokenEnd);
         if (label.includes("0x")) {
           inline = INLINE_HEADER.exec(text.slice(bodyStart));
@@ -832,10 +833,29 @@ function isHexToken(text: string, start: number, end: number): boolean {
   return true;
 }
 
-/** Blanks, commas, semicolons, brackets, quotes, parentheses. */
+/**
+ * What a dword list may end with: a hex digit, or a closing `]`, `"`, `,`, `}` or `;` (gdb's
+ * `$1 = {0x.., 0x..}`, a C initialiser `{ 0x.., 0x.. };`).
+ */
+function isListEndCode(c: number): boolean {
+  return hexValue(c) >= 0 || c === 93 || c === 34 || c === 44 || c === 125 || c === 59;
+}
+
+/** Blanks, commas, semicolons, brackets, quotes, parentheses, braces. */
 function isListSeparator(c: number): boolean {
   return (
-    c === 32 || c === 9 || c === 44 || c === 59 || c === 91 || c === 93 || c === 34 || c === 39 || c === 40 || c === 41
+    c === 32 ||
+    c === 9 ||
+    c === 44 ||
+    c === 59 ||
+    c === 91 ||
+    c === 93 ||
+    c === 34 ||
+    c === 39 ||
+    c === 40 ||
+    c === 41 ||
+    c === 123 ||
+    c === 125
   );
 }
 
