@@ -236,6 +236,9 @@ test("fixtures and odd text: same records as the reference", () => {
     "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
       "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
       "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
+    // rsyslog's escaped tab before the dwords (#011), and near misses.
+    "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
+      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n",
   ];
   for (const t of texts) {
     assert.deepEqual(optimised(t), reference(t));
@@ -339,6 +342,9 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
       "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
       "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
+    // rsyslog's escaped tab before the dwords (#011), and near misses.
+    "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
+      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n",
   ];
   for (const t of texts) {
     const bytes = utf8.encode(t);

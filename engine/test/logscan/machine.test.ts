@@ -560,3 +560,28 @@ test("a list in braces (gdb p/x, a C initialiser) is read, its label ending in '
   const r = records[0]!;
   assert.deepEqual(r.wordRanges[3], { line: 0, start: 50, end: 60 });
 });
+
+test("rsyslog's escaped tab (#011, its default for control characters) before a dword is skipped", () => {
+  const p = "Nov 21 08:00:00 host kernel: [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const text = [
+    `${p}event 0x10 received:`,
+    `${p}#0110x0000010000000010`,
+    `${p}#0110x0000020800000000`,
+    `${p}#0110x00000000fffff000`,
+    `${p}#0110x0000000000000000`,
+    `${p}CMDQ error (cons 0x01000012): Illegal command`,
+    `${p}skipping command in error state:`,
+    `${p}#0110x0000010000000003`,
+    `${p}#0110x0000000000000000`,
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.endLine, r.complete, dwords(r), r.problems]),
+    [
+      [0, 4, true, ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"], []],
+      [5, 8, true, ["0x10000000003", "0x0"], []],
+    ],
+  );
+  assert.deepEqual(records[0]!.wordRanges[0], { line: 1, start: p.length + 4, end: p.length + 22 });
+});

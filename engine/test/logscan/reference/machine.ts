@@ -231,11 +231,11 @@ export class LogLineMachine {
     switch (p.phase) {
       case "dwords":
       case "vertical": {
-        if (
-          singleTokenAt(text, restStart) &&
-          this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")
-        ) {
-          return true;
+        if (singleTokenAt(text, restStart)) {
+          // rsyslog writes the tab of the kernel's "\t0x%016llx" as `#011` by default
+          // ($EscapeControlCharactersOnReceive): /var/log/kern.log holds `#0110x...`.
+          if (p.form !== "bare" && isEscapedTabAt(text, tokenStart, tokenEnd)) tokenStart += 4;
+          if (this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")) return true;
         }
         if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
           // The decoded lines came before all four dwords: the raw part is cut.
@@ -864,6 +864,17 @@ function startsWithSourceAt(text: string, at: number, source: string): boolean {
   if (!text.startsWith(source, at)) return false;
   const after = at + source.length;
   return after === text.length || isBlankCode(text.charCodeAt(after));
+}
+
+/** `#011` (an escaped tab) followed by more of the token at text[start..end). */
+function isEscapedTabAt(text: string, start: number, end: number): boolean {
+  return (
+    end - start > 4 &&
+    text.charCodeAt(start) === 35 /* # */ &&
+    text.charCodeAt(start + 1) === 48 &&
+    text.charCodeAt(start + 2) === 49 &&
+    text.charCodeAt(start + 3) === 49
+  );
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {
