@@ -306,3 +306,13 @@ test("QEMU smmuv3_record_event with the Security state first or last (sec_sid=, 
     ],
   );
 });
+
+test("a record cut before its first dword is named by its header, not decoded as Reserved event 0x00", () => {
+  const { records } = scanLog("event 0x10 received:\nsomething else entirely\n");
+  assert.equal(records.length, 1);
+  const r = records[0]!;
+  assert.deepEqual([r.id, r.name, r.fields, r.decodeProblems], ["0x10", "F_TRANSLATION", [], []]);
+  assert.equal(r.summary, "no valid translation (incomplete record: dwords 0, 1, 2, 3 missing, their fields unknown)");
+  assert.deepEqual(Array.from(r.words), [0, 0, 0, 0, 0, 0, 0, 0]);
+  assert.deepEqual(r.problems, [{ line: 0, message: "dwords 0..3 of 4 are missing (the record is cut at line 2)" }]);
+});

@@ -60,7 +60,11 @@ function decodeEventRecord(record: LogRecord): void {
       return;
     }
   }
-  const event = decodeEvent(record.words);
+  const event = decodeEvent(
+    record.headerId !== undefined && record.wordRanges[0] === undefined
+      ? withHeaderType(record.words, record.headerId)
+      : record.words,
+  );
   if (record.headerId !== undefined && record.headerId !== event.id && record.wordRanges[0] !== undefined) {
     (extra ??= []).push({
       line: record.startLine,
@@ -76,6 +80,16 @@ function decodeEventRecord(record: LogRecord): void {
   record.decodeProblems = event.problems;
   record.event = event;
   if (!record.complete) keepKnownFields(record, event);
+}
+
+/**
+ * The dwords with Type (DW0[7:0]) from the header, for a record whose dword 0 is missing: the
+ * header's event number is then all the text says of the record (fields of dword 0 stay unknown).
+ */
+function withHeaderType(words: Uint32Array, headerId: number): Uint32Array {
+  const copy = Uint32Array.from(words);
+  copy[0] = ((copy[0]! & ~0xff) | (headerId & 0xff)) >>> 0;
+  return copy;
 }
 
 /**
