@@ -1,6 +1,6 @@
 // Peels what surrounds a log line's message: mail quoting (`> `, `> > `, `>>`), syslog priority
-// (`<3>`), journal prefixes (`Mar 25 11:35:01 host kernel: `) and kernel timestamps
-// (`[10501.943884]`, `[Wed Mar 25 11:35:01 2020]`). What is left (the "body") still starts with the
+// (`<3>`), /dev/kmsg prefixes (`3,1234,5678,-;`), journal prefixes (`Mar 25 11:35:01 host
+// kernel: `) and kernel timestamps (`[10501.943884]`, `[Wed Mar 25 11:35:01 2020]`). What is left (the "body") still starts with the
 // device prefix (`arm-smmu-v3 arm-smmu-v3.2.auto: `), which the scanner keeps as the record's
 // source so that lines of other drivers interleaved with a record can be told apart.
 
@@ -18,6 +18,8 @@ const HUMAN_TIMESTAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \
 const OTHER_STAMP = /^\[[\s\d.:,+\-T]*\d[\s\d.:,+\-TZ<>]*\]/;
 /** journalctl -o short-iso / short-precise: `2020-03-25T11:35:01+0000 host kernel: `. */
 const ISO_JOURNAL = /^\d{4}-\d\d-\d\dT[\d:.,]+(?:[+-]\d\d:?\d\d|Z)? \S+ kernel: /;
+/** A /dev/kmsg record's prefix: `prio,seq,usec,flags[,...];` (Documentation/ABI/testing/dev-kmsg). */
+const KMSG = /^\d{1,3},\d+,\d+,[^;\s]*;/;
 /** The printk caller id of CONFIG_PRINTK_CALLER kernels: `[    T123]`, `[  C1]`. */
 const CALLER = /^\[\s*[TC]\d+\]/;
 
@@ -82,7 +84,16 @@ export function packedLogLinePrefix(line: string): number {
       rest = rest.slice(m[0].length);
     }
   }
-  const c = rest.charCodeAt(0);
+  let c = rest.charCodeAt(0);
+  // /dev/kmsg, only when a comma follows the priority's one to three digits (cheap test first).
+  if (isDigit(c) && (rest.charCodeAt(1) === 44 || rest.charCodeAt(2) === 44 || rest.charCodeAt(3) === 44)) {
+    const m = KMSG.exec(rest);
+    if (m) {
+      i += m[0].length;
+      rest = rest.slice(m[0].length);
+      c = rest.charCodeAt(0);
+    }
+  }
   // Only when the fixed characters are there (`2020-` / `Mar `): a bare dword list starts with a
   // digit too, and a regular expression call per such line costs more than this test.
   if ((isDigit(c) && rest.charCodeAt(4) === 45) || (c >= 65 && c <= 90 && rest.charCodeAt(3) === 32)) {

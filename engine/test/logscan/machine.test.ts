@@ -585,3 +585,27 @@ test("rsyslog's escaped tab (#011, its default for control characters) before a 
   );
   assert.deepEqual(records[0]!.wordRanges[0], { line: 1, start: p.length + 4, end: p.length + 22 });
 });
+
+test("/dev/kmsg records (seq prefix, escaped tab \\x09, SUBSYSTEM/DEVICE lines between) are read", () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const lines: string[] = [];
+  [
+    "event 0x10 received:",
+    "\\x090x0000010000000010",
+    "\\x090x0000020800000000",
+    "\\x090x00000000fffff000",
+    "\\x090x0000000000000000",
+  ].forEach((l, i) =>
+    lines.push(
+      `3,${1234 + i},${12345678 + i},-;${dev}${l}`,
+      " SUBSYSTEM=platform",
+      " DEVICE=+platform:arm-smmu-v3.0.auto",
+    ),
+  );
+  const { records, problems } = scanRaw(lines.join("\n"));
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.endLine, r.complete, dwords(r), r.problems]),
+    [[0, 12, true, ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"], []]],
+  );
+});

@@ -31,6 +31,11 @@ const CASES: [string, number, string][] = [
   ["[12.5 text", 0, "[12.5 text"],
   ["", 0, ""],
   [">", 1, ""],
+  ["3,1234,12345678,-;arm-smmu-v3 x: event 0x10 received:", 0, "arm-smmu-v3 x: event 0x10 received:"],
+  ["12,5,0,c,more;arm-smmu-v3 x: y", 0, "arm-smmu-v3 x: y"],
+  ["> 6,339,5140900,-;a", 1, "a"],
+  ["3,1234,12345678 no semicolon", 0, "3,1234,12345678 no semicolon"],
+  ["0x1,0x2,0x3,0x4;", 0, "0x1,0x2,0x3,0x4;"],
 ];
 
 test("prefixes are peeled exactly", () => {

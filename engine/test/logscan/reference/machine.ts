@@ -233,7 +233,8 @@ export class LogLineMachine {
       case "vertical": {
         if (singleTokenAt(text, restStart)) {
           // rsyslog writes the tab of the kernel's "\t0x%016llx" as `#011` by default
-          // ($EscapeControlCharactersOnReceive): /var/log/kern.log holds `#0110x...`.
+          // ($EscapeControlCharactersOnReceive): /var/log/kern.log holds `#0110x...`;
+          // /dev/kmsg writes it as `\x09`.
           if (p.form !== "bare" && isEscapedTabAt(text, tokenStart, tokenEnd)) tokenStart += 4;
           if (this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")) return true;
         }
@@ -866,15 +867,18 @@ function startsWithSourceAt(text: string, at: number, source: string): boolean {
   return after === text.length || isBlankCode(text.charCodeAt(after));
 }
 
-/** `#011` (an escaped tab) followed by more of the token at text[start..end). */
+/**
+ * An escaped tab followed by more of the token at text[start..end): `#011` (rsyslog) or `\x09`
+ * (/dev/kmsg, which escapes control characters).
+ */
 function isEscapedTabAt(text: string, start: number, end: number): boolean {
-  return (
-    end - start > 4 &&
-    text.charCodeAt(start) === 35 /* # */ &&
-    text.charCodeAt(start + 1) === 48 &&
-    text.charCodeAt(start + 2) === 49 &&
-    text.charCodeAt(start + 3) === 49
-  );
+  if (end - start <= 4) return false;
+  const c = text.charCodeAt(start);
+  const c1 = text.charCodeAt(start + 1);
+  const c2 = text.charCodeAt(start + 2);
+  const c3 = text.charCodeAt(start + 3);
+  if (c === 35 /* # */) return c1 === 48 && c2 === 49 && c3 === 49;
+  return c === 92 /* \ */ && c1 === 120 /* x */ && c2 === 48 && c3 === 57;
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {

@@ -21,6 +21,8 @@ const HUMAN_TIMESTAMP = /^\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \
 const OTHER_STAMP = /^\[[\s\d.:,+\-T]*\d[\s\d.:,+\-TZ<>]*\]/;
 /** journalctl -o short-iso / short-precise: `2020-03-25T11:35:01+0000 host kernel: `. */
 const ISO_JOURNAL = /^\d{4}-\d\d-\d\dT[\d:.,]+(?:[+-]\d\d:?\d\d|Z)? \S+ kernel: /;
+/** A /dev/kmsg record's prefix: `prio,seq,usec,flags[,...];` (Documentation/ABI/testing/dev-kmsg). */
+const KMSG = /^\d{1,3},\d+,\d+,[^;\s]*;/;
 /** The printk caller id of CONFIG_PRINTK_CALLER kernels: `[    T123]`, `[  C1]`. */
 const CALLER = /^\[\s*[TC]\d+\]/;
 
@@ -85,7 +87,16 @@ export function packedLogLinePrefix(line: string): number {
       rest = rest.slice(m[0].length);
     }
   }
-  const c = rest.charCodeAt(0);
+  let c = rest.charCodeAt(0);
+  // /dev/kmsg, only when a comma follows the priority's one to three digits (cheap test first).
+  if (isDigit(c) && (rest.charCodeAt(1) === 44 || rest.charCodeAt(2) === 44 || rest.charCodeAt(3) === 44)) {
+    const m = KMSG.exec(rest);
+    if (m) {
+      i += m[0].length;
+      rest = rest.slice(m[0].length);
+      c = rest.charCodeAt(0);
+    }
+  }
   if ((c >= 65 && c <= 90) || isDigit(c)) {
     const m = c <= 57 ? ISO_JOURNAL.exec(rest) : JOURNAL.exec(rest);
     if (m) {
