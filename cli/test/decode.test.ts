@@ -398,3 +398,32 @@ test("decode: a CMDQ error that prints no command by design shows no '(missing)'
   assert.match(blocks[2]!, /the command in error \(two dwords after 'skipping command in error state:'\) is missing/);
   assert.equal(code, 1);
 });
+
+test("decode reads 'dmesg --color=always' output: ANSI colour sequences are skipped, even split across chunks", async () => {
+  const esc = "\u001b";
+  const line = (msg: string, t: number): string =>
+    `${esc}[32m[   12.34567${t}] ${esc}[0m${esc}[33marm-smmu-v3 arm-smmu-v3.0.auto: ${esc}[0m${esc}[1;31m${msg}${esc}[0m`;
+  const text = [
+    "plain line",
+    line("event 0x10 received:", 0),
+    ...["0x0000010000000010", "0x0000020800000000", "0x00000000fffff000", "0x0000000000000000"].map((d, i) =>
+      line(`\t${d}`, i + 1),
+    ),
+  ].join("\n");
+  const bytes = Buffer.from(text, "utf8");
+  for (const cuts of [[bytes.length], [bytes.indexOf(0x1b, 40) + 1, bytes.indexOf(0x1b, 200) + 3, bytes.length]]) {
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (const c of cuts) {
+      chunks.push(bytes.subarray(from, c));
+      from = c;
+    }
+    const { code, out } = await run(["decode", "--json", "-"], chunks);
+    const o = JSON.parse(out) as Record<string, unknown>;
+    assert.deepEqual(
+      [o["name"], o["line"], o["endLine"], o["raw"], o["problems"]],
+      ["F_TRANSLATION", 2, 6, ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"], []],
+    );
+    assert.equal(code, 0);
+  }
+});

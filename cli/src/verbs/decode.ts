@@ -85,13 +85,16 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
         if (pendingProblems.length < MAX_PROBLEMS_SHOWN) pendingProblems.push(p);
       },
     });
+    const colours = new AnsiSequenceFilter();
     const error = await streamInto(
       input,
       io,
-      (chunk) => scanner.push(chunk),
+      (chunk) => scanner.push(colours.filter(chunk)),
       () => out.closed,
     );
     if (out.closed) return EXIT_OK;
+    const rest = colours.end();
+    if (rest !== undefined) scanner.push(rest);
     scanner.end();
     for (const p of pendingProblems) printer.problem(file, p);
     if (fileProblems > pendingProblems.length) {
@@ -111,6 +114,72 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   out.flush();
   if (unreadable) return EXIT_USAGE;
   return records === 0 || damaged || problems !== 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+const ESC = 0x1b;
+/** Longest CSI sequence held back at a chunk end (longer ones are text, not colour). */
+const MAX_CSI = 64;
+
+/**
+ * Drops ANSI CSI sequences (ESC `[` parameters intermediates final, ECMA-48 §5.4) from the input
+ * bytes: `dmesg --color=always`, `script` captures and CI consoles colour kernel lines, and a
+ * colour code between the device prefix and `event 0x..` hides the record from the scanner. Only
+ * line numbers leave the CLI, and no sequence holds a line break, so no reported position moves.
+ * A chunk without ESC (a plain log) passes through untouched after one native search; a sequence
+ * cut by the chunk's end is held back until the next chunk.
+ */
+class AnsiSequenceFilter {
+  private held: Uint8Array | undefined = undefined;
+
+  filter(chunk: Uint8Array): Uint8Array {
+    let input = chunk;
+    if (this.held !== undefined) {
+      input = new Uint8Array(this.held.length + chunk.length);
+      input.set(this.held);
+      input.set(chunk, this.held.length);
+      this.held = undefined;
+    }
+    const first = input.indexOf(ESC);
+    if (first < 0) return input;
+    const out = new Uint8Array(input.length);
+    out.set(input.subarray(0, first));
+    let n = first;
+    let i = first;
+    while (i < input.length) {
+      const c = input[i]!;
+      if (c !== ESC) {
+        out[n++] = c;
+        i++;
+        continue;
+      }
+      if (i + 1 === input.length) {
+        this.held = input.slice(i);
+        break;
+      }
+      if (input[i + 1] === 0x5b /* [ */) {
+        let j = i + 2;
+        while (j < input.length && input[j]! >= 0x20 && input[j]! <= 0x3f) j++;
+        if (j === input.length && j - i < MAX_CSI) {
+          this.held = input.slice(i);
+          break;
+        }
+        if (j < input.length && input[j]! >= 0x40 && input[j]! <= 0x7e) {
+          i = j + 1;
+          continue;
+        }
+      }
+      out[n++] = c;
+      i++;
+    }
+    return out.subarray(0, n);
+  }
+
+  /** End of input: bytes held back (an unfinished sequence) are text after all. */
+  end(): Uint8Array | undefined {
+    const held = this.held;
+    this.held = undefined;
+    return held;
+  }
 }
 
 /** Bytes read from a file at a time (one buffer, reused: the scanner copies what it keeps). */
