@@ -758,10 +758,13 @@ export class LogLineMachine {
       while (b > bodyStart && isBlankCode(text.charCodeAt(b - 1))) b--;
       const previousStart = b > bodyStart ? lastTokenStart(text, b) : b;
       if (previousStart === b || previousStart < bodyStart || !isHexToken(text, previousStart, b)) {
-        this.startVertical(text, text.slice(bodyStart, singleStart).trim(), depth, lineNo, {
-          start: singleStart,
-          end,
-        });
+        const label = text.slice(bodyStart, singleStart).trim();
+        // Text before the token starts a list only in the kernel's own shape, `prefix:` and
+        // 0x%016llx: repeated messages of other drivers ending in a short number are no record.
+        const wide = end - singleStart - (hasHexPrefix(text, singleStart) ? 2 : 0) === 16;
+        if (label.length === 0 || (wide && label.endsWith(":"))) {
+          this.startVertical(text, label, depth, lineNo, { start: singleStart, end });
+        }
         return;
       }
     }

@@ -609,3 +609,33 @@ test("/dev/kmsg records (seq prefix, escaped tab \\x09, SUBSYSTEM/DEVICE lines b
     [[0, 12, true, ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"], []]],
   );
 });
+
+test("repeated driver messages ending in a hex number are no vertical dword list; kernel dword lines are", () => {
+  const text = [
+    "[    5.000000] random: crng init done 0x1234",
+    "[    5.000001] random: crng init done 0x1234",
+    "[    5.000002] random: crng init done 0x1234",
+    "[    5.000003] random: crng init done 0x1234",
+    "[    6.000000] foo foo.0: 0x4",
+    "[    6.000001] foo foo.0: 0x4",
+    "[    6.000002] foo foo.0: 0x4",
+    "[    6.000003] foo foo.0: 0x4",
+    "[    7.000000] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000010000000010",
+    "[    7.000001] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000020800000000",
+    "[    7.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00000000fffff000",
+    "[    7.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+    "0x1",
+    "0x2",
+    "0x3",
+    "0x4",
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.endLine, r.form, r.source, dwords(r)]),
+    [
+      [8, 11, "bare", "arm-smmu-v3 arm-smmu-v3.0.auto:", ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"]],
+      [12, 15, "bare", "", ["0x1", "0x2", "0x3", "0x4"]],
+    ],
+  );
+});

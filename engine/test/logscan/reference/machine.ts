@@ -702,7 +702,11 @@ export class LogLineMachine {
       while (b > bodyStart && isBlankCode(text.charCodeAt(b - 1))) b--;
       const previous = b > bodyStart ? lastToken(text, b) : undefined;
       if (!previous || previous.start < bodyStart || !isHexToken(text, previous.start, previous.end)) {
-        this.startVertical(text, text.slice(bodyStart, single.start).trim(), depth, lineNo, single);
+        const label = text.slice(bodyStart, single.start).trim();
+        // Text before the token starts a list only in the kernel's own shape, `prefix:` and
+        // 0x%016llx: repeated messages of other drivers ending in a short number are no record.
+        const wide = single.end - single.start - (hasHexPrefix(text, single.start) ? 2 : 0) === 16;
+        if (label.length === 0 || (wide && label.endsWith(":"))) this.startVertical(text, label, depth, lineNo, single);
         return;
       }
     }
