@@ -54,10 +54,10 @@ test("decode on the seed mail prints C_BAD_STE for StreamID 0x7d11, every quoted
   assert.deepEqual(
     headers.map((l) => l.slice(SEED.length)),
     [
-      ":196-200: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event)",
-      ":388-392: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >)",
-      ":965-969: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >)",
-      ":1209-1213: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event, quoted >>)",
+      ":196-200: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event from arm-smmu-v3.2.auto)",
+      ":388-392: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event from arm-smmu-v3.2.auto, quoted >)",
+      ":965-969: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event from arm-smmu-v3.2.auto, quoted >)",
+      ":1209-1213: 0x4 C_BAD_STE  (Linux arm-smmu-v3 event from arm-smmu-v3.2.auto, quoted >>)",
     ],
   );
   assert.equal(out.split("StreamID 0x7d11: the STE is not valid or is ILLEGAL").length - 1, 4);
@@ -371,7 +371,10 @@ test("decode: a CMDQ error says what the command does, what the error means and 
   const { code, out } = await run(["decode", "-"], text);
   assert.equal(code, 0);
   const blocks = out.split("\n\n");
-  assert.match(blocks[0]!, /^-:1-4: 0x20 CMD_TLBI_EL2_ALL {2}\(Linux arm-smmu-v3 command-queue error\)\n/);
+  assert.match(
+    blocks[0]!,
+    /^-:1-4: 0x20 CMD_TLBI_EL2_ALL {2}\(Linux arm-smmu-v3 command-queue error from arm-smmu-v3\.0\.auto\)\n/,
+  );
   assert.match(blocks[0]!, /\n {2}meaning: Invalidate all NS-EL2 entries\.\n/);
   assert.match(blocks[0]!, /\n {2}cause: .*IDR0/);
   assert.match(blocks[0]!, /\n {2}next steps:\n {4}1\. /);
@@ -426,4 +429,29 @@ test("decode reads 'dmesg --color=always' output: ANSI colour sequences are skip
     );
     assert.equal(code, 0);
   }
+});
+
+test("decode names the SMMU instance that printed each record (StreamIDs are per SMMU)", async () => {
+  const ev = (dev: string, sid: string): string[] =>
+    ["event 0x04 received:", `\t0x0000${sid}00000004`, "\t0x0", "\t0x0", "\t0x0"].map(
+      (l) => `arm-smmu-v3 ${dev}: ${l}`,
+    );
+  const a = ev("arm-smmu-v3.0.auto", "0100");
+  const b = ev("9050000.smmuv3", "0200");
+  const text = a.flatMap((l, i) => [l, b[i]!]).join("\n");
+  const json = await run(["decode", "--json", "-"], text);
+  assert.deepEqual(
+    json.out
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .map((o) => [o["line"], (o["fields"] as Record<string, string>)["StreamID"], o["source"]]),
+    [
+      [1, "0x100", "arm-smmu-v3 arm-smmu-v3.0.auto:"],
+      [2, "0x200", "arm-smmu-v3 9050000.smmuv3:"],
+    ],
+  );
+  const table = await run(["decode", "-"], text);
+  assert.match(table.out, /^-:1-9: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from arm-smmu-v3\.0\.auto\)$/m);
+  assert.match(table.out, /^-:2-10: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
 });

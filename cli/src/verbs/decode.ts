@@ -349,6 +349,7 @@ class JsonPrinter implements Printer {
       form: r.form,
       quoteDepth: r.quoteDepth,
       complete: r.complete,
+      ...(r.source !== "" ? { source: r.source } : {}),
       ...(r.cmdq
         ? {
             cmdq: {
@@ -369,6 +370,16 @@ class JsonPrinter implements Printer {
   }
 
   end(): void {}
+}
+
+/**
+ * ` from arm-smmu-v3.0.auto`: the SMMU instance a kernel print came from (its device prefix
+ * without the driver name), since StreamIDs are numbered per SMMU; "" when the text has none.
+ */
+function instanceOf(r: DecodedLogRecord): string {
+  if ((r.form !== "linux-raw" && r.form !== "linux-cmdq") || r.source === "") return "";
+  const device = r.source.replace(/:$/, "").replace(/^arm-smmu-v3\s+/, "");
+  return device === "" ? "" : ` from ${device}`;
 }
 
 const FORM_TEXT: Readonly<Record<string, string>> = {
@@ -427,7 +438,7 @@ class TablePrinter implements Printer {
     const where = r.startLine === r.endLine ? `${r.startLine + 1}` : `${r.startLine + 1}-${r.endLine + 1}`;
     const quoted = r.quoteDepth ? `, quoted ${">".repeat(r.quoteDepth)}` : "";
     const id = r.id ? `${r.id} ` : "";
-    w(`${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${quoted})`);
+    w(`${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${instanceOf(r)}${quoted})`);
     w(`  ${r.summary}`);
     // CERROR_ABT / CERROR_ATC_INV_SYNC: the kernel prints no command by design (nothing is missing).
     const noCommandByDesign = r.kind === "cmdq-error" && r.wordRanges[0] === undefined && r.problems.length === 0;
