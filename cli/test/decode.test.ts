@@ -451,7 +451,11 @@ test("decode names the SMMU instance that printed each record (StreamIDs are per
       [2, "0x200", "arm-smmu-v3 9050000.smmuv3:"],
     ],
   );
-  const table = await run(["decode", "-"], text);
+  const table = await run(
+    ["decode", "-"],
+    text + "\n" + b.map((l) => `kern  :err   : [Sat Nov 21 08:00:00 2026] ${l}`).join("\n"),
+  );
   assert.match(table.out, /^-:1-9: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from arm-smmu-v3\.0\.auto\)$/m);
   assert.match(table.out, /^-:2-10: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
+  assert.match(table.out, /^-:11-15: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
 });

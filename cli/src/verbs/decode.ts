@@ -378,7 +378,8 @@ class JsonPrinter implements Printer {
  */
 function instanceOf(r: DecodedLogRecord): string {
   if ((r.form !== "linux-raw" && r.form !== "linux-cmdq") || r.source === "") return "";
-  const device = r.source.replace(/:$/, "").replace(/^arm-smmu-v3\s+/, "");
+  // The device name is the prefix's last word (before it: the driver, or a stamp not peeled).
+  const device = r.source.replace(/:$/, "").split(/\s+/).pop() ?? "";
   return device === "" ? "" : ` from ${device}`;
 }
 
