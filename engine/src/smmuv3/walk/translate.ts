@@ -17,7 +17,7 @@ import {
 import { type Stage1Regime, type Stage2Regime, Walk } from "./context";
 import { granuleFromTg0, granuleFromTg1, stage1Geometry, stage2Geometry } from "./geometry";
 import { CD, CD_F, L1CD, L1CD_F, L1STD, L1STD_F, STE, STE_F, address, descriptorLayout, small } from "./layout";
-import { cdGuard, effectivePaBits, steGuard } from "./legality";
+import { cdGuard, cdSingleRange, effectivePaBits, steGuard } from "./legality";
 import { stage1Walk } from "./stage1";
 import { stage2Translate } from "./stage2";
 import { effectiveE2h, judgeCd, judgeSte } from "./judges";
@@ -97,7 +97,7 @@ export function configure(w: Walk): Configured | WalkResult {
         : `STE.Config 0b${config.toString(2).padStart(3, "0")} is Reserved and behaves as 0b000 (abort, no event)`;
     return { outcome: "abort", steps: w.steps, reason };
   }
-  const steProblem = judgeSte(w, ste) ?? steGuard(ste, profile);
+  const steProblem = judgeSte(w, ste) ?? steGuard(ste, profile)?.reason;
   if (steProblem) {
     w.raise("C_BAD_STE", steProblem, { recorded: true });
     return faultResult(w);
@@ -175,8 +175,8 @@ export function configure(w: Walk): Configured | WalkResult {
   // STRW 0b10 is NS-EL2 (one range, one privilege) only when SMMU_CR2.E2H is 0; with E2H (the
   // default, as Linux uses it and as R1's CD linter assumes) it is NS-EL2-E2H: two ranges and
   // two privileges like NS-EL1 (reference §2.2).
-  const singlePrivilege = config === 0b101 && small(ste, STE_F.STRW) === 2 && profile.Hyp === 1 && !effectiveE2h(w);
-  const cdProblem = judgeCd(w, cd, ste) ?? cdGuard(cd, ste, profile, !singlePrivilege);
+  const singlePrivilege = cdSingleRange(ste, profile, effectiveE2h(w));
+  const cdProblem = judgeCd(w, cd, ste) ?? cdGuard(cd, ste, profile, !singlePrivilege)?.reason;
   if (cdProblem) {
     w.raise("C_BAD_CD", cdProblem, { recorded: true });
     return faultResult(w);
