@@ -64,7 +64,30 @@ test("decode on the seed mail prints C_BAD_STE for StreamID 0x7d11, every quoted
   assert.equal(out.split("! dword1..3 are not defined for C_BAD_STE and are not zero").length - 1, 4);
   assert.match(out, /StreamID +dword0\[63:32\] +0x7d11/);
   assert.match(out, /next steps:\n {4}1\. /);
-  assert.match(out, /4 records found\n$/);
+  assert.match(out, /\n4 records found\n {2}C_BAD_STE {2}4 {2}StreamID 0x7d11 \(4\)\n$/);
+});
+
+test("decode ends with a count per record name and its StreamIDs, most frequent first (an event storm in one look)", async () => {
+  const ev = (id: string, sid: string): string =>
+    ["event 0x" + id + " received:", `\t0x0000${sid}000000${id}`, "\t0x0", "\t0x0", "\t0x0"]
+      .map((l) => `arm-smmu-v3 arm-smmu-v3.0.auto: ${l}`)
+      .join("\n");
+  const sids = ["0100", "0200", "0100", "0300", "0100", "0200", "0400", "0500", "0600", "0700"];
+  const text = [...sids.map((s) => ev("10", s)), ev("04", "7d11"), "smmu_ptw_invalid_pte stage=1 level=3 pte=0x0"].join(
+    "\n",
+  );
+  const { out } = await run(["decode", "-"], text);
+  const tail = out.slice(out.lastIndexOf("\n\n") + 2);
+  assert.equal(
+    tail,
+    [
+      "12 records found",
+      "  F_TRANSLATION         10  StreamID 0x100 (3), 0x200 (2), 0x300 (1), 0x400 (1), 0x500 (1), 2 more",
+      "  C_BAD_STE              1  StreamID 0x7d11 (1)",
+      "  smmu_ptw_invalid_pte   1",
+      "",
+    ].join("\n"),
+  );
 });
 
 test("decode --json prints the formats.md contract, one object per record, one-based lines", async () => {
@@ -381,6 +404,7 @@ test("decode: a CMDQ error says what the command does, what the error means and 
   assert.match(blocks[0]!, /CMD_SYNC/);
   assert.match(blocks[1]!, /\n {2}\(cause and next steps for CERROR_ILL: see above\)$/);
   assert.match(blocks[2]!, /\n {2}cause: .*ATC/);
+  assert.match(out, /\n3 records found\n {2}CERROR_ILL CMD_TLBI_EL2_ALL {2}2\n {2}CERROR_ATC_INV_SYNC {10}1\n$/);
 });
 
 test("decode: a CMDQ error that prints no command by design shows no '(missing)' dwords; a cut CERROR_ILL does", async () => {

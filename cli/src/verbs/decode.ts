@@ -429,12 +429,32 @@ const CMDQ_ERROR_HELP: Readonly<Record<string, { cause: string; nextSteps: reado
   },
 };
 
+/** StreamIDs listed per record name in the closing summary. */
+const SUMMARY_STREAM_IDS = 5;
+
 class TablePrinter implements Printer {
   /** Event names whose cause and next steps were already printed (mails quote a log many times). */
   private readonly explained = new Set<string>();
+  /** Records per name, and per StreamID within a name, in first-seen order (the closing summary). */
+  private readonly counts = new Map<string, { count: number; streamIds: Map<string, number> }>();
   constructor(private readonly out: BlockWriter) {}
 
+  private count(r: DecodedLogRecord): void {
+    // A command-queue error is named by its error and command (`CERROR_ILL CMD_SYNC`).
+    const key =
+      r.kind === "cmdq-error" && r.cmdq && r.id !== "" ? `${cmdqErrorName(r.cmdq.errorCode)} ${r.name}` : r.name;
+    let c = this.counts.get(key);
+    if (c === undefined) {
+      c = { count: 0, streamIds: new Map() };
+      this.counts.set(key, c);
+    }
+    c.count++;
+    const sid = r.fields.find((f) => f.field === "StreamID")?.value;
+    if (sid !== undefined) c.streamIds.set(sid, (c.streamIds.get(sid) ?? 0) + 1);
+  }
+
   record(r: DecodedLogRecord): void {
+    this.count(r);
     const w = (s: string): void => this.out.write(s + "\n");
     const where = r.startLine === r.endLine ? `${r.startLine + 1}` : `${r.startLine + 1}-${r.endLine + 1}`;
     const quoted = r.quoteDepth ? `, quoted ${">".repeat(r.quoteDepth)}` : "";
@@ -505,7 +525,18 @@ class TablePrinter implements Printer {
     this.out.write(`${file}:${p.line + 1}: problem: ${p.message}\n`);
   }
 
+  /** The count, then one line per record name (most frequent first) with its StreamIDs. */
   end(records: number): void {
     this.out.write(records === 0 ? "no records found\n" : `${records} record${records === 1 ? "" : "s"} found\n`);
+    const names = [...this.counts.entries()].sort((a, b) => b[1].count - a[1].count);
+    const nameWidth = Math.max(0, ...names.map(([n]) => n.length));
+    const countWidth = Math.max(0, ...names.map(([, c]) => String(c.count).length));
+    for (const [name, c] of names) {
+      const sids = [...c.streamIds.entries()].sort((a, b) => b[1] - a[1]);
+      const shown = sids.slice(0, SUMMARY_STREAM_IDS).map(([sid, n]) => `${sid} (${n})`);
+      if (sids.length > SUMMARY_STREAM_IDS) shown.push(`${sids.length - SUMMARY_STREAM_IDS} more`);
+      const line = `  ${name.padEnd(nameWidth)}  ${String(c.count).padStart(countWidth)}`;
+      this.out.write((shown.length ? `${line}  StreamID ${shown.join(", ")}` : line) + "\n");
+    }
   }
 }
