@@ -483,3 +483,21 @@ test("decode names the SMMU instance that printed each record (StreamIDs are per
   assert.match(table.out, /^-:2-10: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
   assert.match(table.out, /^-:11-15: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
 });
+
+test("decode: a decoded line re-wrapped by a mail client is a located problem, not 'kernel decoded: event ?, client'", async () => {
+  const dev = "> [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const text = [
+    ...["event 0x10 received:", "\t0x0000010000000010", "\t0x0000020800000000", "\t0x00000000fffff000", "\t0x0"].map(
+      (l) => dev + l,
+    ),
+    dev + "event: F_TRANSLATION client:",
+    "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+  ].join("\n");
+  const { code, out } = await run(["decode", "-"], text);
+  assert.doesNotMatch(out, /kernel decoded/);
+  assert.match(
+    out,
+    /! line 6: the kernel's decoded event line is not in the Linux format: 'event: F_TRANSLATION client:'/,
+  );
+  assert.equal(code, 1);
+});

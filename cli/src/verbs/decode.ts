@@ -481,7 +481,10 @@ class TablePrinter implements Printer {
         );
       }
     }
-    if (r.kernelDecoded) w(`  kernel decoded: event ${r.kernelDecoded.name}, client ${r.kernelDecoded.client}`);
+    // An unreadable decoded line (name "?") is told by its problem; its empty values are not shown.
+    if (r.kernelDecoded && r.kernelDecoded.name !== "?") {
+      w(`  kernel decoded: event ${r.kernelDecoded.name}, client ${r.kernelDecoded.client}`);
+    }
     const problems = locatedProblems(r);
     if (problems.length) {
       w("  problems:");
