@@ -237,3 +237,41 @@ test("CD StreamWorld: STRW 0b01 is EL3 only in a Secure STE; a Non-secure one st
   assert.deepEqual(illegal(checkCd(cd, { ...P, ASID16: 0, Hyp: 1 }, { ste: strw1 })), ["CD-ILL-ASID"]);
   assert.deepEqual(illegal(checkCd(cd, { ...P, ASID16: 0, SEC_STATE: "Secure" }, { ste: strw1 })), []);
 });
+
+// VMSAv9-128 maximum TxSZ (docs/SPEC-NOTES.md, "VMSAv9-128 maximum TxSZ"): both checkers follow the
+// field texts (STE.S2T0SZ, CD.T0SZ): 48 (4KB/16KB) or 47 (64KB) whatever IDR3.STT says.
+test("VMSAv9-128 maximum TxSZ is 48 (4KB/16KB) / 47 (64KB) with and without IDR3.STT, for the STE and the CD alike", () => {
+  const ste = build(STE, { S2AA64: 0, S2SL0: 0 }, NESTED_STE);
+  const cd = build(CD, { AA64: 0 }, CD_BASE);
+  const s1pie = build(STE, { S1PIE: 1 }, S1_STE);
+  for (const stt of [0, 1]) {
+    const profile = { ...D128, STT: stt };
+    for (const [tg, granule] of [
+      [0, "4K"],
+      [2, "16K"],
+      [1, "64K"],
+    ] as const) {
+      const max = granule === "64K" ? 47 : 48;
+      for (let txsz = 36; txsz <= 50; txsz++) {
+        const steCodes = illegal(checkSte(build(STE, { S2TG: tg, S2T0SZ: txsz }, ste), profile));
+        const cdCodes = illegal(checkCd(build(CD, { TG0: tg, T0SZ: txsz }, cd), profile, { ste: s1pie }));
+        const what = `STT ${stt}, ${granule}, TxSZ ${txsz}`;
+        assert.deepEqual(steCodes, txsz > max ? ["STE-ILL-S2T0SZ"] : [], what);
+        assert.deepEqual(cdCodes, txsz > max ? ["CD-ILL-T0SZ"] : [], what);
+      }
+    }
+  }
+  // The messages state the same range
+  const [s] = checkSte(build(STE, { S2T0SZ: 49 }, ste), D128);
+  const [c] = checkCd(build(CD, { T0SZ: 49 }, cd), D128, { ste: s1pie });
+  assert.deepEqual(
+    [s!.message, c!.message],
+    [
+      "S2T0SZ is 49 (a 15-bit IPA space); with a 4KB granule and VMSAv9-128 tables on this SMMU it must be 20..48 (IAS 44).",
+      "T0SZ is 49 (a 15-bit VA range); with a 4KB granule and VMSAv9-128 tables on this SMMU it must be 16..48.",
+    ],
+  );
+  // VMSAv8-64 keeps the STT-dependent maximum (39 without STT)
+  assert.deepEqual(illegal(checkCd(build(CD, { T0SZ: 40 }, CD_BASE), D128, { ste: s1pie })), ["CD-ILL-T0SZ"]);
+  assert.deepEqual(illegal(checkCd(build(CD, { T0SZ: 40 }, CD_BASE), { ...D128, STT: 1 }, { ste: s1pie })), []);
+});

@@ -337,9 +337,15 @@ export function checkCd(
   return out;
 }
 
-/** CDTxSZInvalid() of §5.4.2 for VMSAv9-128: the TxSZ range by IDR5.VAX, IDR3.STT and the StreamWorld. */
+/**
+ * The VMSAv9-128 TxSZ range: the minimum by IDR5.VAX and the StreamWorld (CDTxSZInvalid() of
+ * §5.4.2 and the CD.T0SZ text agree), the maximum 48 (4KB/16KB) or 47 (64KB) whatever IDR3.STT
+ * says, as the CD.T0SZ text's VMSAv9-128 clause states (the pseudocode's maximum is the
+ * VMSAv8-64 one, 39 without STT; the STE check reads STE.S2T0SZ the same way, docs/SPEC-NOTES.md
+ * "VMSAv9-128 maximum TxSZ").
+ */
 function d128TxszRange(profile: SmmuProfile, granule: Granule, world: World): { min: number; max: number } {
-  const max = profile.STT === 1 ? (granule === "64K" ? 47 : 48) : 39;
+  const max = granule === "64K" ? 47 : 48;
   const min = profile.VAX === 2 ? (world === "EL3" ? 8 : 9) : profile.VAX === 1 ? 12 : 16;
   return { min, max };
 }

@@ -555,7 +555,9 @@ function checkStage2Geometry(
     );
   }
   const t0sz = getSmall(words, t.t0sz);
-  // VMSAv9-128 (STE.S2T0SZ field text): 48 (4KB/16KB) or 47 (64KB) at most, MAX(8, 64 - IAS) at least
+  // VMSAv9-128 (STE.S2T0SZ field text): 48 (4KB/16KB) or 47 (64KB) at most whatever IDR3.STT says,
+  // MAX(8, 64 - IAS) at least; the CD check reads CD.T0SZ the same way (docs/SPEC-NOTES.md,
+  // "VMSAv9-128 maximum TxSZ": STES2T0SZInvalid()'s maximum is the VMSAv8-64 one)
   const range = vmsa128
     ? { min: Math.max(8, 64 - profile.IAS), max: granule === "64K" ? 47 : 48 }
     : s2t0szRange(profile, granule, s2ds);
