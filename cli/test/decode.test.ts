@@ -501,3 +501,33 @@ test("decode: a decoded line re-wrapped by a mail client is a located problem, n
   );
   assert.equal(code, 1);
 });
+
+test("decode reads UTF-16 text (a Windows PowerShell redirect): BOM or NUL-interleaved ASCII, in any chunking", async () => {
+  const text = [
+    "[    1.000000] arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
+    "[    1.000001] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000010000000004",
+    "[    1.000002] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+    "[    1.000003] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+    "[    1.000004] arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000000000000000",
+  ].join("\r\n");
+  const le = Buffer.from(text, "utf16le");
+  const be = Buffer.from(le).swap16();
+  for (const bytes of [
+    Buffer.concat([Buffer.from([0xff, 0xfe]), le]),
+    Buffer.concat([Buffer.from([0xfe, 0xff]), be]),
+    le,
+  ]) {
+    for (const cuts of [[bytes.length], [1, 2, 3, 101, bytes.length]]) {
+      const chunks: Buffer[] = [];
+      let from = 0;
+      for (const c of cuts) {
+        chunks.push(bytes.subarray(from, c));
+        from = c;
+      }
+      const { code, out } = await run(["decode", "--json", "-"], chunks);
+      const o = JSON.parse(out) as Record<string, unknown>;
+      assert.deepEqual([o["name"], o["line"], o["endLine"], o["problems"]], ["C_BAD_STE", 1, 5, []]);
+      assert.equal(code, 0);
+    }
+  }
+});

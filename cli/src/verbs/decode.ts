@@ -12,6 +12,7 @@
 
 import { open } from "node:fs/promises";
 import { resolve } from "node:path";
+import { TextDecoder } from "node:util";
 import {
   ByteLogScanner,
   type DecodedLogRecord,
@@ -85,14 +86,17 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
         if (pendingProblems.length < MAX_PROBLEMS_SHOWN) pendingProblems.push(p);
       },
     });
+    const utf16 = new Utf16ToUtf8();
     const colours = new AnsiSequenceFilter();
     const error = await streamInto(
       input,
       io,
-      (chunk) => scanner.push(colours.filter(chunk)),
+      (chunk) => scanner.push(colours.filter(utf16.convert(chunk))),
       () => out.closed,
     );
     if (out.closed) return EXIT_OK;
+    const tail = utf16.end();
+    if (tail !== undefined) scanner.push(colours.filter(tail));
     const rest = colours.end();
     if (rest !== undefined) scanner.push(rest);
     scanner.end();
@@ -114,6 +118,55 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   out.flush();
   if (unreadable) return EXIT_USAGE;
   return records === 0 || damaged || problems !== 0 ? EXIT_FAILED : EXIT_OK;
+}
+
+/**
+ * Turns UTF-16 input into the UTF-8 the scanner reads: a Windows PowerShell redirect (`>`,
+ * Out-File) writes UTF-16LE with a byte-order mark, in which no record can be found byte-wise.
+ * Decided on the first two bytes: the mark FF FE / FE FF, or ASCII interleaved with NULs (LE
+ * without a mark). Anything else passes through untouched.
+ */
+class Utf16ToUtf8 {
+  private decoder: TextDecoder | undefined = undefined;
+  private decided = false;
+  private first: Uint8Array | undefined = undefined;
+
+  convert(chunk: Uint8Array): Uint8Array {
+    let bytes = chunk;
+    if (!this.decided) {
+      if (this.first !== undefined) {
+        bytes = new Uint8Array(this.first.length + chunk.length);
+        bytes.set(this.first);
+        bytes.set(chunk, this.first.length);
+        this.first = undefined;
+      }
+      if (bytes.length < 4) {
+        this.first = bytes.slice();
+        return new Uint8Array(0);
+      }
+      this.decided = true;
+      const b0 = bytes[0]!;
+      const b1 = bytes[1]!;
+      const nulInterleaved = b0 !== 0 && b0 < 0x80 && b1 === 0 && bytes[2]! !== 0 && bytes[3] === 0;
+      const encoding = b0 === 0xff && b1 === 0xfe ? "utf-16le" : b0 === 0xfe && b1 === 0xff ? "utf-16be" : undefined;
+      // The mark is kept (as U+FEFF, like a UTF-8 mark): line 1 keeps its place.
+      if (encoding !== undefined || nulInterleaved) {
+        this.decoder = new TextDecoder(encoding ?? "utf-16le", { ignoreBOM: true });
+      }
+    }
+    return this.decoder === undefined ? bytes : Buffer.from(this.decoder.decode(bytes, { stream: true }), "utf8");
+  }
+
+  /** End of input: what is still held (input shorter than 4 bytes, a cut UTF-16 unit). */
+  end(): Uint8Array | undefined {
+    if (this.first !== undefined) {
+      const held = this.first;
+      this.first = undefined;
+      return held;
+    }
+    const rest = this.decoder?.decode();
+    return rest ? Buffer.from(rest, "utf8") : undefined;
+  }
 }
 
 const ESC = 0x1b;
