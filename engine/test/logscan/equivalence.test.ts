@@ -238,7 +238,9 @@ test("fixtures and odd text: same records as the reference", () => {
       "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
     // rsyslog's escaped tab before the dwords (#011), and near misses.
     "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
-      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n",
+      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
+      "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
+      "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
     // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
     "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
       "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",
@@ -347,7 +349,9 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
       "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
     // rsyslog's escaped tab before the dwords (#011), and near misses.
     "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
-      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n",
+      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
+      "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
+      "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
     // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
     "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
       "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",

@@ -639,3 +639,20 @@ test("repeated driver messages ending in a hex number are no vertical dword list
     ],
   );
 });
+
+test("a quoted-printable mail's tab (=09) before a kernel dword is skipped", () => {
+  const p = "[10501.943884] arm-smmu-v3 arm-smmu-v3.2.auto: ";
+  const text = [
+    `${p}event 0x04 received:`,
+    `${p}=090x00007d1100000004`,
+    `${p}=090x0000100800000080`,
+    `${p}=090x00000000fe040000`,
+    `${p}=090x000000007e04c440`,
+  ].join("\n");
+  const { records } = scanRaw(text);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.endLine, r.complete, dwords(r), r.problems]),
+    [[0, 4, true, ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"], []]],
+  );
+  assert.deepEqual(records[0]!.wordRanges[3], { line: 4, start: p.length + 3, end: p.length + 21 });
+});

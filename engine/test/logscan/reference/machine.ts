@@ -234,8 +234,8 @@ export class LogLineMachine {
         if (singleTokenAt(text, restStart)) {
           // rsyslog writes the tab of the kernel's "\t0x%016llx" as `#011` by default
           // ($EscapeControlCharactersOnReceive): /var/log/kern.log holds `#0110x...`;
-          // /dev/kmsg writes it as `\x09`.
-          if (p.form !== "bare" && isEscapedTabAt(text, tokenStart, tokenEnd)) tokenStart += 4;
+          // /dev/kmsg writes it as `\x09`, a quoted-printable mail as `=09`.
+          if (p.form !== "bare") tokenStart += escapedTabLength(text, tokenStart, tokenEnd);
           if (this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")) return true;
         }
         if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
@@ -872,17 +872,19 @@ function startsWithSourceAt(text: string, at: number, source: string): boolean {
 }
 
 /**
- * An escaped tab followed by more of the token at text[start..end): `#011` (rsyslog) or `\x09`
- * (/dev/kmsg, which escapes control characters).
+ * Length of an escaped tab followed by more of the token at text[start..end), 0 if none: `#011`
+ * (rsyslog), `\x09` (/dev/kmsg), `=09` (a quoted-printable mail).
  */
-function isEscapedTabAt(text: string, start: number, end: number): boolean {
-  if (end - start <= 4) return false;
+function escapedTabLength(text: string, start: number, end: number): number {
+  if (end - start <= 3) return 0;
   const c = text.charCodeAt(start);
   const c1 = text.charCodeAt(start + 1);
   const c2 = text.charCodeAt(start + 2);
+  if (c === 61 /* = */) return c1 === 48 && c2 === 57 ? 3 : 0;
+  if (end - start <= 4) return 0;
   const c3 = text.charCodeAt(start + 3);
-  if (c === 35 /* # */) return c1 === 48 && c2 === 49 && c3 === 49;
-  return c === 92 /* \ */ && c1 === 120 /* x */ && c2 === 48 && c3 === 57;
+  if (c === 35 /* # */) return c1 === 48 && c2 === 49 && c3 === 49 ? 4 : 0;
+  return c === 92 /* \ */ && c1 === 120 /* x */ && c2 === 48 && c3 === 57 ? 4 : 0;
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {
