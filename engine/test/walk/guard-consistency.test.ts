@@ -1,9 +1,10 @@
 // The walker's own STE/CD guards (walk/legality.ts) against R1's linters (checkSte / checkCd):
 // over random STE/CD words and random profiles (Security state, D128, HAFT, DPT, permission
 // indirection and overlays included), a guard never calls ILLEGAL what the linter calls legal,
-// and what the walker does not model (VMSAv8-32, VMSAv9-128, Secure and Realm streams) is
-// reported as "not modelled", naming it. The last property holds `translate` itself to the same:
-// a C_BAD_STE / C_BAD_CD it raises is one the linter also finds, or says "not modelled".
+// and what the walker does not model (VMSAv8-32, VMSAv9-128, Secure and Realm streams, permission
+// indirection) is reported as "not modelled", naming it. The last property holds `translate`
+// itself to the same: a C_BAD_STE / C_BAD_CD it raises is one the linter also finds, or says
+// "not modelled".
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -226,7 +227,8 @@ const steField = (words: Uint32Array, name: string): number => getSmall(words, S
 const cdField = (words: Uint32Array, name: string): number => getSmall(words, CD.byName.get(name)!);
 
 /** A not-modelled reason names what is not modelled. */
-const NOT_MODELLED = /^not modelled: (VMSAv8-32|VMSAv9-128|Secure|Realm) /;
+const NOT_MODELLED =
+  /^not modelled: (VMSAv8-32|VMSAv9-128|Secure|Realm|stage-1 permission indirection|stage-2 permission indirection) /;
 
 test("steGuard never calls ILLEGAL an STE checkSte finds legal; what it cannot walk is named as not modelled", () => {
   fc.assert(
@@ -382,4 +384,29 @@ test("CD-13 is not applied in the single-range NS-EL2 StreamWorld, which has no 
       .map((f) => f.code),
     ["CD-ILL-ASID"],
   );
+});
+
+test("permission indirection is not modelled: STE.S2PIE with IDR3.S2PI, CD.PIE with STE.S1PIE and IDR3.S1PI", () => {
+  const profile = { ...DEFAULT_PROFILE, S1PI: 1, S2PI: 1 };
+  const ste = encode(STE, { V: 1, Config: 6, S2AA64: 1, S2T0SZ: 32, S2TG: 0, S2PS: 2, S2TTB: 0x4000_0000, S2PIE: 1 });
+  assert.deepEqual(
+    checkSte(ste, profile).filter((f) => f.illegal),
+    [],
+  );
+  const r = translate({ profile, memory: new MemoryImage(), ste: { words: ste } }, request(0x1000));
+  assert.equal(r.fault?.event, "C_BAD_STE");
+  assert.equal(
+    r.fault?.reason,
+    "not modelled: stage-2 permission indirection (S2PIE 1 with IDR3.S2PI 1, and overlays with S2POE): the walker applies only the direct permission scheme (S2AP, XN)",
+  );
+  // Without IDR3.S2PI the bit is RES0 and the walk goes on (to the empty stage-2 tables)
+  assert.equal(steGuard(ste, { ...profile, S2PI: 0 }), undefined);
+  const s1 = encode(STE, { V: 1, Config: 5, S1PIE: 1 });
+  const cd = encode(CD, { V: 1, AA64: 1, T0SZ: 25, TG0: 0, EPD1: 1, IPS: 5, A: 1, R: 1, TTB0: 0x4000_0000, PIE: 1 });
+  assert.equal(
+    cdGuard(cd, s1, profile, true)?.reason,
+    "not modelled: stage-1 permission indirection (CD.PIE 1 with STE.S1PIE 1 and IDR3.S1PI 1): the walker applies only the direct permission scheme (AP, PXN, UXN)",
+  );
+  assert.equal(cdGuard(cd, encode(STE, { V: 1, Config: 5 }), profile, true), undefined);
+  assert.equal(cdGuard(cd, s1, { ...profile, S1PI: 0 }, true), undefined);
 });

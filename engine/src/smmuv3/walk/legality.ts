@@ -1,7 +1,8 @@
 // The walker's own STE and CD guards: the ILLEGAL conditions (reference §2.3, §4.4) that decide
 // whether and how a walk can run at all: stage support, S1CDMax, S1ContextPtr and TTB ranges,
 // stage-2 geometry, granules, TxSZ ranges, endianness, HTTU, stall and termination models; and
-// what the walker does not model: VMSAv8-32 and VMSAv9-128 tables, Secure and Realm streams.
+// what the walker does not model: VMSAv8-32 and VMSAv9-128 tables, Secure and Realm streams,
+// stage-1 and stage-2 permission indirection (and the overlays that need it).
 // R1's `checkSte` / `checkCd` (records/) are the full linters; the walker asks them first and
 // raises C_BAD_STE / C_BAD_CD when either finds the structure ILLEGAL. These guards stay because
 // the walker needs the geometry they compute and must never walk an ILLEGAL configuration, nor
@@ -10,9 +11,16 @@
 // (§5.2.2, §5.4.2) for a Non-secure stream, and the Security-state and D128 facts that change
 // those conditions end in "not-modelled" before any of them is judged.
 
+import { fieldOf } from "../../bits/fields";
 import { OAS_BITS, type Granule, type SmmuProfile } from "../profile";
+import { CD, STE } from "../records";
 import { granuleFromTg0, granuleFromTg1, stage1TxszRange, stage2Geometry } from "./geometry";
 import { CD_F, STE_F, address, small } from "./layout";
+
+// Permission indirection enables (§5.2 STE.S1PIE/S2PIE, §5.4 CD.PIE): only the guards read them.
+const STE_S1PIE = fieldOf(STE, "S1PIE");
+const STE_S2PIE = fieldOf(STE, "S2PIE");
+const CD_PIE = fieldOf(CD, "PIE");
 
 /** Effective output size in bits of a PA-size encoding (IPS, S2PS) capped by OAS. */
 export function effectivePaBits(encoding: number, profile: SmmuProfile): number {
@@ -103,6 +111,13 @@ export function steGuard(ste: Uint32Array, profile: SmmuProfile): WalkGuardVerdi
       : illegal("STE-23: S2AA64 0 (VMSAv8-32 stage 2) but IDR0.TTF has no AArch32 tables");
   }
   if (!profile.TTF.has("AArch64")) return illegal("STE-24: S2AA64 1 but IDR0.TTF has no AArch64 tables");
+  // §5.2 STE.S2PIE (RES0 without IDR3.S2PI): descriptors then hold a PIIndex, not S2AP/XN;
+  // STE.S2POE (overlays) is ILLEGAL without it for VMSAv8-64, so this covers overlays too.
+  if (profile.S2PI === 1 && small(ste, STE_S2PIE) === 1) {
+    return notModelled(
+      "stage-2 permission indirection (S2PIE 1 with IDR3.S2PI 1, and overlays with S2POE): the walker applies only the direct permission scheme (S2AP, XN)",
+    );
+  }
   const s2ha = small(ste, STE_F.S2HA) === 1;
   const s2hd = small(ste, STE_F.S2HD) === 1;
   if ((s2ha || s2hd) && profile.HTTU === "none") return illegal("STE-25: S2HA/S2HD set but the SMMU has no HTTU");
@@ -209,6 +224,12 @@ export function cdGuard(
       : illegal("CD-07: AA64 0 (VMSAv8-32) but IDR0.TTF has no AArch32 tables");
   }
   if (!profile.TTF.has("AArch64")) return illegal("CD-09: AA64 1 but IDR0.TTF has no AArch64 tables");
+  // §5.4 CD.PIE: used only with IDR3.S1PI and STE.S1PIE (RES0 otherwise); descriptors then hold a PIIndex
+  if (profile.S1PI === 1 && small(ste, STE_S1PIE) === 1 && small(cd, CD_PIE) === 1) {
+    return notModelled(
+      "stage-1 permission indirection (CD.PIE 1 with STE.S1PIE 1 and IDR3.S1PI 1): the walker applies only the direct permission scheme (AP, PXN, UXN)",
+    );
+  }
   const ha = small(cd, CD_F.HA) === 1;
   const hd = small(cd, CD_F.HD) === 1;
   if ((ha || hd) && profile.HTTU === "none") return illegal("CD-10: HA/HD set but the SMMU has no HTTU");
