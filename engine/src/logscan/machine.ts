@@ -127,6 +127,8 @@ const TRACE_STRUCT_ADDRESS = /\b(STE|CD) addr: (0x[0-9a-fA-F]+)/;
 const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
+/** `block size = %d MiB` (smmu_ptw_block_pte). */
+const TRACE_BLOCK_SIZE = /\bblock size = (\d+) MiB/;
 /** `iova:0x...` (smmuv3_translate_abort / _bypass / _disable print a colon, not `=`). */
 const TRACE_IOVA_COLON = /\biova:(0x[0-9a-fA-F]+)/;
 const TRANSLATION_FAULTS = new Set(["F_TRANSLATION", "F_ADDR_SIZE", "F_ACCESS", "F_PERMISSION"]);
@@ -670,7 +672,16 @@ export class LogLineMachine {
       args["error"] = cmdError[2]!;
     }
     const address = TRACE_ADDRESS.exec(argsText);
-    if (address) args[`${address[1]} address`] = address[2]!;
+    if (address) {
+      // `page address = 0x..` is read above as `address`: keep it once, by the trace's own name.
+      delete args["address"];
+      args[`${address[1]} address`] = address[2]!;
+    }
+    const blockSize = TRACE_BLOCK_SIZE.exec(argsText);
+    if (blockSize) {
+      delete args["size"];
+      args["block size"] = `${blockSize[1]} MiB`;
+    }
     const iova = args["iova"] === undefined ? TRACE_IOVA_COLON.exec(argsText) : null;
     if (iova) args["iova"] = iova[1]!;
     const headerRange = { line: lineNo, start: bodyStart + m.index, end: bodyStart + body.trimEnd().length };

@@ -656,3 +656,35 @@ test("a quoted-printable mail's tab (=09) before a kernel dword is skipped", () 
   );
   assert.deepEqual(records[0]!.wordRanges[3], { line: 4, start: p.length + 3, end: p.length + 21 });
 });
+
+test("QEMU smmu_ptw_page_pte/_block_pte: the page or block address and the block size each once, by their trace names", () => {
+  const text = [
+    "smmu_ptw_page_pte stage=1 level=3 iova=0x1000 base@=0x41000000 pte@=0x41000008 pte=0x50000743 page address = 0x50000000",
+    "smmu_ptw_block_pte stage=2 level=2 base@=0x42000000 pte@=0x42000010 pte=0x40200741 iova=0x40200000 block address = 0x40200000 block size = 2 MiB",
+  ].join("\n");
+  const { records } = scanRaw(text);
+  assert.deepEqual(
+    records.map((r) => r.trace?.args),
+    [
+      {
+        stage: "1",
+        level: "3",
+        iova: "0x1000",
+        "base@": "0x41000000",
+        "pte@": "0x41000008",
+        pte: "0x50000743",
+        "page address": "0x50000000",
+      },
+      {
+        stage: "2",
+        level: "2",
+        "base@": "0x42000000",
+        "pte@": "0x42000010",
+        pte: "0x40200741",
+        iova: "0x40200000",
+        "block address": "0x40200000",
+        "block size": "2 MiB",
+      },
+    ],
+  );
+});
