@@ -531,3 +531,13 @@ test("decode reads UTF-16 text (a Windows PowerShell redirect): BOM or NUL-inter
     }
   }
 });
+
+test("decode --help states every exit 1 case, and that --json ends with problem lines", async () => {
+  const { code, out } = await run(["decode", "--help"]);
+  assert.equal(code, 0);
+  assert.match(
+    out,
+    /exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one;/,
+  );
+  assert.match(out, /--json +one JSON object per record \(formats\.md\), then one per problem line/);
+});

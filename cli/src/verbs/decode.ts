@@ -32,7 +32,8 @@ export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--ar
   --json    one JSON object per record (formats.md), then one per problem line
   --arch    architecture of the records (default auto = smmuv3; only smmuv3 is implemented)
 
-exit: 0 records decoded; 1 no record found, or a record is damaged or cut; 2 usage or unreadable input`;
+exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one;
+      2 usage or unreadable input`;
 
 export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces";
 
