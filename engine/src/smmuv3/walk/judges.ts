@@ -1,7 +1,10 @@
 // R1's legality checks (records/: `checkSte`, `checkCd`) as the walker asks them: every finding
 // (ILLEGAL ones and warnings) is kept on the result's `findings`, and the first ILLEGAL finding
 // that raises C_BAD_STE / C_BAD_CD decides the fault. The walker's own guards (legality.ts) run
-// after these and catch anything the walk itself cannot proceed with.
+// after these and catch what the walk itself cannot proceed with: they are never stricter than
+// these linters (engine/test/walk/guard-consistency.test.ts) and name what the walker does not
+// model ("not modelled: ...": VMSAv8-32/VMSAv9-128 tables, Secure/Realm streams, permission
+// indirection).
 //
 // A judgment is a pure function of the words and the profile, so the last one of each kind is
 // remembered: repeated walks of one stream (benchmarks, the address-space map, a debugger
