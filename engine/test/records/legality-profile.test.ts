@@ -4,48 +4,11 @@
 // asserted both ways (legal in one state or profile, exact finding in the other).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeStruct } from "../../src/bits/fields";
-import type { U64 } from "../../src/bits/u64";
 import { DEFAULT_PROFILE, type SmmuProfile } from "../../src/smmuv3/profile";
-import { CD, STE, checkCd, checkSte, type LegalityFinding } from "../../src/smmuv3/records";
+import { CD, STE, checkCd, checkSte } from "../../src/smmuv3/records";
+import { BOTH_TTF, CD_BASE, NESTED_STE, S1_STE, build, codes, illegal } from "./legality-fixtures";
 
-const n = (v: number): U64 => ({ lo: v >>> 0, hi: Math.floor(v / 2 ** 32) });
-
-function build(spec: typeof STE, fields: Record<string, number>, base?: Uint32Array): Uint32Array {
-  const values: Record<string, U64> = {};
-  for (const [k, v] of Object.entries(fields)) values[k] = n(v);
-  const r = encodeStruct(spec, values, base);
-  assert.deepEqual(r.problems, []);
-  return r.words;
-}
-
-// A stage-1-only STE and a nested one (reference §9.2), and a Linux-style CD.
-const S1_STE = build(STE, { V: 1, Config: 5, S1ContextPtr: 0x48000000, S1CIR: 1, S1COR: 1, S1CSH: 3 });
-const NESTED_STE = build(
-  STE,
-  { Config: 7, S2VMID: 5, S2T0SZ: 24, S2SL0: 1, S2IR0: 1, S2OR0: 1, S2SH0: 3, S2PS: 2, S2AA64: 1, S2R: 1 },
-  build(STE, { S2TTB: 0x880000000 }, S1_STE),
-);
-const CD_BASE = build(CD, {
-  T0SZ: 25,
-  IR0: 1,
-  OR0: 1,
-  SH0: 3,
-  EPD1: 1,
-  V: 1,
-  IPS: 2,
-  AA64: 1,
-  R: 1,
-  A: 1,
-  ASID: 1,
-  TTB0: 0x40000000,
-  MAIR0: 0xf404ff44,
-});
 const P: SmmuProfile = DEFAULT_PROFILE;
-const BOTH_TTF = new Set(["AArch32", "AArch64"] as const);
-
-const codes = (fs: LegalityFinding[]): string[] => fs.map((f) => f.code);
-const illegal = (fs: LegalityFinding[]): string[] => fs.filter((f) => f.illegal).map((f) => f.code);
 
 test("the baselines are legal in every Security state", () => {
   for (const SEC_STATE of ["NonSecure", "Secure", "Realm"] as const) {

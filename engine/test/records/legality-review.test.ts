@@ -3,25 +3,12 @@
 // field texts of §5.2 / §5.4) is dropped or inverted in ste-legality.ts / cd-legality.ts.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { encodeStruct } from "../../src/bits/fields";
-import type { U64 } from "../../src/bits/u64";
 import { DEFAULT_PROFILE, type SmmuProfile } from "../../src/smmuv3/profile";
 import { CD, STE, checkCd, checkSte, type LegalityFinding } from "../../src/smmuv3/records";
-
-const n = (v: number): U64 => ({ lo: v >>> 0, hi: Math.floor(v / 2 ** 32) });
-
-function build(spec: typeof STE, fields: Record<string, number>, base?: Uint32Array): Uint32Array {
-  const values: Record<string, U64> = {};
-  for (const [k, v] of Object.entries(fields)) values[k] = n(v);
-  const r = encodeStruct(spec, values, base);
-  assert.deepEqual(r.problems, []);
-  return r.words;
-}
+import { BOTH_TTF, CD_BASE, NESTED_STE, S1_STE, build, illegal } from "./legality-fixtures";
 
 const P: SmmuProfile = DEFAULT_PROFILE;
-const BOTH_TTF = new Set(["AArch32", "AArch64"] as const);
 const AA32: SmmuProfile = { ...P, TTF: BOTH_TTF };
-const illegal = (fs: LegalityFinding[]): string[] => fs.filter((f) => f.illegal).map((f) => f.code);
 const brief = (fs: LegalityFinding[]): [string, string[], string][] => fs.map((f) => [f.code, f.fields, f.message]);
 
 // A stage-2-only STE with VMSAv8-32 LPAE tables (S2AA64 == 0): S2PS is IGNORED there.
@@ -93,41 +80,6 @@ test("CD-18/CD-19 with VMSAv8-32 tables: an enabled TTBx must be below 2^40 (IPS
   assert.deepEqual(illegal(checkCd(build(CD, { EPD0: 1, EPD1: 0, TTB0: 2 ** 40 }, AA32_CD), AA32)), []);
 });
 
-// A nested STE (reference §9.2) and a Linux-style CD.
-const NESTED_STE = build(STE, {
-  V: 1,
-  Config: 7,
-  S1ContextPtr: 0x48000000,
-  S1CIR: 1,
-  S1COR: 1,
-  S1CSH: 3,
-  S2VMID: 5,
-  S2T0SZ: 24,
-  S2SL0: 1,
-  S2IR0: 1,
-  S2OR0: 1,
-  S2SH0: 3,
-  S2PS: 2,
-  S2AA64: 1,
-  S2R: 1,
-  S2TTB: 0x880000000,
-});
-const S1_STE = build(STE, { V: 1, Config: 5, S1ContextPtr: 0x48000000, S1CIR: 1, S1COR: 1, S1CSH: 3 });
-const CD_BASE = build(CD, {
-  T0SZ: 25,
-  IR0: 1,
-  OR0: 1,
-  SH0: 3,
-  EPD1: 1,
-  V: 1,
-  IPS: 2,
-  AA64: 1,
-  R: 1,
-  A: 1,
-  ASID: 1,
-  TTB0: 0x40000000,
-  MAIR0: 0xf404ff44,
-});
 const SECURE = { ...P, SEC_STATE: "Secure" as const, SEL2: 1 };
 const SECURE_S2 = { S_S2TG: 0, S_S2T0SZ: 24, S_S2SL0: 1, S_S2TTB: 0x890000000 };
 const D128 = { ...P, D128: 1, S1PI: 1, S2PI: 1, S2PO: 1 };

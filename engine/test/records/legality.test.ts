@@ -3,7 +3,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { encodeStruct } from "../../src/bits/fields";
 import type { U64 } from "../../src/bits/u64";
 import { DEFAULT_PROFILE, type SmmuProfile } from "../../src/smmuv3/profile";
 import {
@@ -15,16 +14,9 @@ import {
   type CdCheckContext,
   type SteCheckContext,
 } from "../../src/smmuv3/records";
+import { BOTH_TTF, CD_BASE, build } from "./legality-fixtures";
 
 const n = (v: number): U64 => ({ lo: v >>> 0, hi: Math.floor(v / 2 ** 32) });
-
-function build(spec: typeof STE, fields: Record<string, number>, base?: Uint32Array): Uint32Array {
-  const values: Record<string, U64> = {};
-  for (const [k, v] of Object.entries(fields)) values[k] = n(v);
-  const r = encodeStruct(spec, values, base);
-  assert.deepEqual(r.problems, []);
-  return r.words;
-}
 
 // Reference §9.2's nested STE, with S1STALLD = 0 (this profile cannot stall).
 const STE_BASE = build(STE, {
@@ -51,24 +43,6 @@ const STE_BASE = build(STE, {
   S2TTB: 0x880000000,
 });
 const PROFILE: SmmuProfile = { ...DEFAULT_PROFILE, SSIDSIZE: 8 };
-
-// Reference §9.2's CD (Linux-style: EPD1, R, A, ASET-less), with Linux's MAIR.
-const CD_BASE = build(CD, {
-  T0SZ: 25,
-  TG0: 0,
-  IR0: 1,
-  OR0: 1,
-  SH0: 3,
-  EPD1: 1,
-  V: 1,
-  IPS: 2,
-  AA64: 1,
-  R: 1,
-  A: 1,
-  ASID: 1,
-  TTB0: 0x40000000,
-  MAIR0: 0xf404ff44,
-});
 
 test("the baselines are legal and unsurprising", () => {
   assert.deepEqual(checkSte(STE_BASE, PROFILE), []);
@@ -179,7 +153,6 @@ interface ProfileCase {
 }
 
 const D128_PROFILE: Partial<SmmuProfile> = { D128: 1, S1PI: 1, S2PI: 1, S2PO: 1 };
-const BOTH_TTF = new Set(["AArch32", "AArch64"] as const);
 // A valid Secure IPA space for STE_BASE: 4KB, 40-bit, start level 1
 const SECURE_S2 = { S_S2TG: 0, S_S2T0SZ: 24, S_S2SL0: 1, S_S2TTB: 0x890000000 };
 const STE_S1PIE = build(STE, { S1PIE: 1 }, STE_BASE);
