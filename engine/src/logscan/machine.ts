@@ -563,6 +563,7 @@ export class LogLineMachine {
 
   private detect(text: string, body: string, bodyStart: number, depth: number, lineNo: number): void {
     if (body.length === 0) return;
+    if (body.includes('"0x') && this.detectJsonHexArray(text, bodyStart, depth, lineNo)) return;
     // A line that starts with a 0x number (a bare dword list) is only a list: skip the pattern
     // tests. So are lines too long to be kernel or QEMU lines (printk: 1024 bytes), which keeps
     // every regular expression off long adversarial lines.
@@ -648,6 +649,58 @@ export class LogLineMachine {
       if (this.detectQemuTrace(body, bodyStart, depth, lineNo)) return;
     }
     this.detectList(text, bodyStart, depth, lineNo);
+  }
+
+  /**
+   * A JSON array of exactly four hex strings (`"raw":["0x..",..]` of decode --json, `"record":[..]`
+   * of walk --json, the shared vectors): a record, named by its key. Read by hand from each `[ "0x`
+   * (no regular expression: JSON lines may be long). False when the line holds no such array.
+   */
+  private detectJsonHexArray(text: string, from: number, depth: number, lineNo: number): boolean {
+    for (let q = text.indexOf('"0x', from); q >= 0; q = text.indexOf('"0x', q + 1)) {
+      let at = q;
+      while (at > from && isBlankCode(text.charCodeAt(at - 1))) at--;
+      if (at === from || text.charCodeAt(at - 1) !== 91 /* [ */) continue;
+      at--;
+      let i = q;
+      let count = 0;
+      let closed = false;
+      for (;;) {
+        if (text.charCodeAt(i) !== 34 /* " */ || !hasHexPrefix(text, i + 1)) break;
+        const start = i + 1;
+        let j = start + 2;
+        while (j < text.length && hexValue(text.charCodeAt(j)) >= 0) j++;
+        if (j === start + 2 || text.charCodeAt(j) !== 34 || count === 4) break;
+        LIST_STARTS[count] = start;
+        LIST_ENDS[count] = j;
+        count++;
+        i = j + 1;
+        while (i < text.length && isBlankCode(text.charCodeAt(i))) i++;
+        const c = text.charCodeAt(i);
+        if (c === 93 /* ] */) {
+          closed = true;
+          break;
+        }
+        if (c !== 44 /* , */) break;
+        i++;
+        while (i < text.length && isBlankCode(text.charCodeAt(i))) i++;
+      }
+      if (!closed || count !== 4) continue;
+      const p = new PendingRecord({
+        kind: "dwords",
+        form: "bare",
+        startLine: lineNo,
+        quoteDepth: depth,
+        source: jsonKeyBefore(text, from, at),
+        expected: 4,
+        problems: [],
+        phase: "dwords",
+      });
+      for (let k = 0; k < 4; k++) this.takeDword(p, text, LIST_STARTS[k]!, LIST_ENDS[k]!, lineNo, false);
+      this.emit(p);
+      return true;
+    }
+    return false;
   }
 
   private detectQemuTrace(body: string, bodyStart: number, depth: number, lineNo: number): boolean {
@@ -982,6 +1035,19 @@ function escapedTabLength(text: string, start: number, end: number): number {
   const c3 = text.charCodeAt(start + 3);
   if (c === 35 /* # */) return c1 === 48 && c2 === 49 && c3 === 49 ? 4 : 0;
   return c === 92 /* \ */ && c1 === 120 /* x */ && c2 === 48 && c3 === 57 ? 4 : 0;
+}
+
+/** The JSON key (`record` of `"record": [`) before the `[` at `at`, "" when there is none. */
+function jsonKeyBefore(text: string, from: number, at: number): string {
+  let i = at;
+  while (i > from && isBlankCode(text.charCodeAt(i - 1))) i--;
+  if (i === from || text.charCodeAt(i - 1) !== 58 /* : */) return "";
+  i--;
+  while (i > from && isBlankCode(text.charCodeAt(i - 1))) i--;
+  if (i === from || text.charCodeAt(i - 1) !== 34 /* " */) return "";
+  const end = i - 1;
+  const start = text.lastIndexOf('"', end - 1);
+  return start < from ? "" : text.slice(start + 1, end);
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {

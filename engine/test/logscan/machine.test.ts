@@ -688,3 +688,25 @@ test("QEMU smmu_ptw_page_pte/_block_pte: the page or block address and the block
     ],
   );
 });
+
+test("a JSON array of four hex strings ('raw' of decode --json, 'record' of walk --json) is a record", () => {
+  const text = [
+    '{"id":"s1","outcome":"fault","fault":{"event":"F_TRANSLATION","record":["0x1100000010","0x20a00000000","0x34bce504e21","0x0"],"reason":"x"}}',
+    '{"arch":"smmuv3","kind":"event","raw": [ "0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440" ],"id":"0x4"}',
+    '{"ste":{"words":["0x1","0x2","0x3","0x4","0x5","0x6","0x7","0x8"]},"cd":["0x1","0x2","0x3"]}',
+    '{"a":["0x1","0xzz","0x3","0x4"],"b":["0x9","0x8","0x7","0x6"]}',
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.kind, r.form, r.source, dwords(r), r.complete]),
+    [
+      [0, "dwords", "bare", "record", ["0x1100000010", "0x20a00000000", "0x34bce504e21", "0x0"], true],
+      [1, "dwords", "bare", "raw", ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"], true],
+      [3, "dwords", "bare", "b", ["0x9", "0x8", "0x7", "0x6"], true],
+    ],
+  );
+  const line0 = text.split("\n")[0]!;
+  const r = records[0]!.wordRanges[2]!;
+  assert.equal(line0.slice(r.start, r.end), "0x34bce504e21");
+});
