@@ -45,6 +45,28 @@ function secondsStampLength(line: string, at: number): number {
   return i + 1 - at;
 }
 
+/**
+ * Length of a `dmesg -x` facility and level prefix at `at` (`kern  :err   : `: util-linux prints
+ * both padded to six columns with "%-6s:%-6s: "), 0 when there is none. No regex: hot path.
+ */
+function dmesgLevelLength(line: string, at: number): number {
+  let i = at;
+  for (let field = 0; field < 2; field++) {
+    const start = i;
+    while (i < line.length && isLowerAlnum(line.charCodeAt(i))) i++;
+    const name = i - start;
+    if (name < 2 || name > 8) return 0;
+    while (i < line.length && line.charCodeAt(i) === 32) i++;
+    if (i - start !== Math.max(6, name) || line.charCodeAt(i) !== 58 /* : */) return 0;
+    i++;
+  }
+  return line.charCodeAt(i) === 32 ? i + 1 - at : 0;
+}
+
+function isLowerAlnum(code: number): boolean {
+  return (code >= 97 && code <= 122) || isDigit(code);
+}
+
 /** Splits quoting and timestamps off `line` (without its line break). Never throws. */
 export function parseLogLinePrefix(line: string): LogLinePrefix {
   const packed = packedLogLinePrefix(line);
@@ -101,6 +123,14 @@ export function packedLogLinePrefix(line: string): number {
     if (m) {
       i += m[0].length;
       rest = rest.slice(m[0].length);
+    }
+  }
+  // dmesg -x: `kern  :err   : ` before the timestamp (a lowercase letter first: cheap test).
+  if (c >= 97 && c <= 122) {
+    const level = dmesgLevelLength(rest, 0);
+    if (level !== 0) {
+      i += level;
+      rest = rest.slice(level);
     }
   }
   if (rest.charCodeAt(0) === 91 /* [ */) {

@@ -241,6 +241,9 @@ test("fixtures and odd text: same records as the reference", () => {
       "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
       "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
       "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
+    // dmesg -x prefixes and near misses.
+    "kern  :err   : [   1.000000] smmu x: event 0x04 received:\nkern  :err   : [   1.000001] smmu x: \t0x0000000100000004\n" +
+      "daemon:notice: 0x1 0x2 0x3 0x4\nkern:err: 0x1 0x2 0x3 0x4\nlocal0:err   :\nab    :cd    :x 0x1\n",
     // JSON arrays of hex strings (decode --json raw, walk --json record) and near misses.
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
@@ -356,6 +359,9 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
       "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
       "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
       "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
+    // dmesg -x prefixes and near misses.
+    "kern  :err   : [   1.000000] smmu x: event 0x04 received:\nkern  :err   : [   1.000001] smmu x: \t0x0000000100000004\n" +
+      "daemon:notice: 0x1 0x2 0x3 0x4\nkern:err: 0x1 0x2 0x3 0x4\nlocal0:err   :\nab    :cd    :x 0x1\n",
     // JSON arrays of hex strings (decode --json raw, walk --json record) and near misses.
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +

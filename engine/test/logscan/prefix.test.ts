@@ -36,6 +36,11 @@ const CASES: [string, number, string][] = [
   ["> 6,339,5140900,-;a", 1, "a"],
   ["3,1234,12345678 no semicolon", 0, "3,1234,12345678 no semicolon"],
   ["0x1,0x2,0x3,0x4;", 0, "0x1,0x2,0x3,0x4;"],
+  ["kern  :err   : [   12.345678] arm-smmu-v3 x: y", 0, "arm-smmu-v3 x: y"],
+  ["kern  :info  : [Sat Nov 21 08:00:00 2026] a", 0, "a"],
+  ["user  :warn  : b", 0, "b"],
+  ["arm-smmu-v3 x: y", 0, "arm-smmu-v3 x: y"],
+  ["kern:err: [ 1.0] a", 0, "kern:err: [ 1.0] a"],
 ];
 
 test("prefixes are peeled exactly", () => {
