@@ -497,7 +497,7 @@ test("decode: a decoded line re-wrapped by a mail client is a located problem, n
   assert.doesNotMatch(out, /kernel decoded/);
   assert.match(
     out,
-    /! line 6: the kernel's decoded event line is not in the Linux format: 'event: F_TRANSLATION client:'/,
+    /! line 6: the kernel's decoded event line ends before 'sid:' \(cut, or re-wrapped by a mail client\): 'event: F_TRANSLATION client:'/,
   );
   assert.equal(code, 1);
 });

@@ -361,7 +361,9 @@ export class LogLineMachine {
     if (!m) {
       p.problems.push({
         line: lineNo,
-        message: `the kernel's decoded event line is not in the Linux format: '${rest}'`,
+        message: rest.includes(" sid: ")
+          ? `the kernel's decoded event line is not in the Linux format: '${rest}'`
+          : `the kernel's decoded event line ends before 'sid:' (cut, or re-wrapped by a mail client): '${rest}'`,
       });
       d.name = "?";
       return true;
