@@ -482,6 +482,10 @@ test("decode names the SMMU instance that printed each record (StreamIDs are per
   assert.match(table.out, /^-:1-9: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from arm-smmu-v3\.0\.auto\)$/m);
   assert.match(table.out, /^-:2-10: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
   assert.match(table.out, /^-:11-15: 0x4 C_BAD_STE {2}\(Linux arm-smmu-v3 event from 9050000\.smmuv3\)$/m);
+  assert.match(
+    table.out,
+    /\n3 records found\n {2}C_BAD_STE {2}3 {2}StreamID 0x200 on 9050000\.smmuv3 \(2\), 0x100 on arm-smmu-v3\.0\.auto \(1\)\n$/,
+  );
 });
 
 test("decode: a decoded line re-wrapped by a mail client is a located problem, not 'kernel decoded: event ?, client'", async () => {

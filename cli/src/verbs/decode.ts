@@ -491,6 +491,8 @@ class TablePrinter implements Printer {
   private readonly explained = new Set<string>();
   /** Records per name, and per StreamID within a name, in first-seen order (the closing summary). */
   private readonly counts = new Map<string, { count: number; streamIds: Map<string, number> }>();
+  /** SMMU instances seen (device names of kernel prints). */
+  private readonly instances = new Set<string>();
   constructor(private readonly out: BlockWriter) {}
 
   private count(r: DecodedLogRecord): void {
@@ -504,7 +506,12 @@ class TablePrinter implements Printer {
     }
     c.count++;
     const sid = r.fields.find((f) => f.field === "StreamID")?.value;
-    if (sid !== undefined) c.streamIds.set(sid, (c.streamIds.get(sid) ?? 0) + 1);
+    if (sid === undefined) return;
+    // StreamIDs are per SMMU: keyed with the instance, shown with it when the log has several.
+    const device = instanceOf(r).replace(/^ from /, "");
+    if (device !== "") this.instances.add(device);
+    const sidKey = `${sid}\u0000${device}`;
+    c.streamIds.set(sidKey, (c.streamIds.get(sidKey) ?? 0) + 1);
   }
 
   record(r: DecodedLogRecord): void {
@@ -590,7 +597,11 @@ class TablePrinter implements Printer {
     const countWidth = Math.max(0, ...names.map(([, c]) => String(c.count).length));
     for (const [name, c] of names) {
       const sids = [...c.streamIds.entries()].sort((a, b) => b[1] - a[1]);
-      const shown = sids.slice(0, SUMMARY_STREAM_IDS).map(([sid, n]) => `${sid} (${n})`);
+      const several = this.instances.size > 1;
+      const shown = sids.slice(0, SUMMARY_STREAM_IDS).map(([key, n]) => {
+        const [sid, device] = key.split("\u0000");
+        return several && device ? `${sid} on ${device} (${n})` : `${sid} (${n})`;
+      });
       if (sids.length > SUMMARY_STREAM_IDS) shown.push(`${sids.length - SUMMARY_STREAM_IDS} more`);
       const line = `  ${name.padEnd(nameWidth)}  ${String(c.count).padStart(countWidth)}`;
       this.out.write((shown.length ? `${line}  StreamID ${shown.join(", ")}` : line) + "\n");
