@@ -1,7 +1,9 @@
 // Translating one transaction through a parsed .iommu program with the engine: the language builds
 // the model (memory image, profile, stream table), the walker translates, and this file prints the
 // walk trace and the outcome: the physical address with permissions and attributes, or the fault
-// with the exact event record the SMMU would write.
+// with the exact event record the SMMU would write, or, for legal structures the walker does not
+// model, the reason it stopped (no fault: the SMMU raises none; the launch then fails, exit 1,
+// like the CLI's translate, because it has no answer).
 
 import {
   type ParseResult,
@@ -47,7 +49,7 @@ export function translateProgram(
     ...result.steps.map((s, i) => stepLine(i + 1, s)),
     ...outcomeLines(result),
   ];
-  return { lines, ok: true };
+  return { lines, ok: result.outcome !== "not-modelled" };
 }
 
 function stepLine(n: number, s: TraceStep): string {
@@ -71,6 +73,12 @@ function outcomeLines(r: WalkResult): string[] {
       return [`bypass: PA ${hexNumber(r.pa ?? 0)}${r.reason ? ` (${r.reason})` : ""}`];
     case "abort":
       return [`abort: the transaction is terminated without an event${r.reason ? ` (${r.reason})` : ""}`];
+    case "not-modelled":
+      // The reason starts with "not modelled: " and names what the walker does not implement.
+      return [
+        r.reason ?? "not modelled",
+        "no fault and no event record: the STE/CD are legal, so the SMMU raises no C_BAD_STE / C_BAD_CD; what it does with this transaction is not known here",
+      ];
     case "fault": {
       const f = r.fault;
       if (!f) return [`fault${r.reason ? `: ${r.reason}` : ""}`];

@@ -120,6 +120,32 @@ describe("debug adapter over stdio", () => {
     }
   });
 
+  it("prints the reason, not a fault, for a legal stream the walker does not model (a Secure stream)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "iommu-lens-da-"));
+    try {
+      const program = join(dir, "secure.iommu");
+      writeFileSync(
+        program,
+        "smmu host { oas 44; sec_state secure; strtab linear @0x8000_0000 log2size 8 }\n" +
+          "ste 0x11 { config 0b101; s1contextptr 0x4000_0000 }\n",
+      );
+      const { output, exitCode } = await session({ program, streamId: "0x11", iova: "0x1000" });
+      assert.equal(exitCode, 1, "no answer: the launch fails like the CLI's translate (exit 1)");
+      const lines = output.trimEnd().split("\n");
+      assert.equal(lines[0], "IOMMU Lens: translate StreamID 0x11 IOVA 0x1000 read, privileged (secure.iommu)");
+      // the STE fetch (8 dwords at 0x8000_0000 + 0x11 * 64) is the walk up to where it stopped
+      assert.match(lines[1]!, /^ {3}1\. STE dword 0 +PA 0x80000440 = 0x4000000b {2}<- secure\.iommu:2$/);
+      assert.match(lines[8]!, /^ {3}8\. STE dword 7 +PA 0x80000478 = 0x0/);
+      assert.deepEqual(lines.slice(9), [
+        'not modelled: Secure streams (SEC_STATE "Secure"): the walker translates Non-secure streams only (one physical address space, no Secure stage 2); this STE is not ILLEGAL by checkSte\'s rules for Secure STEs',
+        "no fault and no event record: the STE/CD are legal, so the SMMU raises no C_BAD_STE / C_BAD_CD; what it does with this transaction is not known here",
+      ]);
+      assert.doesNotMatch(output, /fault:|event record: 0x/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("reads a binary `include dump` as bytes (a raw memory image holding the STE)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "iommu-lens-da-"));
     try {

@@ -1,5 +1,7 @@
 // Runs a description's `expect` lines (docs/language.md §10) against W1's walker and R1's
 // legality checks: each expectation passes or fails with a sentence saying what happened instead.
+// A walk the walker does not model (outcome "not-modelled") fails every `expect translate`: it
+// neither confirms nor refutes it, and the message says so with the reason.
 
 import { hexNumber, u64ToNumber } from "../bits/u64";
 import type { SourceSpan } from "../source";
@@ -47,15 +49,25 @@ export function translateInDescription(
 }
 
 function describeResult(r: WalkResult): string {
-  if (r.outcome === "translated") return `translated to ${hexNumber(r.pa ?? 0)}`;
-  if (r.outcome === "bypass") return `bypassed to ${hexNumber(r.pa ?? 0)}${r.reason ? ` (${r.reason})` : ""}`;
-  if (r.outcome === "abort") return `aborted without an event${r.reason ? ` (${r.reason})` : ""}`;
-  const f = r.fault;
-  if (!f) return `faulted${r.reason ? `: ${r.reason}` : ""}`;
-  const where = [f.stage !== undefined ? `stage ${f.stage}` : "", f.level !== undefined ? `level ${f.level}` : ""]
-    .filter(Boolean)
-    .join(" ");
-  return `faulted with ${f.event}${where ? ` ${where}` : ""}: ${f.reason}`;
+  switch (r.outcome) {
+    case "translated":
+      return `translated to ${hexNumber(r.pa ?? 0)}`;
+    case "bypass":
+      return `bypassed to ${hexNumber(r.pa ?? 0)}${r.reason ? ` (${r.reason})` : ""}`;
+    case "abort":
+      return `aborted without an event${r.reason ? ` (${r.reason})` : ""}`;
+    case "not-modelled":
+      // Legal structures the walker does not implement: what the SMMU does is unknown here.
+      return `the walker cannot decide it: ${r.reason ?? "not modelled"}; the expectation can be neither confirmed nor refuted`;
+    case "fault": {
+      const f = r.fault;
+      if (!f) return `faulted${r.reason ? `: ${r.reason}` : ""}`;
+      const where = [f.stage !== undefined ? `stage ${f.stage}` : "", f.level !== undefined ? `level ${f.level}` : ""]
+        .filter(Boolean)
+        .join(" ");
+      return `faulted with ${f.event}${where ? ` ${where}` : ""}: ${f.reason}`;
+    }
+  }
 }
 
 function translateText(n: ExpectTranslateNode): string {

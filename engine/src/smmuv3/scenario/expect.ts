@@ -3,7 +3,9 @@
 // The shared test vectors carry `expected`: a subset of the result contract (outcome, pa, size,
 // and the fault's event, stage, class, level, recorded, ...). `expectedDifferences` says, key by
 // key, where a result departs from such a subset, so `walk --check` and scripts can run vector
-// files. Keys are looked up at the top of the result first, then in its `fault`.
+// files. Keys are looked up at the top of the result first, then in its `fault`. A not-modelled
+// result that departs from the expectation says so last: the walker could not decide it, so the
+// expectation is neither confirmed nor refuted (and `walk --check` must not pass it).
 
 import { isScenarioObject, showScenarioValue } from "./values";
 import type { ResultJson } from "./result-json";
@@ -17,6 +19,9 @@ export function expectedDifferences(result: ResultJson, expected: unknown): stri
   for (const [key, want] of Object.entries(expected)) {
     const got = key in top && key !== "id" ? top[key] : fault[key];
     if (!sameValue(got, want)) out.push(`${key}: expected ${showScenarioValue(want)} got ${showScenarioValue(got)}`);
+  }
+  if (out.length > 0 && result.outcome === "not-modelled") {
+    out.push(`${result.reason ?? "not modelled"}: the expectation can be neither confirmed nor refuted`);
   }
   return out;
 }

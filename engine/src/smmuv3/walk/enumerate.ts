@@ -549,7 +549,8 @@ function ttb1Address(va: number, ia: number): U64 {
 
 /**
  * Every mapping of (StreamID, SubstreamID) as merged ranges. A stream that faults before any walk
- * (bad STE, C_BAD_CD, ...) or aborts gives no mappings and says why in `problems`. Never throws.
+ * (bad STE, C_BAD_CD, ...) or aborts gives no mappings and says why in `problems`; so does one
+ * the walker does not model ("cannot map this stream: not modelled: ..."). Never throws.
  */
 export function enumerateAddressSpace(
   setup: TranslationSetup,
@@ -576,6 +577,11 @@ export function enumerateAddressSpace(
 function enumerate(w: Walk, limits: AddressSpaceLimits): AddressSpaceMap {
   const c = configure(w);
   if ("outcome" in c) {
+    if (c.outcome === "not-modelled") {
+      // A legal stream the walker cannot map: say so, rather than an empty map that looks final.
+      const problem = `cannot map this stream: ${c.reason ?? "not modelled"} (its mappings are unknown, not absent)`;
+      return { mappings: [], problems: [problem], reads: 0 };
+    }
     const why = c.fault ? `${c.fault.event}: ${c.fault.reason}` : (c.reason ?? c.outcome);
     return { mappings: [], problems: [`no translation for this stream: ${why}`], reads: 0 };
   }

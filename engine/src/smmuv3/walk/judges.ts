@@ -4,7 +4,7 @@
 // after these and catch what the walk itself cannot proceed with: they are never stricter than
 // these linters (engine/test/walk/guard-consistency.test.ts) and name what the walker does not
 // model ("not modelled: ...": VMSAv8-32/VMSAv9-128 tables, Secure/Realm streams, permission
-// indirection).
+// indirection), which `translate` ends with outcome "not-modelled", never with a C_BAD_* fault.
 //
 // A judgment is a pure function of the words and the profile, so the last one of each kind is
 // remembered: repeated walks of one stream (benchmarks, the address-space map, a debugger

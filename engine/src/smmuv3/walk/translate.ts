@@ -3,7 +3,9 @@
 // Config (abort / bypass / stage 1 / stage 2 / nested), SubstreamID rules (C_BAD_SUBSTREAMID,
 // F_STREAM_DISABLED), the CD fetch (stage-2 CLASS=CD faults, F_CD_FETCH, C_BAD_CD), then the
 // stage-1 range check and walk, and stage 2 of the output. Bad input never throws: anything
-// unexpected becomes a located fault or reason.
+// unexpected becomes a located fault or reason. A legal STE or CD the walker does not implement
+// (legality.ts "not-modelled") ends the walk with outcome "not-modelled": never a C_BAD_* fault,
+// which the SMMU raises only for an ILLEGAL structure (§5.2.2, §5.4.2).
 
 import { readBits32 } from "../../bits/u64";
 import {
@@ -28,7 +30,8 @@ const CD_BYTES = 64;
 const ALL: WalkPermissions = Object.freeze({ read: true, write: true, exec: true });
 
 /**
- * Translates one request. Never throws: a malformed setup or request is a fault or a reason.
+ * Translates one request. Never throws: a malformed setup or request is a fault or a reason; a
+ * legal configuration the walker does not implement is outcome "not-modelled".
  * `options.trace` (default true) records every memory read in `steps`.
  */
 export function translate(
@@ -46,6 +49,14 @@ export function translate(
     const message = e instanceof Error ? e.message : String(e);
     return { outcome: "fault", steps: w.steps, reason: `internal error in the walker: ${message}` };
   }
+}
+
+/**
+ * A legal structure the walker does not model: no fault and no event record (the SMMU writes none
+ * for a legal STE/CD), no PA; `reason` names what is not modelled; the reads made so far stay.
+ */
+function notModelledResult(w: Walk, reason: string): WalkResult {
+  return { outcome: "not-modelled", steps: w.steps, reason, ...(w.findings ? { findings: w.findings } : {}) };
 }
 
 function faultResult(w: Walk): WalkResult {
@@ -67,7 +78,8 @@ export interface Configured {
 
 /**
  * Everything before the stage-1 walk (§1.4 steps 1-9): StreamID, STE, SubstreamID, CD. Returns
- * the configuration, or the result when the transaction ends here (fault, abort).
+ * the configuration, or the result when the transaction ends here (fault, abort), or when the
+ * walker cannot go on (not-modelled).
  */
 export function configure(w: Walk): Configured | WalkResult {
   const profile = w.profile;
@@ -97,7 +109,11 @@ export function configure(w: Walk): Configured | WalkResult {
         : `STE.Config 0b${config.toString(2).padStart(3, "0")} is Reserved and behaves as 0b000 (abort, no event)`;
     return { outcome: "abort", steps: w.steps, reason };
   }
-  const steProblem = judgeSte(w, ste) ?? steGuard(ste, profile)?.reason;
+  // R1's linter first: an ILLEGAL STE is C_BAD_STE whatever the walker models.
+  const steIllegal = judgeSte(w, ste);
+  const steVerdict = steIllegal === undefined ? steGuard(ste, profile) : undefined;
+  if (steVerdict?.kind === "not-modelled") return notModelledResult(w, steVerdict.reason);
+  const steProblem = steIllegal ?? steVerdict?.reason;
   if (steProblem) {
     w.raise("C_BAD_STE", steProblem, { recorded: true });
     return faultResult(w);
@@ -176,7 +192,10 @@ export function configure(w: Walk): Configured | WalkResult {
   // default, as Linux uses it and as R1's CD linter assumes) it is NS-EL2-E2H: two ranges and
   // two privileges like NS-EL1 (reference §2.2).
   const singlePrivilege = cdSingleRange(ste, profile, effectiveE2h(w));
-  const cdProblem = judgeCd(w, cd, ste) ?? cdGuard(cd, ste, profile, !singlePrivilege)?.reason;
+  const cdIllegal = judgeCd(w, cd, ste);
+  const cdVerdict = cdIllegal === undefined ? cdGuard(cd, ste, profile, !singlePrivilege) : undefined;
+  if (cdVerdict?.kind === "not-modelled") return notModelledResult(w, cdVerdict.reason);
+  const cdProblem = cdIllegal ?? cdVerdict?.reason;
   if (cdProblem) {
     w.raise("C_BAD_CD", cdProblem, { recorded: true });
     return faultResult(w);

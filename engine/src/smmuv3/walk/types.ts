@@ -123,7 +123,14 @@ export interface TraceStep {
 /** A legality finding: R1's `LegalityFinding` (records/legality-rules.ts). */
 export type WalkLegalityFinding = LegalityFinding;
 
-export type WalkOutcome = "translated" | "fault" | "bypass" | "abort";
+/**
+ * `not-modelled`: the structures are legal (no ILLEGAL condition applies, so the SMMU raises no
+ * C_BAD_STE / C_BAD_CD) but they select what the walker does not implement (VMSAv8-32 or
+ * VMSAv9-128 tables, Secure or Realm streams, permission indirection and overlays). The result
+ * then has no `pa`, `fault` or record: `reason` names what is not modelled and `steps` hold the
+ * STE/CD reads made before the walker stopped. What the hardware does is unknown here.
+ */
+export type WalkOutcome = "translated" | "fault" | "bypass" | "abort" | "not-modelled";
 
 export interface WalkResult {
   readonly outcome: WalkOutcome;
@@ -135,7 +142,10 @@ export interface WalkResult {
   readonly fault?: WalkFault;
   readonly steps: TraceStep[];
   readonly findings?: WalkLegalityFinding[];
-  /** A sentence for outcomes without a fault (abort, bypass). */
+  /**
+   * A sentence for outcomes without a fault (abort, bypass); for `not-modelled` what is not
+   * modelled, starting with "not modelled: ".
+   */
   readonly reason?: string;
 }
 
