@@ -4,8 +4,9 @@
 // Finds every SMMUv3 record in any text (kernel logs, quoted mails, QEMU traces, hex lists) and
 // prints it: a readable table per record (fields, bits, values, meanings, what the event means and
 // what to check next), or with --json one contract object per record, then one `problem` object
-// per line that only looks like a record. Input is streamed in chunks, so a log of any size needs
-// only the memory of the records in progress.
+// per line that only looks like a record; the table ends with a count per record name and its
+// StreamIDs. Input is streamed in chunks, so a log of any size needs only the memory of the records
+// in progress; UTF-16 input is transcoded and ANSI colour sequences dropped on the way.
 //
 // Exit codes: 0 records found and all readable; 1 nothing found, or a record is damaged or cut, or
 // a line only looks like a record; 2 usage error, unsupported architecture, unreadable input.

@@ -10,7 +10,9 @@
 //   ttd_write][ stall] stag: %#x` (SMMUv3 spec §1.6).
 // - Linux command-queue errors: `CMDQ error (cons 0x%08x): <text>`, then `skipping command in error
 //   state:` and the two command dwords (CERROR_ILL), or `retrying command fetch` (CERROR_ABT).
-// - Four bare hex dwords on one line or on four consecutive lines.
+// - Four bare hex dwords on one line (also in braces, `$1 = {0x.., ..}`, or as a JSON array of hex
+//   strings) or on four consecutive lines. Tabs escaped by rsyslog (`#011`), /dev/kmsg (`\x09`) or
+//   quoted-printable mail (`=09`) before a kernel dword are skipped.
 // - QEMU traces: `smmuv3_record_event <TYPE> sid=<sid>` and the `smmu_ptw_*` walk steps.
 // Lines of other sources (another driver, another SMMU) may sit between a record's lines: a record
 // only takes lines with its own quote depth and device prefix. Memory is bounded: only records in
