@@ -2,7 +2,9 @@
 // [--unprivileged] [--json] [--trace]` (shared/design/formats.md): walks one request through the
 // description and prints the result (the result contract with --json, through W2's
 // `resultToJson`). A fault is a result (exit 0); exit 2 for usage or an unreadable file, 1 when
-// the description has errors that stop the walk from meaning anything (reported on stderr).
+// the description has errors that stop the walk from meaning anything (reported on stderr), or
+// when the walk is not modelled (legal structures the walker does not implement: no fault, no
+// PA, so no answer; the reason is printed and repeated on stderr).
 
 import {
   type TranslationRequest,
@@ -26,7 +28,11 @@ export const TRANSLATE_USAGE = `usage: iommu-lens translate FILE.iommu --sid N [
   --access         read (default), write or exec
   --unprivileged   an unprivileged transaction (default privileged)
   --json           the result contract (formats.md, "Result")
-  --trace          every memory read of the walk, with the source line of each word`;
+  --trace          every memory read of the walk, with the source line of each word
+
+exit 0 when the walk has an answer (a fault is one); 1 when the description has errors or the walk
+is not modelled (legal structures the walker does not implement: the reason is printed); 2 for
+usage or an unreadable file`;
 
 /** A number in the language's syntax: 0x.. (with _), 0b.., decimal. */
 export function parseCliNumber(text: string, what: string): U64 {
@@ -89,6 +95,10 @@ export async function translateVerb(args: readonly string[], io: CliIo): Promise
     const record = result.fault?.recorded ? result.fault.record : undefined;
     const id = positionals[0]!.replace(/^.*[\\/]/, "");
     io.out(formatResult({ ...out, id }, request, trace, record ? decodeEvent(record).summary : undefined));
+  }
+  if (result.outcome === "not-modelled") {
+    io.err(`iommu-lens translate: no answer: ${result.reason ?? "not modelled"}\n`);
+    return EXIT_FAILED;
   }
   // the walk ran; a description with errors is still a failure of the input
   return errors.length > 0 ? EXIT_FAILED : EXIT_OK;

@@ -4,9 +4,12 @@
 // Reads scenarios (one object, an array, or JSON Lines), walks each through the engine's SMMUv3
 // translation and prints one result per scenario: a readable summary, or with --json one
 // result-contract object per line. --trace adds every memory read (a table, or `steps`).
-// A fault is a result (exit 0). A scenario that cannot be read or is invalid is reported on
-// stderr with its file and line and the verb exits 2 after walking the valid ones. With --check,
-// results are compared with the `expected` of test-vector lines; any difference exits 1.
+// A fault is a result (exit 0). A walk the walker does not model (outcome "not-modelled": legal
+// structures it does not implement, so no fault either) has no answer: it is printed with its
+// reason, named on stderr, and the verb exits 1. A scenario that cannot be read or is invalid is
+// reported on stderr with its file and line and the verb exits 2 after walking the valid ones.
+// With --check, results are compared with the `expected` of test-vector lines; any difference
+// exits 1 (a not-modelled result never passes an expectation of a fault or a PA).
 
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -32,7 +35,11 @@ export const WALK_USAGE = `usage: iommu-lens walk --scenario FILE.json [--json] 
                    test-vector lines {"scenario", "expected"} are accepted too
   --json           one result-contract JSON object per line
   --trace          include every memory read of the walk
-  --check          compare each result with the scenario's "expected" (exit 1 if any differs)`;
+  --check          compare each result with the scenario's "expected" (exit 1 if any differs)
+
+exit 0 when every scenario walked (a fault is a result); 1 when a check fails or a walk is not
+modelled (legal structures the walker does not implement: no answer, the reason is printed);
+2 for usage, an unreadable file or an invalid scenario`;
 
 export const WALK_SUMMARY = "walk scenario(s) through the SMMUv3 translation";
 
@@ -50,6 +57,7 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
   const check = flags.has("check");
   let checked = 0;
   const failedChecks: string[] = [];
+  const notModelled: string[] = [];
 
   let text: string;
   try {
@@ -91,6 +99,7 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
       trace,
       id: parsed.id,
     });
+    if (result.outcome === "not-modelled") notModelled.push(`${parsed.id}: ${result.reason ?? "not modelled"}`);
     // A vector line carries `expected` beside the scenario; a scenario may carry its own.
     const expected = scenario.expected ?? (isObject(scenario.json) ? scenario.json["expected"] : undefined);
     if (check && expected !== undefined) {
@@ -113,12 +122,13 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
     }
   }
   io.out(lines.join(""));
+  for (const n of notModelled) io.err(`iommu-lens walk: no answer for ${n}\n`);
   if (check) {
     io.err(`iommu-lens walk: ${checked - failedChecks.length}/${checked} expectations hold\n`);
     for (const f of failedChecks) io.err(`  FAIL ${f}\n`);
   }
   if (invalid) return EXIT_USAGE;
-  return failedChecks.length > 0 ? EXIT_FAILED : EXIT_OK;
+  return failedChecks.length > 0 || notModelled.length > 0 ? EXIT_FAILED : EXIT_OK;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -154,6 +164,27 @@ function permText(p: { read: boolean; write: boolean; exec: boolean }): string {
   return `${p.read ? "r" : "-"}${p.write ? "w" : "-"}${p.exec ? "x" : "-"}`;
 }
 
+/** The lines of a fault: event and where, addresses, why, the record and its decoding. */
+function faultLines(f: NonNullable<ResultJson["fault"]>, eventSummary: string | undefined): string[] {
+  const lines: string[] = [];
+  const where = [
+    f.stage !== undefined ? `stage ${f.stage}` : "",
+    f.level !== undefined ? `level ${f.level}` : "",
+    f.class !== undefined ? `CLASS ${f.class}` : "",
+  ].filter((s) => s !== "");
+  lines.push(`  fault     ${f.event} (${f.id})${where.length ? ", " + where.join(", ") : ""}`);
+  const addrs = [`InputAddr ${f.inputAddr}`];
+  if (f.ipa !== undefined) addrs.push(`IPA ${f.ipa}`);
+  if (f.fetchAddr !== undefined) addrs.push(`FetchAddr ${f.fetchAddr}`);
+  lines.push(`  address   ${addrs.join("  ")}`);
+  lines.push(`  why       ${f.reason}`);
+  lines.push(
+    `  record    ${f.record ? f.record.join(" ") : "not recorded (recording suppressed: CD.R / STE.S2R 0, or a silent termination)"}`,
+  );
+  if (eventSummary !== undefined) lines.push(`  decoded   ${eventSummary}`);
+  return lines;
+}
+
 /** A readable result: the outcome line, then details indented, then (trace) the table of reads. */
 export function formatResult(
   out: ResultJson,
@@ -164,36 +195,39 @@ export function formatResult(
   const lines: string[] = [];
   const id = out.id ?? "scenario";
   lines.push(`${id}: ${formatRequest(request)}`);
-  if (out.outcome === "fault" && out.fault) {
-    const f = out.fault;
-    const where = [
-      f.stage !== undefined ? `stage ${f.stage}` : "",
-      f.level !== undefined ? `level ${f.level}` : "",
-      f.class !== undefined ? `CLASS ${f.class}` : "",
-    ].filter((s) => s !== "");
-    lines.push(`  fault     ${f.event} (${f.id})${where.length ? ", " + where.join(", ") : ""}`);
-    const addrs = [`InputAddr ${f.inputAddr}`];
-    if (f.ipa !== undefined) addrs.push(`IPA ${f.ipa}`);
-    if (f.fetchAddr !== undefined) addrs.push(`FetchAddr ${f.fetchAddr}`);
-    lines.push(`  address   ${addrs.join("  ")}`);
-    lines.push(`  why       ${f.reason}`);
-    lines.push(
-      `  record    ${f.record ? f.record.join(" ") : "not recorded (recording suppressed: CD.R / STE.S2R 0, or a silent termination)"}`,
-    );
-    if (eventSummary !== undefined) lines.push(`  decoded   ${eventSummary}`);
-  } else {
-    lines.push(`  outcome   ${out.outcome}`);
-    if (out.pa !== undefined)
-      lines.push(`  PA        ${out.pa}${out.size !== undefined ? `  (mapping of ${out.size} bytes)` : ""}`);
-    if (out.perm) lines.push(`  perm      ${permText(out.perm)}`);
-    if (out.attrs) {
-      const a = out.attrs;
-      const parts = [String(a["memType"] ?? ""), a["sh"] !== undefined ? `${String(a["sh"])} shareable` : ""].filter(
-        (s) => s !== "",
+  switch (out.outcome) {
+    case "fault":
+      if (out.fault) lines.push(...faultLines(out.fault, eventSummary));
+      else lines.push("  outcome   fault", ...(out.reason !== undefined ? [`  why       ${out.reason}`] : []));
+      break;
+    case "not-modelled":
+      // Legal structures (no C_BAD_STE / C_BAD_CD) the walker does not implement: no fault, no PA.
+      lines.push(
+        "  outcome   not modelled: no answer (no fault and no event record: the SMMU raises none for legal structures)",
+        `  why       ${out.reason ?? "not modelled"}`,
       );
-      if (parts.length) lines.push(`  attrs     ${parts.join(", ")}`);
+      break;
+    case "translated":
+    case "bypass":
+    case "abort":
+      lines.push(`  outcome   ${out.outcome}`);
+      if (out.pa !== undefined)
+        lines.push(`  PA        ${out.pa}${out.size !== undefined ? `  (mapping of ${out.size} bytes)` : ""}`);
+      if (out.perm) lines.push(`  perm      ${permText(out.perm)}`);
+      if (out.attrs) {
+        const a = out.attrs;
+        const parts = [String(a["memType"] ?? ""), a["sh"] !== undefined ? `${String(a["sh"])} shareable` : ""].filter(
+          (s) => s !== "",
+        );
+        if (parts.length) lines.push(`  attrs     ${parts.join(", ")}`);
+      }
+      if (out.reason !== undefined) lines.push(`  why       ${out.reason}`);
+      break;
+    default: {
+      // Every outcome is handled above; a new one must be added here (the compiler says so).
+      const unhandled: never = out.outcome;
+      lines.push(`  outcome   ${String(unhandled)}`);
     }
-    if (out.reason !== undefined) lines.push(`  why       ${out.reason}`);
   }
   const checkResult = (out as { check?: { pass: boolean; differences: string[] } }).check;
   if (checkResult) {

@@ -5,11 +5,12 @@
 // JSON numbers. Keys may be added, never renamed. The fault carries the event record exactly as
 // the SMMU writes it (four dwords) or `"recorded": false` when recording was suppressed; steps
 // (every memory read of the walk) appear with `trace`, each pointing at the scenario line that
-// defined the word it read.
+// defined the word it read. Outcome "not-modelled" (legal structures the walker does not
+// implement) is {"outcome":"not-modelled","reason":"not modelled: ..."}: no fault, record or pa.
 
 import { hex64, hexHalves, hexNumber } from "../../bits/u64";
 import { formatSpan } from "../../source";
-import type { TraceStep, WalkFault, WalkResult } from "../walk/types";
+import type { TraceStep, WalkFault, WalkOutcome, WalkResult } from "../walk/types";
 
 export interface ResultJsonOptions {
   /** Include `steps`, every memory read in order (`--trace`). */
@@ -50,7 +51,8 @@ export interface FaultJson {
 
 export interface ResultJson {
   id?: string;
-  outcome: string;
+  /** formats.md's four, and "not-modelled" (a compatible extension: docs/CLI.md) with `reason`. */
+  outcome: WalkOutcome;
   pa?: string;
   size?: string;
   perm?: { read: boolean; write: boolean; exec: boolean };
