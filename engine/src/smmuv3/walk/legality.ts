@@ -38,7 +38,9 @@ function granuleSupported(profile: SmmuProfile, g: Granule | undefined): boolean
 /**
  * Why the walker does not walk a structure: "illegal" (the SMMU raises C_BAD_STE / C_BAD_CD) or
  * "not-modelled" (a configuration the walker does not implement; the reason starts with
- * "not modelled: " and names it). The walker reports both as the C_BAD_* fault with this reason.
+ * "not modelled: " and names it). translate() reports "illegal" as the C_BAD_STE / C_BAD_CD fault
+ * with this reason, and ends a walk meeting "not-modelled" with outcome "not-modelled" (no fault,
+ * no event record: the SMMU would write none for a legal structure).
  */
 export interface WalkGuardVerdict {
   readonly kind: "illegal" | "not-modelled";
