@@ -25,15 +25,24 @@ import {
   hex64Padded,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
+import { decodeDumpVerb, parseDumpBase, parseDumpQueue } from "./decode-dump";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
+       iommu-lens decode --as evtq|cmdq [--base ADDR] [FILE...|-] [--json]
 
   FILE...   text to search for records (kernel logs, mails, QEMU traces, hex dword lists);
             '-' or no FILE reads standard input
   --json    one JSON object per record (formats.md), then one per problem line
   --arch    architecture of the records (default auto = smmuv3; only smmuv3 is implemented)
+  --as      what the input is: log (default: find records in text), or a memory dump of the
+            event queue (evtq: every 32-byte entry is an event record) or command queue (cmdq:
+            every 16-byte entry is a command); dumps of gdb x/gx, QEMU xp, crash rd, xxd, hexdump,
+            od, devmem, plain qword lists, or raw binary; all-zero entries are empty slots
+  --base    with --as: the address of the dump's first byte when the dump prints none (plain
+            lists, xxd/hexdump/od offsets, binary); default 0
 
-exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one;
+exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one
+      (--as: no non-empty entry, an entry cut by the dump's edge, or a problem in the dump);
       2 usage or unreadable input`;
 
 export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces";
@@ -50,7 +59,7 @@ const MAX_PROBLEMS_SHOWN = 10000;
 const OUTPUT_BLOCK = 1 << 16;
 
 export async function decodeVerb(args: readonly string[], io: CliIo): Promise<number> {
-  const { flags, options, positionals } = parseArgs(args, { flags: ["json"], options: ["arch"] });
+  const { flags, options, positionals } = parseArgs(args, { flags: ["json"], options: ["arch", "as", "base"] });
   const arch = options.get("arch") ?? "auto";
   const unsupported = UNSUPPORTED[arch];
   if (unsupported !== undefined) {
@@ -64,6 +73,14 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   }
   const json = flags.has("json");
   const inputs = positionals.length ? positionals : ["-"];
+  // --as evtq|cmdq: a memory dump of a queue, every entry decoded (decode-dump.ts).
+  const as = parseDumpQueue(options.get("as") ?? "log");
+  const baseText = options.get("base");
+  if (as !== "log") {
+    const base = baseText === undefined ? undefined : parseDumpBase(baseText, as);
+    return decodeDumpVerb(inputs, { queue: as, json, ...(base !== undefined ? { base } : {}) }, io);
+  }
+  if (baseText !== undefined) throw new UsageError("--base is for memory dumps: give --as evtq or --as cmdq");
   const out = new BlockWriter(io);
   const printer = json ? new JsonPrinter(out) : new TablePrinter(out);
   let unreadable = false;
