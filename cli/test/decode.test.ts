@@ -42,8 +42,10 @@ const SEED_RECORD = {
   id: "0x4",
   name: "C_BAD_STE",
   fields: { SSV: "0x0", SubstreamID: "0x0", StreamID: "0x7d11" },
-  meanings: {},
-  problems: ["dword1..3 are not defined for C_BAD_STE and are not zero"],
+  meanings: { SubstreamID: "not valid: SSV == 0; UNKNOWN per Arm IHI 0070 §7.3 (SSV)" },
+  problems: [
+    "dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content",
+  ],
 };
 
 test("decode on the seed mail prints C_BAD_STE for StreamID 0x7d11, every quoted copy, and flags dwords 1..3", async () => {
@@ -269,7 +271,14 @@ test("stdin in byte chunks that split UTF-8 characters and CRLF pairs decodes as
   const o = JSON.parse(out) as Record<string, unknown>;
   assert.deepEqual(
     [o["line"], o["endLine"], o["name"], o["problems"]],
-    [1, 5, "C_BAD_STE", ["dword1..3 are not defined for C_BAD_STE and are not zero"]],
+    [
+      1,
+      5,
+      "C_BAD_STE",
+      [
+        "dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content",
+      ],
+    ],
   );
 });
 

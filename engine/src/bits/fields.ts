@@ -38,6 +38,46 @@ export interface FieldSpec {
   readonly values?: Readonly<Record<number, string>>;
   /** Values the architecture reserves or forbids for this field (decode flags them). */
   readonly reservedValues?: readonly number[];
+  /**
+   * When the field carries meaning, per the specification ("IPA: valid only when S2 == 1").
+   * Decoders say "not valid" for other records, and report a non-zero value where the
+   * specification makes the field RES0 or zero then.
+   */
+  readonly validWhen?: FieldValidity;
+  /**
+   * A value the specification fixes for this field when another field has a given value
+   * ("if the fault occurs at stage 1, S2 == 0 and CLASS == IN"): decoders report any other value.
+   */
+  readonly impliedWhen?: FieldImplication;
+}
+
+/** What a field that is not valid holds, per the specification. */
+export type InvalidFieldContent =
+  /** Any value; software must ignore it. */
+  | "UNKNOWN"
+  /** Reserved, should be zero: a non-zero value is non-architectural. */
+  | "RES0"
+  /** Stated to be zero: a non-zero value contradicts the specification. */
+  | "zero"
+  /** The specification gives the field a meaning only under the condition, and says nothing else. */
+  | "unspecified";
+
+/** `validWhen`: the field is valid only while `field` (same structure) == `equals`. */
+export interface FieldValidity {
+  readonly field: string;
+  readonly equals: number;
+  readonly otherwise: InvalidFieldContent;
+  /** Where the specification says so ("Arm IHI 0070 §7.3.13"). */
+  readonly section: string;
+}
+
+/** `impliedWhen`: while `field` (same structure) == `equals`, this field must be `value`. */
+export interface FieldImplication {
+  readonly field: string;
+  readonly equals: number;
+  readonly value: number;
+  /** Where the specification says so ("Arm IHI 0070 §7.3.13"). */
+  readonly section: string;
 }
 
 export interface StructSpec {
@@ -61,6 +101,8 @@ export interface FieldOptions {
   readonly values?: Readonly<Record<number, string>>;
   readonly reservedValues?: readonly number[];
   readonly section?: string;
+  readonly validWhen?: FieldValidity;
+  readonly impliedWhen?: FieldImplication;
 }
 
 /**
@@ -88,6 +130,8 @@ export function field(
     ...(options.values ? { values: options.values } : {}),
     ...(options.reservedValues ? { reservedValues: options.reservedValues } : {}),
     ...(options.section ? { section: options.section } : {}),
+    ...(options.validWhen ? { validWhen: options.validWhen } : {}),
+    ...(options.impliedWhen ? { impliedWhen: options.impliedWhen } : {}),
   };
 }
 
@@ -117,6 +161,12 @@ export function struct(
     const spec: FieldSpec = { ...f, section: f.section ?? section };
     byName.set(f.name, spec);
     full.push(spec);
+  }
+  for (const f of full) {
+    for (const cond of [f.validWhen, f.impliedWhen]) {
+      if (cond && (!byName.has(cond.field) || cond.field === f.name))
+        throw new Error(`${name}.${f.name}: its condition names ${cond.field}, not another field of ${name}`);
+    }
   }
   const reservedMask = covered.map((w) => ~w >>> 0);
   return { name, dwords, fields: full, doc, section, reservedMask, byName };

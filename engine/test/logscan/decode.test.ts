@@ -82,7 +82,9 @@ test("the seed mail: every quoted copy of the C_BAD_STE, with dwords 1..3 flagge
     ],
   );
   for (const r of records) {
-    assert.deepEqual(r.decodeProblems, ["dword1..3 are not defined for C_BAD_STE and are not zero"]);
+    assert.deepEqual(r.decodeProblems, [
+      "dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content",
+    ]);
     assert.deepEqual(fieldsOf(r), { SSV: "0x0", SubstreamID: "0x0", StreamID: "0x7d11" });
   }
 });

@@ -14,6 +14,9 @@ function words(raw: readonly string[]): Uint32Array {
 
 const vectors = readEventVectors();
 
+const SEED_PROBLEM =
+  "dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content";
+
 test("the shared event vectors are there", () => {
   assert.ok(vectors.length >= 59, `only ${vectors.length} vectors`);
 });
@@ -31,7 +34,7 @@ for (const v of vectors) {
     // land in DW3[11:0], which F_TRANSLATION-family records do not define; nothing else may be set.
     const s2 = got.get("S2") === "0x1";
     if (v.id.startsWith("qemu-")) for (const p of d.problems) assert.ok(s2 && /^dword3\[/.test(p), p);
-    else assert.deepEqual(d.problems, ["dword1..3 are not defined for C_BAD_STE and are not zero"]);
+    else assert.deepEqual(d.problems, [SEED_PROBLEM]);
   });
 }
 
@@ -48,7 +51,7 @@ test("seed C_BAD_STE: dwords 1..3 are reported as not defined and not zero", () 
       ["StreamID", "0x7d11"],
     ],
   );
-  assert.deepEqual(d.problems, ["dword1..3 are not defined for C_BAD_STE and are not zero"]);
+  assert.deepEqual(d.problems, [SEED_PROBLEM]);
   assert.match(d.summary, /^StreamID 0x7d11: the STE is not valid or is ILLEGAL/);
 });
 
@@ -71,13 +74,14 @@ test("enumerations are decoded in meaning", () => {
 });
 
 test("bits in a defined dword but outside the type's fields are problems with their position", () => {
-  // F_TRANSLATION with DW0[10:8] set and TTRnW (DW1[44], only F_PERMISSION defines it) set
-  const d = decodeEvent(words(["0x0000001100000710", "0x0000100000000000", "0x0", "0x0"]));
+  // F_TRANSLATION (stage 1, CLASS IN) with DW0[10:8] set and TTRnW (DW1[44], only F_PERMISSION
+  // defines it) set
+  const d = decodeEvent(words(["0x0000001100000710", "0x0000120000000000", "0x0", "0x0"]));
   assert.deepEqual(d.problems, [
-    "dword0[10:8] are not defined for F_TRANSLATION and are not zero (RES0; non-architectural content)",
-    "dword1[44] is not defined for F_TRANSLATION and is not zero (RES0; non-architectural content)",
+    "dword0[10:8] are not defined for F_TRANSLATION and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; F_TRANSLATION is §7.3.13), so this is non-architectural content",
+    "dword1[44] is not defined for F_TRANSLATION and is not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; F_TRANSLATION is §7.3.13), so this is non-architectural content",
   ]);
-  const p = decodeEvent(words(["0x0000001100000013", "0x0000130000000000", "0x0", "0x0"]));
+  const p = decodeEvent(words(["0x0000001100000013", "0x0000138000000000", "0x0", "0x0"]));
   assert.deepEqual(p.problems, ["CLASS 0x3 is a Reserved encoding"]);
   assert.equal(p.fields.find((f) => f.field === "TTRnW")?.value, "0x1");
 });
@@ -249,16 +253,22 @@ for (const type of EVENT_TYPES) {
       type.struct.fields.filter((f) => f.name !== "Type").map((f) => f.name),
       FIELD_SETS[type.name],
     );
-    // each field alone, all ones: exact dword bits at its position, decoded back exactly
+    // each field alone, all ones: exact dword bits at its position, decoded back exactly. Records
+    // with S2 are stage-2 ones (S2 = 1, DW1[39]), where NSIPA may be set (§7.3).
+    const hasS2 = type.struct.byName.has("S2");
     for (const f of type.struct.fields) {
       if (f.name === "Type") continue;
       const value = fullValue(f.width, f.shift);
-      const { words: w, problems } = encodeEvent(type.name, { [f.name]: value });
+      const { words: w, problems } = encodeEvent(type.name, {
+        ...(hasS2 ? { S2: { lo: 1, hi: 0 } } : {}),
+        [f.name]: value,
+      });
       assert.deepEqual(problems, []);
       assert.equal(w[0]! & 0xff, type.id);
-      // the set bits are exactly the field's bits plus Type
+      // the set bits are exactly the field's bits plus Type (and S2)
       const expected = new Uint32Array(8);
       expected[0] = type.id;
+      if (hasS2) expected[3] = 1 << 7;
       for (let b = f.lsb; b < f.lsb + f.width; b++) expected[b >>> 5]! |= 1 << (b & 31);
       assert.deepEqual([...w], [...expected], f.name);
       const d = decodeEvent(w);
@@ -416,10 +426,14 @@ const POSITIONS: Record<string, Record<string, Position>> = {
   F_VMS_FETCH: FETCH,
 };
 
-/** A record of this type with exactly bits [hi:lo] set (plus the event number). */
-function recordWithBits(id: number, [hi, lo]: Position): Uint32Array {
+/**
+ * A record of this type with exactly bits [hi:lo] set, plus the event number and, for records with
+ * S2 (bit 103), S2 = 1: a stage-2 fault, where NSIPA may be set (§7.3).
+ */
+function recordWithBits(id: number, [hi, lo]: Position, stage2: boolean): Uint32Array {
   const w = new Uint32Array(8);
   w[0] = id;
+  if (stage2) w[3] = 1 << 7;
   for (let b = lo; b <= hi; b++) w[b >>> 5]! |= 1 << (b & 31);
   return w;
 }
@@ -432,14 +446,17 @@ for (const type of EVENT_TYPES) {
       Object.keys(positions).sort((a, b) => positions[a]![1] - positions[b]![1]),
     );
     for (const [name, pos] of Object.entries(positions)) {
-      const expected = recordWithBits(type.id, pos);
+      const expected = recordWithBits(type.id, pos, "S2" in positions);
       const d = decodeEvent(expected);
       const f = d.fields.find((x) => x.field === name)!;
       // the field covers exactly those bits: all ones, and nothing left over as a problem
       assert.deepEqual(d.problems, name === "CLASS" ? ["CLASS 0x3 is a Reserved encoding"] : [], name);
       assert.equal(f.raw.lo, pos[0] - pos[1] + 1 >= 32 ? 0xffffffff : 2 ** (pos[0] - pos[1] + 1) - 1, name);
       // and encoding the decoded value gives back exactly those dwords
-      const again = encodeEvent(type.name, { [name]: parseHex64(f.value)! });
+      const again = encodeEvent(type.name, {
+        ...("S2" in positions ? { S2: { lo: 1, hi: 0 } } : {}),
+        [name]: parseHex64(f.value)!,
+      });
       assert.deepEqual([...again.words], [...expected], name);
     }
   });

@@ -50,7 +50,7 @@ test("configuration events name the structure to read; record problems are repea
   assert.match(seed.nextSteps[0]!, /^Read the STE of StreamID 0x7d11 /);
   assert.equal(
     seed.nextSteps.at(-1),
-    "The record itself has problems: dword1..3 are not defined for C_BAD_STE and are not zero.",
+    "The record itself has problems: dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content.",
   );
   const ssid = explainEvent(decodeEvent([0x8 | (0x123 << 12), 0x11, 0, 0, 0, 0, 0, 0]));
   assert.match(ssid.nextSteps[0]!, /^Is SubstreamID 0x123 below 2\^STE\.S1CDMax/);

@@ -3,10 +3,21 @@
 // decodeEvent is on the log scanner's hot path (about a million records per benchmark run), so
 // each event type's table is compiled once into a plan of plain numbers, and a record is decoded
 // with 32-bit reads: no BigInt, no intermediate objects beyond the result. The bits a type does
-// not define are checked against the table's reserved mask (Arm IHI 0070 §7.3: undefined portions
-// of a record are RES0) and reported as problems, never thrown.
+// not define are checked against the table's reserved mask (Arm IHI 0070 §7.3: "Portions of event
+// records that are not explicitly defined in this section are RES0") and reported as problems,
+// never thrown. A field the tables mark as valid only under a condition (FieldSpec.validWhen, e.g.
+// IPA only when S2 == 1) has its meaning say "not valid: ..." in records where the condition
+// fails, and a non-zero value there is a problem when the architecture makes it RES0 or zero;
+// a value the tables fix under a condition (FieldSpec.impliedWhen, CLASS == IN for a stage-1
+// F_TRANSLATION) has its meaning say so when it differs.
 
-import { bitsLabel, encodeStruct, type DecodedField, type FieldSpec } from "../../bits/fields";
+import {
+  bitsLabel,
+  encodeStruct,
+  type DecodedField,
+  type FieldSpec,
+  type InvalidFieldContent,
+} from "../../bits/fields";
 import { type U64, hexHalves, mask32 } from "../../bits/u64";
 import { EVENT_TYPES, eventTypeById, eventTypeByName, isImpDefEventId, type EventType } from "./event-types";
 
@@ -47,6 +58,20 @@ interface FieldPlan {
   readonly mul: number;
 }
 
+/** A field's validWhen or impliedWhen, resolved to the index of the deciding field in the plan. */
+interface ConditionPlan {
+  /** The field the condition is on. */
+  readonly field: number;
+  /** The deciding field. */
+  readonly decider: number;
+  readonly equals: number;
+  readonly section: string;
+  /** validWhen: what the field holds otherwise. */
+  readonly otherwise?: InvalidFieldContent;
+  /** impliedWhen: the value the field must have. */
+  readonly value?: number;
+}
+
 /** Fields the summary reads, by index into the decoded fields (-1: the type does not define it). */
 interface SummaryIndex {
   readonly StreamID: number;
@@ -85,6 +110,10 @@ interface TypePlan {
   /** Per dword: true when the type defines no field there. */
   readonly undefinedDword: readonly boolean[];
   readonly index: SummaryIndex;
+  /** The validWhen conditions of the type's fields, in field order. */
+  readonly validity: readonly ConditionPlan[];
+  /** The impliedWhen conditions of the type's fields, in field order. */
+  readonly implied: readonly ConditionPlan[];
 }
 
 function planField(spec: FieldSpec): FieldPlan {
@@ -156,7 +185,52 @@ for (const type of EVENT_TYPES) {
   const index = Object.fromEntries(
     SUMMARY_KEYS.map((k) => [k, fields.findIndex((f) => f.name === k)]),
   ) as unknown as SummaryIndex;
-  PLANS[type.id] = { type, fields, reservedMask: type.struct.reservedMask, undefinedDword, index };
+  const validity: ConditionPlan[] = [];
+  const implied: ConditionPlan[] = [];
+  fields.forEach((p, i) => {
+    const v = p.spec.validWhen;
+    if (v) {
+      const decider = fields.findIndex((f) => f.name === v.field);
+      validity.push({ field: i, decider, equals: v.equals, section: v.section, otherwise: v.otherwise });
+    }
+    const m = p.spec.impliedWhen;
+    if (m) {
+      const decider = fields.findIndex((f) => f.name === m.field);
+      implied.push({ field: i, decider, equals: m.equals, section: m.section, value: m.value });
+    }
+  });
+  PLANS[type.id] = {
+    type,
+    fields,
+    reservedMask: type.struct.reservedMask,
+    undefinedDword,
+    index,
+    validity,
+    implied,
+  };
+}
+
+/** "0 (stage 1)", "0": a value with its name when it has one. */
+function valueText(p: FieldPlan, value: number): string {
+  const name = p.values?.[value];
+  return name ? `${value} (${name})` : `${value}`;
+}
+
+/** "S2 == 0 (stage 1)", "SSV == 0". */
+function conditionText(p: FieldPlan, value: number): string {
+  return `${p.name} == ${valueText(p, value)}`;
+}
+
+/** What a field that is not valid holds, for its meaning: "UNKNOWN per Arm IHI 0070 §7.3.13". */
+function invalidContentText(c: ConditionPlan, decider: FieldPlan): string {
+  if (c.otherwise === "unspecified") return `meaningful only when ${decider.name} == ${c.equals} per ${c.section}`;
+  if (c.otherwise === "zero") return `zero unless ${decider.name} == ${c.equals} per ${c.section}`;
+  return `${c.otherwise ?? "UNKNOWN"} per ${c.section}`;
+}
+
+/** Whether a field that is not valid must read as zero (RES0, or stated to be zero). */
+function mustBeZero(c: ConditionPlan): boolean {
+  return c.otherwise === "RES0" || c.otherwise === "zero";
 }
 
 function word(words: ArrayLike<number>, i: number): number {
@@ -205,6 +279,14 @@ function popcount(x: number): number {
     n++;
   }
   return n;
+}
+
+/**
+ * Arm IHI 0070 §7.3: "Portions of event records that are not explicitly defined in this section
+ * are RES0." Not IMPLEMENTATION DEFINED: only Reason fields and events 0xE0-0xEF are (§7.3.21).
+ */
+function res0Rule(type: EventType): string {
+  return `RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; ${type.name} is ${type.section.replace("Arm IHI 0070 ", "")}), so this is non-architectural content`;
 }
 
 function hexByte(id: number): string {
@@ -285,6 +367,33 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
       reservedValue,
     };
   }
+  // Fields valid only under a condition (validWhen), values fixed by another field (impliedWhen).
+  for (const c of plan.validity) {
+    const decider = fields[c.decider]!;
+    if (decider.raw.hi === 0 && decider.raw.lo === c.equals) continue;
+    const p = plan.fields[c.field]!;
+    const f = fields[c.field]!;
+    const when = conditionText(plan.fields[c.decider]!, decider.raw.lo);
+    const content = invalidContentText(c, plan.fields[c.decider]!);
+    fields[c.field] = { ...f, meaning: `not valid: ${when}; ${content}` };
+    if (mustBeZero(c) && (f.raw.lo !== 0 || f.raw.hi !== 0))
+      problems.push(`${p.name} is not zero although ${when}: ${content}`);
+  }
+  for (const c of plan.implied) {
+    const decider = fields[c.decider]!;
+    if (decider.raw.hi !== 0 || decider.raw.lo !== c.equals) continue;
+    const p = plan.fields[c.field]!;
+    const f = fields[c.field]!;
+    if (f.raw.hi === 0 && f.raw.lo === c.value) continue;
+    // In the meaning, not in problems: the deciding field shares the dword (S2 and CLASS are both
+    // in DW1), so a log record cut before that dword, whose fields there read as zero and are
+    // dropped, never shows a contradiction its text did not contain.
+    const name = f.meaning === "" ? "" : `${f.meaning}: `;
+    fields[c.field] = {
+      ...f,
+      meaning: `${name}contradicts ${conditionText(plan.fields[c.decider]!, c.equals)}, which has ${conditionText(p, c.value!)} per ${c.section}`,
+    };
+  }
   // Bits this type does not define (RES0).
   let undefinedSet: number[] | undefined;
   for (let d = 0; d < 4; d++) {
@@ -295,14 +404,14 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
     else {
       const verb = popcount(lo) + popcount(hi) > 1 ? "are" : "is";
       problems.push(
-        `${setBitRanges(d, lo, hi).join(", ")} ${verb} not defined for ${type.name} and ${verb} not zero (RES0; non-architectural content)`,
+        `${setBitRanges(d, lo, hi).join(", ")} ${verb} not defined for ${type.name} and ${verb} not zero: ${res0Rule(type)}`,
       );
     }
   }
   if (undefinedSet) {
     const many = undefinedSet.length > 1;
     problems.unshift(
-      `${dwordList(undefinedSet)} ${many ? "are" : "is"} not defined for ${type.name} and ${many ? "are" : "is"} not zero`,
+      `${dwordList(undefinedSet)} ${many ? "are" : "is"} not defined for ${type.name} and ${many ? "are" : "is"} not zero: ${res0Rule(type)}`,
     );
   }
   return { id, name: type.name, type, fields, problems, summary: summarise(type, fields, plan.index) };
@@ -389,6 +498,13 @@ export function decodeEventFields(words: ArrayLike<number>, out: EventFieldValue
     halves[2 * i + 1] = hi;
   }
   if (!problems) {
+    // The deciding fields (S2, SSV, Stall, CLASS) are narrow plain fields: their halves are raw.
+    for (const c of plan.validity) {
+      if (!mustBeZero(c) || (halves[2 * c.decider] === c.equals && halves[2 * c.decider + 1] === 0)) continue;
+      if (halves[2 * c.field] !== 0 || halves[2 * c.field + 1] !== 0) problems = true;
+    }
+  }
+  if (!problems) {
     for (let k = 0; k < 8; k++) {
       if ((word(words, k) & plan.reservedMask[k]!) !== 0) {
         problems = true;
@@ -400,12 +516,14 @@ export function decodeEventFields(words: ArrayLike<number>, out: EventFieldValue
   return out;
 }
 
-const CLASS_PHRASE: Readonly<Record<string, string>> = {
-  CD: "while fetching the CD (CLASS=CD)",
-  TT: "while accessing a stage-1 translation table (CLASS=TT)",
-  IN: "on the transaction's address (CLASS=IN)",
-  Reserved: "(CLASS Reserved)",
-};
+/** By CLASS value (the raw value: CLASS's meaning may carry a contradiction note). */
+const CLASS_PHRASE: readonly string[] = [
+  "while fetching the CD (CLASS=CD)",
+  "while accessing a stage-1 translation table (CLASS=TT)",
+  "on the transaction's address (CLASS=IN)",
+  "(CLASS Reserved)",
+];
+const CLASS_TT = 1;
 
 /** "StreamID 0x7d11[, SubstreamID 0x5]: <short>[; details]" */
 function summarise(type: EventType, fields: readonly DecodedField[], x: SummaryIndex): string {
@@ -421,12 +539,12 @@ function summarise(type: EventType, fields: readonly DecodedField[], x: SummaryI
   const input = at(x.InputAddr);
   if (s2 && cls) {
     const stage2 = s2.value === "0x1";
-    text += `; stage ${stage2 ? 2 : 1} ${CLASS_PHRASE[cls.meaning] ?? ""}`;
+    text += `; stage ${stage2 ? 2 : 1} ${CLASS_PHRASE[cls.raw.lo] ?? ""}`;
     if (input) text += `, ${rnw ?? "access"} of ${input.value}`;
     const ipa = at(x.IPA);
     if (stage2 && ipa) text += `, IPA page ${ipa.value}`;
     const ttrnw = at(x.TTRnW);
-    if (ttrnw && cls.meaning === "TT") text += `, ${ttrnw.meaning}`;
+    if (ttrnw && cls.raw.lo === CLASS_TT) text += `, ${ttrnw.meaning}`;
     const stall = at(x.Stall);
     if (stall && stall.value === "0x1") text += `, stalled (STAG ${at(x.STAG)?.value ?? "?"})`;
   } else if (input) {

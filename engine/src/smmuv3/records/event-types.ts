@@ -26,6 +26,8 @@ export interface EventType {
   readonly canStall: boolean;
   /** "fault", "config" or "event". */
   readonly category: "fault" | "config" | "event";
+  /** The record's own section of Arm IHI 0070 ("Arm IHI 0070 §7.3.5"). */
+  readonly section: string;
 }
 
 const SECTION = "SMMUv3 §7.3 (reference §1.3)";
@@ -33,6 +35,26 @@ const SECTION = "SMMUv3 §7.3 (reference §1.3)";
 type F = ReturnType<typeof field>;
 
 const CLASS_VALUES = { 0: "CD", 1: "TT", 2: "IN", 3: "Reserved" } as const;
+const CLASS_TT = 1;
+const CLASS_IN = 2;
+
+const IHI = "Arm IHI 0070";
+
+// When the fields of §7.3 carry meaning (validWhen), as Arm IHI 0070 states it (text of §7.3:
+// wuyongzheng/arm-md-specs smmu/smmu-7.3.md):
+// - SubstreamID: "SSV 0: No SubstreamID was provided ... and the SubstreamID field is UNKNOWN"
+//   (§7.3, common fields); C_BAD_SUBSTREAMID has no SSV and its SubstreamID is always valid (§7.3.9).
+// - NSIPA: "This bit is zero unless the event is recorded on the Secure event queue and S2 == 1"
+//   (§7.3, common fields).
+// - IPA of the translation faults: "If fault occurs at stage 1, S2 == 0 and CLASS == IN, IPA is
+//   UNKNOWN" (§7.3.13; §7.3.14-§7.3.16 refer to it for CLASS, IPA and S2). F_TLB_CONFLICT: "IPA is
+//   valid when S2 == 1, otherwise it is UNKNOWN" (§7.3.17).
+// - TTRnW: "valid when CLASS == TT ... UNKNOWN when CLASS is not TT" (§7.3.16).
+// - STAG: "If a transaction is stalled, the STAG parameter provides a token" (§7.3.21); no value is
+//   given for Stall == 0 (Linux prints it regardless).
+// InputAddr is the transaction's address for every CLASS (§7.3.12, §7.3.13: with CLASS CD/TT the
+// CD or descriptor address is in IPA); FetchAddr is always valid (bits [55:OAS] RES0, §7.3.4).
+const SSV_VALIDITY = { field: "SSV", equals: 1, otherwise: "UNKNOWN", section: `${IHI} §7.3 (SSV)` } as const;
 
 const f = {
   Type: (): F => field("Type", 0, 7, 0, "Event number."),
@@ -44,12 +66,16 @@ const f = {
       31,
       12,
       always
-        ? "SubstreamID (PASID) of the transaction; always valid for this event."
-        : "SubstreamID (PASID) of the transaction; valid only when SSV==1.",
+        ? "SubstreamID (PASID) of the transaction; always valid for this event (§7.3.9)."
+        : "SubstreamID (PASID) of the transaction; valid only when SSV==1, UNKNOWN otherwise (§7.3).",
+      always ? {} : { validWhen: SSV_VALIDITY },
     ),
   StreamID: (): F =>
     field("StreamID", 0, 63, 32, "StreamID of the requester (for PCIe usually the RID plus an offset)."),
-  STAG: (): F => field("STAG", 1, 15, 0, "Stall tag, echoed in CMD_RESUME; meaningful only when Stall==1."),
+  STAG: (): F =>
+    field("STAG", 1, 15, 0, "Stall tag, echoed in CMD_RESUME; meaningful only when Stall==1 (§7.3.21).", {
+      validWhen: { field: "Stall", equals: 1, otherwise: "unspecified", section: `${IHI} §7.3.21` },
+    }),
   Reason: (): F => field("Reason", 1, 15, 0, "IMPLEMENTATION DEFINED reason code."),
   // F_CFG_CONFLICT's Reason fills DW1[31:0]: in the IHI 0070 §7.3.18 figure it is the only field of
   // bits [95:64] (text of the figure: wuyongzheng/arm-md-specs smmu/smmu-7.3.md), where F_UUT and
@@ -78,33 +104,68 @@ const f = {
     }),
   RnW: (): F => field("RnW", 1, 35, 35, "Read or write transaction.", { values: { 0: "write", 1: "read" } }),
   S2: (): F => field("S2", 1, 39, 39, "Stage that faulted.", { values: { 0: "stage 1", 1: "stage 2" } }),
-  CLASS: (): F =>
+  /** `stage1Class`: the CLASS the record's section fixes for a stage-1 fault (S2 == 0). */
+  CLASS: (stage1Class: number, section: string): F =>
     field(
       "CLASS",
       1,
       41,
       40,
-      "What the faulting stage was translating: CD fetch, stage-1 table access, or the input address.",
+      `What the faulting stage was translating: CD fetch, stage-1 table access, or the input address. With S2==0 it is ${CLASS_VALUES[stage1Class as keyof typeof CLASS_VALUES]} (${section.replace(IHI + " ", "")}).`,
       {
         values: CLASS_VALUES,
         reservedValues: [3],
+        impliedWhen: { field: "S2", equals: 0, value: stage1Class, section },
       },
     ),
   TTRnW: (): F =>
-    field("TTRnW", 1, 44, 44, "CLASS==TT only: the stage-1 table access was a read (1) or an HTTU write (0).", {
-      values: { 0: "descriptor write", 1: "descriptor read" },
-    }),
-  InputAddr: (): F => field("InputAddr", 2, 63, 0, "The address the transaction presented.", { kind: "address" }),
+    field(
+      "TTRnW",
+      1,
+      44,
+      44,
+      "CLASS==TT only: the stage-1 table access was a read (1) or an HTTU write (0); UNKNOWN otherwise (§7.3.16).",
+      {
+        values: { 0: "descriptor write", 1: "descriptor read" },
+        validWhen: { field: "CLASS", equals: CLASS_TT, otherwise: "UNKNOWN", section: `${IHI} §7.3.16` },
+      },
+    ),
+  InputAddr: (withClass = false): F =>
+    field(
+      "InputAddr",
+      2,
+      63,
+      0,
+      withClass
+        ? "The address the transaction presented, whatever CLASS is (with CLASS CD/TT the CD or descriptor address is in IPA or FetchAddr)."
+        : "The address the transaction presented.",
+      { kind: "address" },
+    ),
   InputAddrPage: (): F =>
     field("InputAddr", 2, 63, 12, "The address of the request, bits [63:12].", { kind: "address" }),
   // NSIPA's position is reference §1.3's; the F_TRANSLATION-family record figures are images in every
   // public text of IHI 0070 found, and Linux/QEMU do not define the bit (docs/SPEC-NOTES.md).
   NSIPA: (): F =>
-    field("NSIPA", 3, 0, 0, "Non-secure IPA (Secure event queue with S2==1 only). Bit position not verified."),
-  IPA: (): F =>
-    field("IPA", 3, 55, 12, "IPA[55:12] of the stage-2 fault; valid only when S2==1 (bits [11:0] are not recorded).", {
-      kind: "address",
-    }),
+    field(
+      "NSIPA",
+      3,
+      0,
+      0,
+      "Non-secure IPA (Secure event queue with S2==1 only; zero otherwise, §7.3). Bit position not verified.",
+      { validWhen: { field: "S2", equals: 1, otherwise: "zero", section: `${IHI} §7.3 (NSIPA)` } },
+    ),
+  IPA: (section: string): F =>
+    field(
+      "IPA",
+      3,
+      55,
+      12,
+      `IPA[55:12] of the stage-2 fault; valid only when S2==1, UNKNOWN otherwise (${section.replace(IHI + " ", "")}); bits [11:0] are not recorded.`,
+      {
+        kind: "address",
+        validWhen: { field: "S2", equals: 1, otherwise: "UNKNOWN", section },
+      },
+    ),
   FetchAddr: (): F =>
     field("FetchAddr", 3, 55, 3, "PA of the structure or descriptor whose fetch aborted.", { kind: "address" }),
 };
@@ -112,6 +173,8 @@ const f = {
 interface Def {
   id: number;
   name: string;
+  /** Subsection of §7.3 ("7.3.5"). */
+  section: string;
   category: EventType["category"];
   canStall?: boolean;
   doc: string;
@@ -120,6 +183,10 @@ interface Def {
   nextSteps: string[];
   fields: F[];
 }
+
+// F_ADDR_SIZE, F_ACCESS and F_PERMISSION "Refer to F_TRANSLATION for the definition of the CLASS,
+// IPA and S2 fields" (§7.3.14-§7.3.16), so their stage-1 CLASS and IPA rules are §7.3.13's.
+const TRANSLATION_SECTION = `${IHI} §7.3.13`;
 
 const translationFields = (withTTRnW: boolean): F[] => [
   f.Type(),
@@ -132,11 +199,11 @@ const translationFields = (withTTRnW: boolean): F[] => [
   f.InD(),
   f.RnW(),
   f.S2(),
-  f.CLASS(),
+  f.CLASS(CLASS_IN, TRANSLATION_SECTION),
   ...(withTTRnW ? [f.TTRnW()] : []),
-  f.InputAddr(),
+  f.InputAddr(true),
   f.NSIPA(),
-  f.IPA(),
+  f.IPA(TRANSLATION_SECTION),
 ];
 
 const translationSteps = [
@@ -148,6 +215,7 @@ const DEFS: Def[] = [
   {
     id: 0x01,
     name: "F_UUT",
+    section: "7.3.2",
     category: "fault",
     doc: "Unsupported upstream transaction.",
     short: "the device issued a transaction type the SMMU or interconnect does not support",
@@ -173,6 +241,7 @@ const DEFS: Def[] = [
   {
     id: 0x02,
     name: "C_BAD_STREAMID",
+    section: "7.3.3",
     category: "config",
     doc: "StreamID out of range of the stream table.",
     short: "the StreamID is outside the stream table (or its level-2 table is missing)",
@@ -188,6 +257,7 @@ const DEFS: Def[] = [
   {
     id: 0x03,
     name: "F_STE_FETCH",
+    section: "7.3.4",
     category: "fault",
     doc: "External abort fetching an STE or L1STD.",
     short: "fetching the STE (or L1STD) from memory aborted",
@@ -203,6 +273,7 @@ const DEFS: Def[] = [
   {
     id: 0x04,
     name: "C_BAD_STE",
+    section: "7.3.5",
     category: "config",
     doc: "The STE is not valid or is ILLEGAL.",
     short: "the STE is not valid or is ILLEGAL",
@@ -219,6 +290,7 @@ const DEFS: Def[] = [
   {
     id: 0x05,
     name: "F_BAD_ATS_TREQ",
+    section: "7.3.6",
     category: "fault",
     doc: "ATS Translation Request not allowed.",
     short: "an ATS Translation Request was refused (ATS not enabled for this stream)",
@@ -246,6 +318,7 @@ const DEFS: Def[] = [
   {
     id: 0x06,
     name: "F_STREAM_DISABLED",
+    section: "7.3.7",
     category: "fault",
     doc: "Traffic without a usable SubstreamID on a stream that requires one.",
     short: "the stream needs a SubstreamID for this traffic (STE.S1DSS)",
@@ -260,6 +333,7 @@ const DEFS: Def[] = [
   {
     id: 0x07,
     name: "F_TRANSL_FORBIDDEN",
+    section: "7.3.8",
     category: "fault",
     doc: "ATS-translated transaction not allowed to bypass.",
     short: "an ATS-translated transaction was not allowed",
@@ -274,6 +348,7 @@ const DEFS: Def[] = [
   {
     id: 0x08,
     name: "C_BAD_SUBSTREAMID",
+    section: "7.3.9",
     category: "config",
     doc: "SubstreamID out of range or its CD table entry is missing.",
     short: "the SubstreamID is not usable with this STE",
@@ -289,6 +364,7 @@ const DEFS: Def[] = [
   {
     id: 0x09,
     name: "F_CD_FETCH",
+    section: "7.3.10",
     category: "fault",
     doc: "External abort fetching a CD or L1CD.",
     short: "fetching the CD (or L1CD) from memory aborted",
@@ -302,6 +378,7 @@ const DEFS: Def[] = [
   {
     id: 0x0a,
     name: "C_BAD_CD",
+    section: "7.3.11",
     category: "config",
     doc: "The CD is not valid or is ILLEGAL.",
     short: "the CD is not valid or is ILLEGAL",
@@ -317,6 +394,7 @@ const DEFS: Def[] = [
   {
     id: 0x0b,
     name: "F_WALK_EABT",
+    section: "7.3.12",
     category: "fault",
     doc: "External abort on a translation-table access.",
     short: "a translation-table access aborted",
@@ -337,14 +415,16 @@ const DEFS: Def[] = [
       f.InD(),
       f.RnW(),
       f.S2(),
-      f.CLASS(),
-      f.InputAddr(),
+      // "A stage 1-only table walk that encounters EABT ... is reported as S2 == 0, CLASS == TT" (§7.3.12)
+      f.CLASS(CLASS_TT, `${IHI} §7.3.12`),
+      f.InputAddr(true),
       f.FetchAddr(),
     ],
   },
   {
     id: 0x10,
     name: "F_TRANSLATION",
+    section: "7.3.13",
     category: "fault",
     canStall: true,
     doc: "Translation fault.",
@@ -362,6 +442,7 @@ const DEFS: Def[] = [
   {
     id: 0x11,
     name: "F_ADDR_SIZE",
+    section: "7.3.14",
     category: "fault",
     canStall: true,
     doc: "Address size fault.",
@@ -379,6 +460,7 @@ const DEFS: Def[] = [
   {
     id: 0x12,
     name: "F_ACCESS",
+    section: "7.3.15",
     category: "fault",
     canStall: true,
     doc: "Access flag fault.",
@@ -394,6 +476,7 @@ const DEFS: Def[] = [
   {
     id: 0x13,
     name: "F_PERMISSION",
+    section: "7.3.16",
     category: "fault",
     canStall: true,
     doc: "Permission fault.",
@@ -411,6 +494,7 @@ const DEFS: Def[] = [
   {
     id: 0x20,
     name: "F_TLB_CONFLICT",
+    section: "7.3.17",
     category: "fault",
     doc: "TLB conflict (multiple hit).",
     short: "overlapping TLB entries matched (TLB conflict)",
@@ -433,12 +517,13 @@ const DEFS: Def[] = [
       f.RnW(),
       f.S2(),
       f.InputAddr(),
-      f.IPA(),
+      f.IPA(`${IHI} §7.3.17`),
     ],
   },
   {
     id: 0x21,
     name: "F_CFG_CONFLICT",
+    section: "7.3.18",
     category: "fault",
     doc: "Configuration cache conflict.",
     short: "configuration-cache entries conflict",
@@ -450,6 +535,7 @@ const DEFS: Def[] = [
   {
     id: 0x24,
     name: "E_PAGE_REQUEST",
+    section: "7.3.19",
     category: "event",
     doc: "Speculative page request hint (non-PRI).",
     short: "the device hinted it will access this range",
@@ -476,6 +562,7 @@ const DEFS: Def[] = [
   {
     id: 0x25,
     name: "F_VMS_FETCH",
+    section: "7.3.20",
     category: "fault",
     doc: "External abort fetching the Virtual Machine Structure.",
     short: "fetching the Virtual Machine Structure (STE.VMSPtr) aborted",
@@ -501,6 +588,7 @@ export const EVENT_TYPES: readonly EventType[] = DEFS.map((d) =>
     short: d.short,
     canStall: d.canStall ?? false,
     category: d.category,
+    section: `${IHI} §${d.section}`,
   }),
 );
 

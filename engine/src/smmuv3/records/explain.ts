@@ -93,7 +93,9 @@ export function explainEvent(event: DecodedEvent): EventExplanation {
   const s2 = field(f, "S2");
   const cls = field(f, "CLASS");
   if (s2 && cls) {
-    const w = whereText(s2.value === "0x1", cls.meaning, field(f, "IPA")?.value);
+    // CLASS by its enumerated name: the decoded meaning may also say it contradicts S2 (impliedWhen)
+    const className = t.struct.byName.get("CLASS")?.values?.[cls.raw.lo] ?? "";
+    const w = whereText(s2.value === "0x1", className, field(f, "IPA")?.value);
     const input = field(f, "InputAddr")?.value;
     const rnw = field(f, "RnW")?.meaning;
     const ind = field(f, "InD")?.meaning;
@@ -101,10 +103,12 @@ export function explainEvent(event: DecodedEvent): EventExplanation {
     const what = [pnu, ind, rnw ?? "access"].filter((x) => x).join(" ");
     const article = /^[aeiou]/.test(what) ? "an" : "a";
     cause += ` It happened ${w.where}${input ? `, for ${article} ${what} of ${input}` : ""}.`;
-    if (t.name === "F_PERMISSION" && cls.meaning === "TT") {
+    if (t.name === "F_PERMISSION" && className === "TT") {
       const tt = field(f, "TTRnW");
       if (tt) cause += ` The stage-1 table access was a ${tt.meaning}.`;
     }
+    if (cls.meaning !== className)
+      cause += ` Its CLASS ${cls.meaning}: the record is misread (dword order?) or not architectural.`;
     const leaf = PER_EVENT_LEAF[t.name];
     if (leaf) steps.push(leaf);
     steps.push(...w.steps);
