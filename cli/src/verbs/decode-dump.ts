@@ -28,14 +28,17 @@ import {
   type DumpImportResult,
   type DumpWord,
   type EngineDiagnostic,
+  cmdqErrorName,
   decodeCommand,
   decodeEvent,
+  fieldValues,
   hex64Padded,
   hexHalves,
   hexNumber,
   importBinary,
   importDump,
   includeContent,
+  registerByName,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../io";
 
@@ -59,9 +62,79 @@ const QUEUES: Readonly<Record<DumpQueue, QueueKind>> = {
 
 export interface DumpDecodeOptions {
   readonly queue: DumpQueue;
-  /** Address of the first byte for dumps without addresses (plain lists, xxd/hexdump/od offsets, binary). */
+  /**
+   * The queue's base address (SMMU_EVTQ_BASE / SMMU_CMDQ_BASE .ADDR): entry indexes count from it,
+   * and dumps without addresses (plain lists, xxd/hexdump/od offsets, binary) start there. Without
+   * it, indexes count from the dump's first entry. For a kernel virtual address, its bits [47:0].
+   */
   readonly base?: number;
+  /** Bits [63:48] of a kernel virtual `--base` (hex digits), "" for an address below 2^48. */
+  readonly baseHigh?: string;
+  /** `--entries`, `--prod`, `--cons`: the queue's size and its index registers. */
+  readonly pointers?: QueuePointers;
   readonly json: boolean;
+}
+
+/** The queue's size and its PROD/CONS register values (SMMU_EVTQ_PROD/CONS, SMMU_CMDQ_PROD/CONS). */
+export interface QueuePointers {
+  /** Entries in the queue: 2^LOG2SIZE. */
+  readonly entries: number;
+  readonly prod?: number;
+  readonly cons?: number;
+}
+
+/** The options of `decode` that only a dump takes (a usage error without --as evtq|cmdq). */
+export const DUMP_ONLY_OPTIONS = ["base", "entries", "prod", "cons"] as const;
+
+/** A number option: hex (`0x...`, `_` separators allowed) or decimal; NaN when it is neither. */
+function parseNumberOption(text: string): number {
+  const clean = text.replace(/_/g, "");
+  return /^0x[0-9a-f]+$/i.test(clean) ? parseInt(clean.slice(2), 16) : /^\d+$/.test(clean) ? Number(clean) : NaN;
+}
+
+/**
+ * Builds the dump options from `decode`'s parsed options (`--base`, `--entries`, `--prod`,
+ * `--cons`); throws UsageError for bad values. PROD and CONS need the queue's size to be read
+ * (their index has LOG2SIZE bits, the wrap flag sits above it: IHI 0070 §3.5).
+ */
+export function dumpDecodeOptions(
+  queue: DumpQueue,
+  options: ReadonlyMap<string, string>,
+  json: boolean,
+): DumpDecodeOptions {
+  const baseText = options.get("base");
+  const base = baseText === undefined ? undefined : parseDumpBase(baseText, queue);
+  const entriesText = options.get("entries");
+  let pointers: QueuePointers | undefined;
+  if (entriesText !== undefined) {
+    const entries = parseNumberOption(entriesText);
+    // LOG2SIZE is at most 19 (IHI 0070 §6.3.25: EVENTQS/CMDQS in IDR1 are 5-bit, capped at 19).
+    if (!Number.isSafeInteger(entries) || entries < 1 || entries > 1 << 19 || (entries & (entries - 1)) !== 0) {
+      throw new UsageError(`--entries ${entriesText}: expected the queue's size, a power of two up to 2^19`);
+    }
+    const register = (name: "prod" | "cons"): number | undefined => {
+      const text = options.get(name);
+      if (text === undefined) return undefined;
+      const n = parseNumberOption(text);
+      if (!Number.isSafeInteger(n) || n > 0xffff_ffff)
+        throw new UsageError(
+          `--${name} ${text}: expected the 32-bit SMMU_${queue === "evtq" ? "EVTQ" : "CMDQ"}_${name.toUpperCase()} value`,
+        );
+      return n;
+    };
+    const prod = register("prod");
+    const cons = register("cons");
+    if ((prod === undefined) !== (cons === undefined)) throw new UsageError("--prod and --cons go together");
+    pointers = { entries, ...(prod !== undefined ? { prod } : {}), ...(cons !== undefined ? { cons } : {}) };
+  } else if (options.has("prod") || options.has("cons")) {
+    throw new UsageError("--prod and --cons need --entries (the queue's size, 2^LOG2SIZE)");
+  }
+  return {
+    queue,
+    json,
+    ...(base !== undefined ? { base: base.value, baseHigh: base.high } : {}),
+    ...(pointers !== undefined ? { pointers } : {}),
+  };
 }
 
 /** `--as` values: `log` (the default log search) or a queue. Anything else is a usage error. */
@@ -70,10 +143,15 @@ export function parseDumpQueue(value: string): DumpQueue | "log" {
   throw new UsageError(`--as ${value}: expected log, evtq or cmdq`);
 }
 
-/** `--base ADDR`: hex (`0x...`) or decimal, an address below 2^53 aligned to the queue's entry size. */
-export function parseDumpBase(text: string, queue: DumpQueue): number {
+/**
+ * `--base ADDR`: hex (`0x...`) or decimal, aligned to the queue's entry size. A kernel virtual
+ * address (hex, bits [63:48] set) is held as its bits [47:0] and the high digits.
+ */
+function parseDumpBase(text: string, queue: DumpQueue): { value: number; high: string } {
   const clean = text.replace(/_/g, "");
-  const n = /^0x[0-9a-f]+$/i.test(clean) ? parseInt(clean.slice(2), 16) : /^\d+$/.test(clean) ? Number(clean) : NaN;
+  const digits = /^0x([0-9a-f]{13,16})$/i.exec(clean)?.[1]?.toLowerCase().padStart(16, "0");
+  const high = digits !== undefined && parseInt(digits.slice(0, 4), 16) !== 0 ? digits.slice(0, 4) : "";
+  const n = high !== "" ? parseInt(digits!.slice(4), 16) : parseNumberOption(text);
   if (!Number.isSafeInteger(n)) throw new UsageError(`--base ${text}: expected an address (0x... or decimal)`);
   const size = QUEUES[queue].entryBytes;
   if (n % size !== 0) {
@@ -81,7 +159,7 @@ export function parseDumpBase(text: string, queue: DumpQueue): number {
       `--base ${text}: a ${QUEUES[queue].title} entry is ${size} bytes; the base must be a multiple of ${size}`,
     );
   }
-  return n;
+  return { value: n, high };
 }
 
 /** One aligned entry of the queue, as far as the dump has it. */
@@ -89,7 +167,7 @@ interface QueueEntry {
   readonly addr: number;
   /** The address as printed (a kernel virtual address keeps its bits [63:48]). */
   readonly addrText: string;
-  /** Entries from the snapshot's first entry (the queue index when the dump starts at the queue base). */
+  /** Entries from --base, or from the snapshot's first entry (the queue index when the dump starts at the queue base). */
   readonly index: number;
   /** Which dump of the same memory in the file (1-based; >1 only when an address repeats). */
   readonly snapshot: number;
@@ -108,7 +186,12 @@ interface QueueEntry {
  * already given starts a new snapshot (before/after dumps are kept apart, never merged). Entries
  * come out per snapshot in address order.
  */
-function groupEntries(words: readonly DumpWord[], entryBytes: number, high: string): QueueEntry[] {
+function groupEntries(
+  words: readonly DumpWord[],
+  entryBytes: number,
+  high: string,
+  origin: number | undefined,
+): QueueEntry[] {
   const dwords = entryBytes / 8;
   const snapshots: Map<number, DumpWord[]>[] = [];
   let current = new Map<number, DumpWord[]>();
@@ -129,7 +212,7 @@ function groupEntries(words: readonly DumpWord[], entryBytes: number, high: stri
   const out: QueueEntry[] = [];
   snapshots.forEach((snapshot, s) => {
     const addrs = [...snapshot.keys()].sort((a, b) => a - b);
-    const first = addrs[0] ?? 0;
+    const first = origin ?? addrs[0] ?? 0;
     for (const addr of addrs) {
       const packed = new Uint32Array(2 * dwords);
       const present: boolean[] = new Array<boolean>(dwords).fill(false);
@@ -170,7 +253,72 @@ interface DecodedEntry {
   readonly complete: boolean;
   readonly event?: DecodedEvent;
   readonly command?: DecodedCommand;
+  /** With --prod/--cons: `unread`/`read` (evtq), `pending`/`consumed` (cmdq). */
+  readonly state?: string;
+  /** The command at CONS when CONS.ERR is set: the error's name (`CERROR_ILL`). */
+  readonly cerror?: string;
 }
+
+/**
+ * The queue's valid window from PROD and CONS (IHI 0070 §3.5): each holds an index of LOG2SIZE bits
+ * and a wrap flag above it. Entries from CONS up to PROD (exclusive) are written and not yet
+ * consumed; with equal indexes, equal wrap flags mean empty and different ones full.
+ */
+interface QueueWindow {
+  readonly entries: number;
+  readonly prodIndex: number;
+  readonly prodWrap: number;
+  readonly consIndex: number;
+  readonly consWrap: number;
+  /** Event queue: PROD.OVFLG != CONS.OVACKFLG (records were lost, §7.4). */
+  readonly overflow: boolean;
+  /** Command queue: CONS.ERR (§7.1), 0 for CERROR_NONE. */
+  readonly error: number;
+}
+
+/** A 32-bit register value's fields, read through the register's table. */
+function registerFields(name: string, value: number): ReadonlyMap<string, number> {
+  const spec = registerByName(name);
+  const out = new Map<string, number>();
+  if (!spec) return out;
+  for (const [field, v] of fieldValues(spec.struct, [value >>> 0, 0])) out.set(field, v.lo);
+  return out;
+}
+
+function queueWindow(queue: DumpQueue, p: QueuePointers): QueueWindow | undefined {
+  if (p.prod === undefined || p.cons === undefined) return undefined;
+  const names = queue === "evtq" ? ["EVENTQ_PROD", "EVENTQ_CONS"] : ["CMDQ_PROD", "CMDQ_CONS"];
+  const prod = registerFields(names[0]!, p.prod);
+  const cons = registerFields(names[1]!, p.cons);
+  const wr = prod.get("WR") ?? 0;
+  const rd = cons.get("RD") ?? 0;
+  return {
+    entries: p.entries,
+    prodIndex: wr % p.entries,
+    prodWrap: Math.floor(wr / p.entries) % 2,
+    consIndex: rd % p.entries,
+    consWrap: Math.floor(rd / p.entries) % 2,
+    overflow: queue === "evtq" && (prod.get("OVFLG") ?? 0) !== (cons.get("OVACKFLG") ?? 0),
+    error: cons.get("ERR") ?? 0,
+  };
+}
+
+/** Whether queue index `i` is between CONS and PROD. */
+function inWindow(w: QueueWindow, i: number): boolean {
+  if (w.prodWrap === w.consWrap) return i >= w.consIndex && i < w.prodIndex;
+  return i >= w.consIndex || i < w.prodIndex;
+}
+
+/** Entries between CONS and PROD. */
+function windowCount(w: QueueWindow): number {
+  return w.prodWrap === w.consWrap ? w.prodIndex - w.consIndex : w.entries - w.consIndex + w.prodIndex;
+}
+
+/** What `state` says of an entry inside and outside the window. */
+const STATE_NAMES: Readonly<Record<DumpQueue, { inside: string; outside: string; text: string }>> = {
+  evtq: { inside: "unread", outside: "read", text: "written by the SMMU, not yet read by software" },
+  cmdq: { inside: "pending", outside: "consumed", text: "written by software, not yet consumed by the SMMU" },
+};
 
 function missingText(present: readonly boolean[]): string {
   const have = present.flatMap((p, i) => (p ? [i] : []));
@@ -219,6 +367,29 @@ function decodeEntry(entry: QueueEntry, queue: DumpQueue): DecodedEntry {
     complete,
     command,
   };
+}
+
+/**
+ * Adds what --entries/--prod/--cons say of the entry: its state (between CONS and PROD or not),
+ * the command error at CONS, and an index outside the queue as a problem.
+ */
+function withQueueState(d: DecodedEntry, options: DumpDecodeOptions, window: QueueWindow | undefined): DecodedEntry {
+  const entries = options.pointers?.entries;
+  const index = d.entry.index;
+  const problems = [...d.problems];
+  if (entries !== undefined && (index < 0 || index >= entries)) {
+    problems.push(
+      `entry ${index} is outside the queue of ${entries} entries (from ${options.base !== undefined ? "--base" : "the dump's first entry"})`,
+    );
+  }
+  if (window === undefined) return problems.length === d.problems.length ? d : { ...d, problems };
+  const names = STATE_NAMES[options.queue];
+  const state = inWindow(window, index) ? names.inside : names.outside;
+  const cerror =
+    options.queue === "cmdq" && window.error !== 0 && index === window.consIndex
+      ? cmdqErrorName(window.error)
+      : undefined;
+  return { ...d, problems, state, ...(cerror !== undefined ? { cerror } : {}) };
 }
 
 function isEmptySlot(entry: QueueEntry): boolean {
@@ -346,7 +517,14 @@ export async function decodeDumpVerb(
       unreadable = true;
       continue;
     }
-    const { text, high } = typeof content === "string" ? lowerKernelAddresses(content) : { text: "", high: "" };
+    const lowered = typeof content === "string" ? lowerKernelAddresses(content) : { text: "", high: "" };
+    const text = lowered.text;
+    const high = lowered.high !== "" ? lowered.high : (options.baseHigh ?? "");
+    if (options.baseHigh !== undefined && lowered.high !== "" && options.baseHigh !== lowered.high) {
+      printer.flush();
+      io.err(`iommu-lens decode: --base is not in the 2^48 window of ${file}'s addresses (0x${lowered.high}...)\n`);
+      return EXIT_USAGE;
+    }
     const imported: DumpImportResult =
       typeof content === "string"
         ? importDump(text, { file, ...(options.base !== undefined ? { base: options.base } : {}) })
@@ -357,12 +535,15 @@ export async function decodeDumpVerb(
       needsBase && options.base === undefined && typeof content === "string"
         ? importDump(text, { file, format: imported.format, base: 0 })
         : imported;
-    const entries = groupEntries(result.words, queue.entryBytes, high);
+    const entries = groupEntries(result.words, queue.entryBytes, high, options.base);
+    const window = options.pointers ? queueWindow(options.queue, options.pointers) : undefined;
     const snapshots = entries.reduce((n, e) => Math.max(n, e.snapshot), 0);
-    printer.startFile(file, result.format, snapshots, needsBase && options.base === undefined);
+    printer.startFile(file, result.format, snapshots, needsBase && options.base === undefined, window);
     for (const entry of entries) {
       const complete = entry.present.every((p) => p);
-      if (isEmptySlot(entry) && complete) {
+      const inside = window !== undefined && inWindow(window, entry.index);
+      // An all-zero entry the SMMU (or software) wrote between CONS and PROD is still decoded.
+      if (isEmptySlot(entry) && complete && !inside) {
         printer.empty();
         continue;
       }
@@ -377,7 +558,7 @@ export async function decodeDumpVerb(
         });
         continue;
       }
-      const decoded = decodeEntry(entry, options.queue);
+      const decoded = withQueueState(decodeEntry(entry, options.queue), options, window);
       if (!decoded.complete) failed = true;
       printer.entry(file, result.format, decoded);
     }
@@ -395,7 +576,7 @@ export async function decodeDumpVerb(
 }
 
 interface DumpPrinter {
-  startFile(file: string, format: string, snapshots: number, offsets: boolean): void;
+  startFile(file: string, format: string, snapshots: number, offsets: boolean, window?: QueueWindow): void;
   empty(): void;
   entry(file: string, format: string, d: DecodedEntry): void;
   problem(file: string, p: DumpProblem): void;
@@ -486,6 +667,8 @@ class DumpJsonPrinter extends BufferedPrinter implements DumpPrinter {
       index: d.entry.index,
       dumpFormat: format,
       ...(d.entry.snapshot > 1 ? { snapshot: d.entry.snapshot } : {}),
+      ...(d.state !== undefined ? { state: d.state } : {}),
+      ...(d.cerror !== undefined ? { cerror: d.cerror } : {}),
     };
     this.w(JSON.stringify(obj));
   }
@@ -509,6 +692,9 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
   private readonly explained = new Set<string>();
   private readonly counts = new Map<string, { count: number; streamIds: Map<string, number> }>();
   private partial = 0;
+  /** Entries between CONS and PROD (with --prod/--cons). */
+  private inside = 0;
+  private windowGiven = false;
   private snapshots = 1;
   private format = "";
 
@@ -519,10 +705,27 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
     super(io);
   }
 
-  startFile(file: string, format: string, snapshots: number, offsets: boolean): void {
+  startFile(file: string, format: string, snapshots: number, offsets: boolean, window?: QueueWindow): void {
     this.snapshots = snapshots;
     this.format = format;
     if (offsets) this.w(`${file}: no --base: addresses are offsets from the dump's start`);
+    if (window === undefined) return;
+    this.windowGiven = true;
+    const title = QUEUES[this.queue].title;
+    const n = windowCount(window);
+    const names = STATE_NAMES[this.queue];
+    this.w(
+      `${file}: ${title} of ${window.entries} entries, PROD index ${window.prodIndex} wrap ${window.prodWrap}, ` +
+        `CONS index ${window.consIndex} wrap ${window.consWrap}: ${n} ${names.inside} (${names.text})`,
+    );
+    if (window.overflow)
+      this.w(
+        `${file}: PROD.OVFLG != CONS.OVACKFLG: the event queue overflowed and event records were lost (IHI 0070 §7.4)`,
+      );
+    if (window.error !== 0)
+      this.w(
+        `${file}: CONS.ERR is ${cmdqErrorName(window.error)}: the SMMU stopped at the command at index ${window.consIndex}`,
+      );
   }
 
   private count(d: DecodedEntry): void {
@@ -536,12 +739,14 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
   entry(file: string, _format: string, d: DecodedEntry): void {
     this.decoded++;
     if (!d.complete) this.partial++;
+    if (d.state === STATE_NAMES[this.queue].inside) this.inside++;
     this.count(d);
     const e = d.entry;
     const where = e.startLine === e.endLine ? `${e.startLine + 1}` : `${e.startLine + 1}-${e.endLine + 1}`;
     const snapshot = this.snapshots > 1 ? `, dump ${e.snapshot}` : "";
+    const state = d.state !== undefined ? `; ${d.state}${d.cerror !== undefined ? `, in error: ${d.cerror}` : ""}` : "";
     const id = d.id ? `${d.id} ` : "";
-    const from = `${FORMAT_TEXT[this.format] ?? this.format} of the ${QUEUES[this.queue].title}${snapshot}`;
+    const from = `${FORMAT_TEXT[this.format] ?? this.format} of the ${QUEUES[this.queue].title}${snapshot}${state}`;
     this.w(`${file}:${where}: entry ${e.index} at ${e.addrText}: ${id}${d.name}  (${from})`);
     this.w(`  ${d.summary}`);
     this.w(
@@ -595,6 +800,7 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
   end(): number {
     const noun = QUEUES[this.queue].kind;
     const parts = [`${this.decoded} ${noun}${this.decoded === 1 ? "" : "s"} decoded`];
+    if (this.windowGiven) parts.push(`${this.inside} ${STATE_NAMES[this.queue].inside} (between CONS and PROD)`);
     if (this.partial) parts.push(`${this.partial} cut by the dump's end or start`);
     parts.push(`${this.emptySlots} empty slot${this.emptySlots === 1 ? "" : "s"} (all zero) skipped`);
     this.w(parts.join(", "));

@@ -25,10 +25,10 @@ import {
   hex64Padded,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
-import { decodeDumpVerb, parseDumpBase, parseDumpQueue } from "./decode-dump";
+import { DUMP_ONLY_OPTIONS, decodeDumpVerb, dumpDecodeOptions, parseDumpQueue } from "./decode-dump";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
-       iommu-lens decode --as evtq|cmdq [--base ADDR] [FILE...|-] [--json]
+       iommu-lens decode --as evtq|cmdq [--base ADDR] [--entries N [--prod P --cons C]] [FILE...|-] [--json]
 
   FILE...   text to search for records (kernel logs, mails, QEMU traces, hex dword lists);
             '-' or no FILE reads standard input
@@ -38,8 +38,13 @@ export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--ar
             event queue (evtq: every 32-byte entry is an event record) or command queue (cmdq:
             every 16-byte entry is a command); dumps of gdb x/gx, QEMU xp, crash rd, xxd, hexdump,
             od, devmem, plain qword lists, or raw binary; all-zero entries are empty slots
-  --base    with --as: the address of the dump's first byte when the dump prints none (plain
-            lists, xxd/hexdump/od offsets, binary); default 0
+  --base    with --as: the queue's base address (SMMU_EVTQ_BASE/SMMU_CMDQ_BASE): entry indexes count
+            from it, and a dump that prints no addresses (plain lists, xxd/hexdump/od, binary)
+            starts there; without it indexes count from the dump's first entry
+  --entries, --prod, --cons
+            with --as: the queue's size (2^LOG2SIZE) and its PROD and CONS register values: each
+            entry is marked unread/read (evtq) or pending/consumed (cmdq), CONS.ERR names the
+            command in error, PROD.OVFLG != CONS.OVACKFLG says the event queue overflowed
 
 exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one
       (--as: no non-empty entry, an entry cut by the dump's edge, or a problem in the dump);
@@ -59,7 +64,10 @@ const MAX_PROBLEMS_SHOWN = 10000;
 const OUTPUT_BLOCK = 1 << 16;
 
 export async function decodeVerb(args: readonly string[], io: CliIo): Promise<number> {
-  const { flags, options, positionals } = parseArgs(args, { flags: ["json"], options: ["arch", "as", "base"] });
+  const { flags, options, positionals } = parseArgs(args, {
+    flags: ["json"],
+    options: ["arch", "as", ...DUMP_ONLY_OPTIONS],
+  });
   const arch = options.get("arch") ?? "auto";
   const unsupported = UNSUPPORTED[arch];
   if (unsupported !== undefined) {
@@ -75,12 +83,9 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
   const inputs = positionals.length ? positionals : ["-"];
   // --as evtq|cmdq: a memory dump of a queue, every entry decoded (decode-dump.ts).
   const as = parseDumpQueue(options.get("as") ?? "log");
-  const baseText = options.get("base");
-  if (as !== "log") {
-    const base = baseText === undefined ? undefined : parseDumpBase(baseText, as);
-    return decodeDumpVerb(inputs, { queue: as, json, ...(base !== undefined ? { base } : {}) }, io);
-  }
-  if (baseText !== undefined) throw new UsageError("--base is for memory dumps: give --as evtq or --as cmdq");
+  if (as !== "log") return decodeDumpVerb(inputs, dumpDecodeOptions(as, options, json), io);
+  const dumpOnly = DUMP_ONLY_OPTIONS.find((o) => options.has(o));
+  if (dumpOnly !== undefined) throw new UsageError(`--${dumpOnly} is for memory dumps: give --as evtq or --as cmdq`);
   const out = new BlockWriter(io);
   const printer = json ? new JsonPrinter(out) : new TablePrinter(out);
   let unreadable = false;
