@@ -11,13 +11,7 @@
 // a value the tables fix under a condition (FieldSpec.impliedWhen, CLASS == IN for a stage-1
 // F_TRANSLATION) has its meaning say so when it differs.
 
-import {
-  bitsLabel,
-  encodeStruct,
-  type DecodedField,
-  type FieldSpec,
-  type InvalidFieldContent,
-} from "../../bits/fields";
+import { bitsLabel, encodeStruct, type DecodedField, type FieldSpec, type FieldValidity } from "../../bits/fields";
 import { type U64, hexHalves, mask32 } from "../../bits/u64";
 import { EVENT_TYPES, eventTypeById, eventTypeByName, isImpDefEventId, type EventType } from "./event-types";
 
@@ -56,20 +50,29 @@ interface FieldPlan {
   readonly mask: number;
   /** For narrow address fields: 2^shift (the value is raw * mul). */
   readonly mul: number;
+  /** FieldSpec.validWhen, with its texts made once (set after all the type's fields are planned). */
+  valid?: ValidityPlan;
+  /** FieldSpec.impliedWhen, with its texts made once. */
+  implied?: ImpliedPlan;
 }
 
-/** A field's validWhen or impliedWhen, resolved to the index of the deciding field in the plan. */
-interface ConditionPlan {
-  /** The field the condition is on. */
-  readonly field: number;
-  /** The deciding field. */
-  readonly decider: number;
+/** A validWhen condition: the deciding field and, by its value, what to say when it is not `equals`. */
+interface ValidityPlan {
+  readonly decider: FieldPlan;
   readonly equals: number;
-  readonly section: string;
-  /** validWhen: what the field holds otherwise. */
-  readonly otherwise?: InvalidFieldContent;
-  /** impliedWhen: the value the field must have. */
-  readonly value?: number;
+  /** The meaning of the field by the deciding field's value ("not valid: S2 == 0 (stage 1); ..."). */
+  readonly meanings: readonly string[];
+  /** The problem of a non-zero field by the deciding field's value; undefined for UNKNOWN fields. */
+  readonly problems: readonly string[] | undefined;
+}
+
+/** An impliedWhen condition: the meaning of each other value of the field while it applies. */
+interface ImpliedPlan {
+  readonly decider: FieldPlan;
+  readonly equals: number;
+  readonly value: number;
+  /** By the field's own value: "TT: contradicts S2 == 0 (stage 1), which has CLASS == 2 (IN) per ...". */
+  readonly meanings: readonly string[];
 }
 
 /** Fields the summary reads, by index into the decoded fields (-1: the type does not define it). */
@@ -110,10 +113,6 @@ interface TypePlan {
   /** Per dword: true when the type defines no field there. */
   readonly undefinedDword: readonly boolean[];
   readonly index: SummaryIndex;
-  /** The validWhen conditions of the type's fields, in field order. */
-  readonly validity: readonly ConditionPlan[];
-  /** The impliedWhen conditions of the type's fields, in field order. */
-  readonly implied: readonly ConditionPlan[];
 }
 
 function planField(spec: FieldSpec): FieldPlan {
@@ -185,29 +184,8 @@ for (const type of EVENT_TYPES) {
   const index = Object.fromEntries(
     SUMMARY_KEYS.map((k) => [k, fields.findIndex((f) => f.name === k)]),
   ) as unknown as SummaryIndex;
-  const validity: ConditionPlan[] = [];
-  const implied: ConditionPlan[] = [];
-  fields.forEach((p, i) => {
-    const v = p.spec.validWhen;
-    if (v) {
-      const decider = fields.findIndex((f) => f.name === v.field);
-      validity.push({ field: i, decider, equals: v.equals, section: v.section, otherwise: v.otherwise });
-    }
-    const m = p.spec.impliedWhen;
-    if (m) {
-      const decider = fields.findIndex((f) => f.name === m.field);
-      implied.push({ field: i, decider, equals: m.equals, section: m.section, value: m.value });
-    }
-  });
-  PLANS[type.id] = {
-    type,
-    fields,
-    reservedMask: type.struct.reservedMask,
-    undefinedDword,
-    index,
-    validity,
-    implied,
-  };
+  for (const p of fields) planConditions(p, fields);
+  PLANS[type.id] = { type, fields, reservedMask: type.struct.reservedMask, undefinedDword, index };
 }
 
 /** "0 (stage 1)", "0": a value with its name when it has one. */
@@ -221,16 +199,59 @@ function conditionText(p: FieldPlan, value: number): string {
   return `${p.name} == ${valueText(p, value)}`;
 }
 
-/** What a field that is not valid holds, for its meaning: "UNKNOWN per Arm IHI 0070 §7.3.13". */
-function invalidContentText(c: ConditionPlan, decider: FieldPlan): string {
-  if (c.otherwise === "unspecified") return `meaningful only when ${decider.name} == ${c.equals} per ${c.section}`;
-  if (c.otherwise === "zero") return `zero unless ${decider.name} == ${c.equals} per ${c.section}`;
-  return `${c.otherwise ?? "UNKNOWN"} per ${c.section}`;
+/** What a field that is not valid holds: "UNKNOWN per Arm IHI 0070 §7.3.13". */
+function invalidContentText(v: FieldValidity): string {
+  if (v.otherwise === "unspecified") return `meaningful only when ${v.field} == ${v.equals} per ${v.section}`;
+  if (v.otherwise === "zero") return `zero unless ${v.field} == ${v.equals} per ${v.section}`;
+  return `${v.otherwise} per ${v.section}`;
 }
 
-/** Whether a field that is not valid must read as zero (RES0, or stated to be zero). */
-function mustBeZero(c: ConditionPlan): boolean {
-  return c.otherwise === "RES0" || c.otherwise === "zero";
+/** The values of a narrow field, 0 .. 2^width - 1 (conditions are on fields of a few bits). */
+function smallRange(p: FieldPlan): number[] {
+  if (p.wide || p.width > 8 || p.mul !== 1)
+    throw new Error(`${p.name}: a condition's field must be a plain field of at most 8 bits`);
+  return Array.from({ length: 2 ** p.width }, (_, i) => i);
+}
+
+/**
+ * Resolves a field's validWhen/impliedWhen to the deciding field's plan and makes every text the
+ * decoder can print, once per type (the decode then only indexes arrays).
+ */
+function planConditions(p: FieldPlan, fields: readonly FieldPlan[]): void {
+  const v = p.spec.validWhen;
+  if (v) {
+    const decider = fields.find((f) => f.name === v.field)!;
+    const content = invalidContentText(v);
+    const values = smallRange(decider);
+    const mustBeZero = v.otherwise === "RES0" || v.otherwise === "zero";
+    p.valid = {
+      decider,
+      equals: v.equals,
+      meanings: values.map((d) => `not valid: ${conditionText(decider, d)}; ${content}`),
+      problems: mustBeZero
+        ? values.map((d) => `${p.name} is not zero although ${conditionText(decider, d)}: ${content}`)
+        : undefined,
+    };
+  }
+  const m = p.spec.impliedWhen;
+  if (m) {
+    const decider = fields.find((f) => f.name === m.field)!;
+    smallRange(decider);
+    p.implied = {
+      decider,
+      equals: m.equals,
+      value: m.value,
+      meanings: smallRange(p).map(
+        (x) =>
+          `${p.values?.[x] ? `${p.values[x]}: ` : ""}contradicts ${conditionText(decider, m.equals)}, which has ${conditionText(p, m.value)} per ${m.section}`,
+      ),
+    };
+  }
+}
+
+/** The raw value of a plain narrow field (a condition's deciding field). */
+function readNarrow(words: ArrayLike<number>, p: FieldPlan): number {
+  return ((word(words, p.index) >>> p.shiftInWord) & p.mask) >>> 0;
 }
 
 function word(words: ArrayLike<number>, i: number): number {
@@ -356,6 +377,22 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
         problems.push(`${p.name} ${value} is a Reserved encoding`);
       }
     }
+    // Valid only under a condition (validWhen): say so, and flag a value the architecture zeroes.
+    const valid = p.valid;
+    if (valid !== undefined) {
+      const d = readNarrow(words, valid.decider);
+      if (d !== valid.equals) {
+        meaning = valid.meanings[d]!;
+        if (valid.problems !== undefined && (lo !== 0 || hi !== 0)) problems.push(valid.problems[d]!);
+      }
+    }
+    // A value fixed by another field (impliedWhen): a contradiction goes in the meaning, not in
+    // problems, because the deciding field shares the dword (S2 and CLASS are both in DW1): a log
+    // record cut before that dword, whose fields there read as zero and are dropped, then never
+    // shows a contradiction its text did not contain.
+    const implied = p.implied;
+    if (implied !== undefined && lo !== implied.value && readNarrow(words, implied.decider) === implied.equals)
+      meaning = implied.meanings[lo]!;
     fields[i] = {
       field: p.name,
       bits: p.bits,
@@ -365,33 +402,6 @@ export function decodeEvent(words: ArrayLike<number>): DecodedEvent {
       doc: p.spec.doc,
       section: p.spec.section,
       reservedValue,
-    };
-  }
-  // Fields valid only under a condition (validWhen), values fixed by another field (impliedWhen).
-  for (const c of plan.validity) {
-    const decider = fields[c.decider]!;
-    if (decider.raw.hi === 0 && decider.raw.lo === c.equals) continue;
-    const p = plan.fields[c.field]!;
-    const f = fields[c.field]!;
-    const when = conditionText(plan.fields[c.decider]!, decider.raw.lo);
-    const content = invalidContentText(c, plan.fields[c.decider]!);
-    fields[c.field] = { ...f, meaning: `not valid: ${when}; ${content}` };
-    if (mustBeZero(c) && (f.raw.lo !== 0 || f.raw.hi !== 0))
-      problems.push(`${p.name} is not zero although ${when}: ${content}`);
-  }
-  for (const c of plan.implied) {
-    const decider = fields[c.decider]!;
-    if (decider.raw.hi !== 0 || decider.raw.lo !== c.equals) continue;
-    const p = plan.fields[c.field]!;
-    const f = fields[c.field]!;
-    if (f.raw.hi === 0 && f.raw.lo === c.value) continue;
-    // In the meaning, not in problems: the deciding field shares the dword (S2 and CLASS are both
-    // in DW1), so a log record cut before that dword, whose fields there read as zero and are
-    // dropped, never shows a contradiction its text did not contain.
-    const name = f.meaning === "" ? "" : `${f.meaning}: `;
-    fields[c.field] = {
-      ...f,
-      meaning: `${name}contradicts ${conditionText(plan.fields[c.decider]!, c.equals)}, which has ${conditionText(p, c.value!)} per ${c.section}`,
     };
   }
   // Bits this type does not define (RES0).
@@ -494,15 +504,16 @@ export function decodeEventFields(words: ArrayLike<number>, out: EventFieldValue
         hi = (word(words, 2 * p.dword + 1) & p.maskHi) >>> 0;
       }
     }
+    const valid = p.valid;
+    if (
+      valid !== undefined &&
+      valid.problems !== undefined &&
+      (lo !== 0 || hi !== 0) &&
+      readNarrow(words, valid.decider) !== valid.equals
+    )
+      problems = true;
     halves[2 * i] = lo;
     halves[2 * i + 1] = hi;
-  }
-  if (!problems) {
-    // The deciding fields (S2, SSV, Stall, CLASS) are narrow plain fields: their halves are raw.
-    for (const c of plan.validity) {
-      if (!mustBeZero(c) || (halves[2 * c.decider] === c.equals && halves[2 * c.decider + 1] === 0)) continue;
-      if (halves[2 * c.field] !== 0 || halves[2 * c.field + 1] !== 0) problems = true;
-    }
   }
   if (!problems) {
     for (let k = 0; k < 8; k++) {
