@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseHex64, packWords } from "../../src/bits/u64";
-import { EventFieldValues, decodeEvent, decodeEventFields, explainEvent } from "../../src/smmuv3/records";
+import { EVENT_TYPES, EventFieldValues, decodeEvent, decodeEventFields, explainEvent } from "../../src/smmuv3/records";
 
 function words(raw: readonly string[]): Uint32Array {
   return packWords(raw.map((t) => parseHex64(t) ?? { lo: 0xdead, hi: 0xdead }));
@@ -155,5 +155,58 @@ test("the seed C_BAD_STE: SubstreamID not valid (SSV 0), dwords 1..3 flagged as 
   );
   assert.deepEqual(d.problems, [
     "dword1..3 are not defined for C_BAD_STE and are not zero: RES0 per Arm IHI 0070 §7.3 (portions of an event record not explicitly defined are RES0; C_BAD_STE is §7.3.5), so this is non-architectural content",
+  ]);
+});
+
+test("the conditions in the tables: exactly these fields of these events, with these sections", () => {
+  const got = EVENT_TYPES.flatMap((t) =>
+    t.struct.fields.flatMap((f) => [
+      ...(f.validWhen
+        ? [
+            `${t.name}.${f.name} valid when ${f.validWhen.field} == ${f.validWhen.equals}, else ${f.validWhen.otherwise} (${f.validWhen.section})`,
+          ]
+        : []),
+      ...(f.impliedWhen
+        ? [
+            `${t.name}.${f.name} == ${f.impliedWhen.value} when ${f.impliedWhen.field} == ${f.impliedWhen.equals} (${f.impliedWhen.section})`,
+          ]
+        : []),
+    ]),
+  );
+  const ssv = (name: string): string =>
+    `${name}.SubstreamID valid when SSV == 1, else UNKNOWN (Arm IHI 0070 §7.3 (SSV))`;
+  const translation = (name: string, ttrnw: boolean): string[] => [
+    ssv(name),
+    `${name}.STAG valid when Stall == 1, else unspecified (Arm IHI 0070 §7.3.21)`,
+    `${name}.CLASS == 2 when S2 == 0 (Arm IHI 0070 §7.3.13)`,
+    ...(ttrnw ? [`${name}.TTRnW valid when CLASS == 1, else UNKNOWN (Arm IHI 0070 §7.3.16)`] : []),
+    `${name}.NSIPA valid when S2 == 1, else zero (Arm IHI 0070 §7.3 (NSIPA))`,
+    `${name}.IPA valid when S2 == 1, else UNKNOWN (Arm IHI 0070 §7.3.13)`,
+  ];
+  assert.deepEqual(got, [
+    ssv("F_UUT"),
+    ssv("C_BAD_STREAMID"),
+    ssv("F_STE_FETCH"),
+    ssv("C_BAD_STE"),
+    ssv("F_BAD_ATS_TREQ"),
+    ssv("F_CD_FETCH"),
+    ssv("C_BAD_CD"),
+    ssv("F_WALK_EABT"),
+    "F_WALK_EABT.CLASS == 1 when S2 == 0 (Arm IHI 0070 §7.3.12)",
+    ...translation("F_TRANSLATION", false),
+    ...translation("F_ADDR_SIZE", false),
+    ...translation("F_ACCESS", false),
+    ...translation("F_PERMISSION", true),
+    ssv("F_TLB_CONFLICT"),
+    "F_TLB_CONFLICT.IPA valid when S2 == 1, else UNKNOWN (Arm IHI 0070 §7.3.17)",
+    ssv("F_CFG_CONFLICT"),
+    ssv("E_PAGE_REQUEST"),
+    ssv("F_VMS_FETCH"),
+  ]);
+  assert.deepEqual(EVENT_TYPES.map((t) => `${t.id.toString(16)} ${t.section}`).slice(0, 4), [
+    "1 Arm IHI 0070 §7.3.2",
+    "2 Arm IHI 0070 §7.3.3",
+    "3 Arm IHI 0070 §7.3.4",
+    "4 Arm IHI 0070 §7.3.5",
   ]);
 });
