@@ -126,6 +126,13 @@ export function dumpDecodeOptions(
     const cons = register("cons");
     if ((prod === undefined) !== (cons === undefined)) throw new UsageError("--prod and --cons go together");
     pointers = { entries, ...(prod !== undefined ? { prod } : {}), ...(cons !== undefined ? { cons } : {}) };
+    const window = queueWindow(queue, pointers);
+    if (window && window.prodWrap === window.consWrap && window.consIndex > window.prodIndex) {
+      throw new UsageError(
+        `--prod ${options.get("prod")!} --cons ${options.get("cons")!}: CONS (index ${window.consIndex}, wrap ${window.consWrap}) ` +
+          `is ahead of PROD (index ${window.prodIndex}, wrap ${window.prodWrap}) in a queue of ${entries}: no queue is in that state`,
+      );
+    }
   } else if (options.has("prod") || options.has("cons")) {
     throw new UsageError("--prod and --cons need --entries (the queue's size, 2^LOG2SIZE)");
   }
