@@ -386,7 +386,7 @@ function withQueueState(d: DecodedEntry, options: DumpDecodeOptions, window: Que
   const problems = [...d.problems];
   if (entries !== undefined && (index < 0 || index >= entries)) {
     problems.push(
-      `entry ${index} is outside the queue of ${entries} entries (from ${options.base !== undefined ? "--base" : "the dump's first entry"})`,
+      `entry ${index} is outside the queue of ${entries} entr${entries === 1 ? "y" : "ies"} (from ${options.base !== undefined ? "--base" : "the dump's first entry"})`,
     );
   }
   if (window === undefined) return problems.length === d.problems.length ? d : { ...d, problems };

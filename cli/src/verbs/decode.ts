@@ -50,7 +50,7 @@ exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a lin
       (--as: no non-empty entry, an entry cut by the dump's edge, or a problem in the dump);
       2 usage or unreadable input`;
 
-export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces";
+export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces, or queue dumps (--as)";
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
   smmuv2: "Arm SMMUv2 context faults",
