@@ -47,7 +47,7 @@ function expectedHover(): string {
     "| Field | Bits | Value | Meaning |",
     "| --- | --- | --- | --- |",
     "| SSV | dword0[11] | 0x0 |  |",
-    "| SubstreamID | dword0[31:12] | 0x0 |  |",
+    "| SubstreamID | dword0[31:12] | 0x0 | not valid: SSV == 0; UNKNOWN per Arm IHI 0070 §7.3 (SSV) |",
     "| StreamID | dword0[63:32] | 0x7d11 |  |",
     "",
     `**Cause:** ${type.cause}`,
@@ -122,7 +122,12 @@ describe("language server over stdio", () => {
     assert.deepEqual(record.raw, ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"]);
     assert.deepEqual(record.fields, [
       { name: "SSV", bits: "dword0[11]", value: "0x0", meaning: "" },
-      { name: "SubstreamID", bits: "dword0[31:12]", value: "0x0", meaning: "" },
+      {
+        name: "SubstreamID",
+        bits: "dword0[31:12]",
+        value: "0x0",
+        meaning: "not valid: SSV == 0; UNKNOWN per Arm IHI 0070 §7.3 (SSV)",
+      },
       { name: "StreamID", bits: "dword0[63:32]", value: "0x7d11", meaning: "" },
     ]);
     assert.deepEqual([record.startLine, record.endLine], [1, 5]);
