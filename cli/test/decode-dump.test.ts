@@ -415,3 +415,22 @@ test("without --as a queue dump is not read as events (the log path is unchanged
   assert.equal(empty.code, 1);
   assert.equal(empty.out, "0 events decoded, 2 empty slots (all zero) skipped\n");
 });
+
+test("the same memory dumped twice (before/after) is decoded as two dumps, never merged", async () => {
+  const before = gdbDump(EVTQ, qwords(C_BAD_STE, ZERO_EVENT));
+  const after = gdbDump(EVTQ, qwords(C_BAD_STE, F_TRANSLATION));
+  const { code, out } = await run(["decode", "--as", "evtq", "--json", "-"], before + after);
+  assert.equal(code, 0);
+  const objects = out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    objects.map((o) => [o["line"], o["addr"], o["index"], o["name"], o["snapshot"]]),
+    [
+      [2, "0x80000000", 0, "C_BAD_STE", undefined],
+      [7, "0x80000000", 0, "C_BAD_STE", 2],
+      [9, "0x80000020", 1, "F_TRANSLATION", 2],
+    ],
+  );
+});

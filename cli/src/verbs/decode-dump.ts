@@ -28,6 +28,7 @@ import {
   type DumpImportResult,
   type DumpWord,
   type EngineDiagnostic,
+  DUMP_CODES,
   cmdqErrorName,
   decodeCommand,
   decodeEvent,
@@ -482,7 +483,10 @@ interface DumpProblem {
 }
 
 function dumpProblem(d: EngineDiagnostic): DumpProblem {
-  return { line: (d.span?.start.line ?? 0) + 1, code: d.code, severity: d.severity, message: d.message };
+  // A repeated address with other values is a second dump here (before/after), decoded apart and
+  // marked `dump 2`: the importer's conflict warning is then a note, not a failure.
+  const severity = d.code === DUMP_CODES.conflict ? "information" : d.severity;
+  return { line: (d.span?.start.line ?? 0) + 1, code: d.code, severity, message: d.message };
 }
 
 /** Whether a problem is a failure (errors and warnings) rather than a note (which format was detected). */
@@ -537,7 +541,7 @@ export async function decodeDumpVerb(
         ? importDump(text, { file, ...(options.base !== undefined ? { base: options.base } : {}) })
         : importBinary(content, options.base ?? 0, file);
     // Plain lists and offset formats without --base: offsets from the dump's start.
-    const needsBase = imported.problems.some((p) => p.code === "DUMP-NO-BASE");
+    const needsBase = imported.problems.some((p) => p.code === DUMP_CODES.noBase);
     const result =
       needsBase && options.base === undefined && typeof content === "string"
         ? importDump(text, { file, format: imported.format, base: 0 })
