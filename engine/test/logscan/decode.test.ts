@@ -318,3 +318,33 @@ test("a record cut before its first dword is named by its header, not decoded as
   assert.deepEqual(Array.from(r.words), [0, 0, 0, 0, 0, 0, 0, 0]);
   assert.deepEqual(r.problems, [{ line: 0, message: "dwords 0..3 of 4 are missing (the record is cut at line 2)" }]);
 });
+
+test("a record whose dword 1 is unreadable: IPA and NSIPA (valid by S2 of dword 1) say their validity is unknown", () => {
+  // NSIPA set and S2 unknown: neither "not valid: S2 == 0" nor its RES0 problem may be claimed.
+  const log = [
+    "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x10 received:",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000d4f200000010",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00000080zz000000",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000398a0c694000",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x000000f676457001",
+  ].join("\n");
+  const [r, ...more] = scanLog(log, "cut.log").records;
+  assert.equal(more.length, 0);
+  assert.ok(r);
+  assert.equal(r.complete, false);
+  assert.deepEqual(
+    r.fields.filter((f) => f.field === "NSIPA" || f.field === "IPA").map((f) => [f.field, f.value, f.meaning]),
+    [
+      ["NSIPA", "0x1", "validity unknown: S2 is in missing dword 1"],
+      ["IPA", "0xf676457000", "validity unknown: S2 is in missing dword 1"],
+    ],
+  );
+  assert.deepEqual(
+    r.decodeProblems.filter((p) => p.startsWith("NSIPA")),
+    [],
+  );
+  assert.equal(
+    r.fields.some((f) => f.field === "S2"),
+    false,
+  );
+});

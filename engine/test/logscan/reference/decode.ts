@@ -106,7 +106,20 @@ function keepKnownFields(record: LogRecord, event: DecodedEvent): void {
     const lsb = spec.byName.get(f.field)?.lsb ?? 0;
     return record.wordRanges[Math.floor(lsb / 64)] !== undefined;
   };
-  const kept = event.fields.filter(known);
+  const dwordOf = (name: string): number => Math.floor((spec.byName.get(name)?.lsb ?? 0) / 64);
+  const undecided = new Set<string>();
+  const kept = event.fields.filter(known).map((f) => {
+    const cond = spec.byName.get(f.field)?.validWhen;
+    if (fromTrace || cond === undefined || record.wordRanges[dwordOf(cond.field)] !== undefined) return f;
+    undecided.add(f.field);
+    return { ...f, meaning: `validity unknown: ${cond.field} is in missing dword ${dwordOf(cond.field)}` };
+  });
+  if (undecided.size !== 0) {
+    record.fields = kept;
+    record.decodeProblems = record.decodeProblems.filter(
+      (p) => ![...undecided].some((name) => p.startsWith(`${name} is not zero although `)),
+    );
+  }
   if (kept.length === event.fields.length) return;
   record.fields = kept;
   const sid = kept.find((f) => f.field === "StreamID");
