@@ -46,9 +46,9 @@ export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--ar
             entry is marked unread/read (evtq) or pending/consumed (cmdq), CONS.ERR names the
             command in error, PROD.OVFLG != CONS.OVACKFLG says the event queue overflowed
 
-exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one
-      (--as: no non-empty entry, an entry cut by the dump's edge, or a problem in the dump);
-      2 usage or unreadable input`;
+exit: 0 records decoded; 1 no record found, a record is damaged or cut, or a line only looks like one;
+      2 usage or unreadable input. With --as, 1 means no non-empty entry, an entry cut by the
+      dump's edge, or a problem in the dump`;
 
 export const DECODE_SUMMARY = "find and decode IOMMU event records in logs, mails and traces, or queue dumps (--as)";
 
