@@ -554,3 +554,59 @@ test("decode --help states every exit 1 case, and that --json ends with problem 
   );
   assert.match(out, /--json +one JSON object per record \(formats\.md\), then one per problem line/);
 });
+
+test("decode reads journalctl -o json and -o json-pretty: the MESSAGE of each entry, lines those of the JSON", async () => {
+  const dev = "arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const messages = ["event 0x10 received:", "\t0x0000010000000010", "\t0x0000020800000000", "\t0x00000000fffff000"].map(
+    (m) => dev + m,
+  );
+  const last = dev + "\t0x0000000000000000";
+  // Not valid UTF-8 for journald: MESSAGE is then an array of byte values.
+  const lastBytes = [...Buffer.from(last, "utf8")];
+  const compact = [
+    JSON.stringify({ __CURSOR: "s=1", __REALTIME_TIMESTAMP: "1700000000000000", MESSAGE: "Booting Linux" }),
+    ...messages.map((m, i) => JSON.stringify({ __REALTIME_TIMESTAMP: `170000000000000${i + 1}`, MESSAGE: m })),
+    JSON.stringify({ __REALTIME_TIMESTAMP: "1700000000000009", MESSAGE: lastBytes }),
+  ].join("\n");
+  const entry = (message: string): string[] => [
+    "{",
+    '\t"__CURSOR" : "s=1",',
+    `\t"MESSAGE" : ${JSON.stringify(message)},`,
+    '\t"_TRANSPORT" : "kernel"',
+    "}",
+  ];
+  const pretty = [
+    ...messages.flatMap(entry),
+    "{",
+    '\t"MESSAGE" : [',
+    ...lastBytes.map((b, i) => `\t\t${b}${i === lastBytes.length - 1 ? "" : ","}`),
+    "\t],",
+    '\t"_TRANSPORT" : "kernel"',
+    "}",
+  ].join("\n");
+  const raw = ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"];
+  for (const [text, lines] of [
+    [compact, [2, 6]],
+    [pretty, [3, 22]],
+  ] as const) {
+    const bytes = Buffer.from(text, "utf8");
+    for (const cuts of [[bytes.length], [1, 30, 131, bytes.length - 3, bytes.length]]) {
+      const chunks: Buffer[] = [];
+      let from = 0;
+      for (const c of cuts) {
+        chunks.push(bytes.subarray(from, c));
+        from = c;
+      }
+      const { code, out } = await run(["decode", "--json", "-"], chunks);
+      const o = JSON.parse(out) as Record<string, unknown>;
+      assert.deepEqual(
+        [o["name"], o["line"], o["endLine"], o["raw"], o["source"], o["problems"]],
+        ["F_TRANSLATION", lines[0], lines[1], raw, "arm-smmu-v3 arm-smmu-v3.0.auto:", []],
+      );
+      assert.equal(code, 0);
+    }
+  }
+  // decode's own JSON output is no journal: its raw array is still read as one record.
+  const own = await run(["decode", "--json", "-"], JSON.stringify({ arch: "smmuv3", raw }) + "\n");
+  assert.deepEqual((JSON.parse(own.out) as Record<string, unknown>)["raw"], raw);
+});

@@ -6,7 +6,8 @@
 // what to check next), or with --json one contract object per record, then one `problem` object
 // per line that only looks like a record; the table ends with a count per record name and its
 // StreamIDs. Input is streamed in chunks, so a log of any size needs only the memory of the records
-// in progress; UTF-16 input is transcoded and ANSI colour sequences dropped on the way.
+// in progress; UTF-16 input is transcoded, journalctl JSON entries reduced to their MESSAGE (one
+// line per line) and ANSI colour sequences dropped on the way.
 //
 // Exit codes: 0 records found and all readable; 1 nothing found, or a record is damaged or cut, or
 // a line only looks like a record; 2 usage error, unsupported architecture, unreadable input.
@@ -111,16 +112,19 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
       },
     });
     const utf16 = new Utf16ToUtf8();
+    const journal = new JournalJsonFilter();
     const colours = new AnsiSequenceFilter();
     const error = await streamInto(
       input,
       io,
-      (chunk) => scanner.push(colours.filter(utf16.convert(chunk))),
+      (chunk) => scanner.push(colours.filter(journal.filter(utf16.convert(chunk)))),
       () => out.closed,
     );
     if (out.closed) return EXIT_OK;
     const tail = utf16.end();
-    if (tail !== undefined) scanner.push(colours.filter(tail));
+    if (tail !== undefined) scanner.push(colours.filter(journal.filter(tail)));
+    const journalTail = journal.end();
+    if (journalTail !== undefined) scanner.push(colours.filter(journalTail));
     const rest = colours.end();
     if (rest !== undefined) scanner.push(rest);
     scanner.end();
@@ -191,6 +195,175 @@ class Utf16ToUtf8 {
     const rest = this.decoder?.decode();
     return rest ? Buffer.from(rest, "utf8") : undefined;
   }
+}
+
+/** Bytes of a first line read before deciding that the input is not journal JSON. */
+const MAX_JOURNAL_FIRST_LINE = 1 << 16;
+/** A journal field line of `journalctl -o json-pretty` (tab-indented `"KEY" : value`). */
+const JOURNAL_PRETTY_FIELD = /^\s*"[A-Z_][A-Z0-9_]*" : /;
+const JOURNAL_PRETTY_MESSAGE = /^\s*"MESSAGE" : (.*?),?\s*$/;
+
+/**
+ * Turns `journalctl -o json` (one object per line) and `-o json-pretty` (one field per line)
+ * into the kernel's messages, one output line per input line so that reported lines are those of
+ * the JSON file: the line holding an entry's MESSAGE becomes that message (its JSON escapes, the
+ * `\t` before a dword included, undone; a MESSAGE journald stored as an array of byte values
+ * because it is not valid UTF-8 becomes those bytes), every other line becomes empty. Decided on
+ * the input's first line (second for json-pretty, whose first is `{`): an object with a journal
+ * key (`MESSAGE`, `__CURSOR`, `__REALTIME_TIMESTAMP`); anything else, decode's own JSON output
+ * included, passes through untouched with no further work.
+ */
+class JournalJsonFilter {
+  private mode: "undecided" | "pass" | "compact" | "pretty" = "undecided";
+  private held: Uint8Array | undefined = undefined;
+  /** json-pretty: the bytes of a MESSAGE array written one value per line, while it is read. */
+  private messageBytes: number[] | undefined = undefined;
+  /** Line breaks of the MESSAGE array's lines, written after the message. */
+  private heldBreaks = 0;
+
+  filter(chunk: Uint8Array): Uint8Array {
+    if (this.mode === "pass") return chunk;
+    let input = chunk;
+    if (this.held !== undefined) {
+      input = new Uint8Array(this.held.length + chunk.length);
+      input.set(this.held);
+      input.set(chunk, this.held.length);
+      this.held = undefined;
+    }
+    if (this.mode === "undecided") {
+      const decided = this.decide(input);
+      if (decided === undefined) {
+        this.held = input.slice();
+        return new Uint8Array(0);
+      }
+      this.mode = decided;
+      if (decided === "pass") return input;
+    }
+    const lastBreak = input.lastIndexOf(0x0a);
+    if (lastBreak < input.length - 1) this.held = input.slice(lastBreak + 1);
+    if (lastBreak < 0) return new Uint8Array(0);
+    return this.convertLines(input.subarray(0, lastBreak + 1));
+  }
+
+  /** End of input: a last line without a line break, or what was held while undecided. */
+  end(): Uint8Array | undefined {
+    const held = this.held;
+    this.held = undefined;
+    if (this.mode === "undecided" || this.mode === "pass") return held;
+    const last = held === undefined ? new Uint8Array(0) : this.convertLines(held);
+    if (this.heldBreaks === 0) return last;
+    // A MESSAGE array the input cuts: its lines stay lines.
+    const breaks = new Uint8Array(this.heldBreaks).fill(0x0a);
+    this.heldBreaks = 0;
+    this.messageBytes = undefined;
+    return Buffer.concat([breaks, last]);
+  }
+
+  /** Journal JSON or not, from the first line(s); undefined while they are not complete. */
+  private decide(input: Uint8Array): "pass" | "compact" | "pretty" | undefined {
+    let i = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf ? 3 : 0;
+    while (i < input.length && (input[i] === 0x20 || input[i] === 0x09 || input[i] === 0x0d || input[i] === 0x0a)) i++;
+    if (i === input.length) return input.length < MAX_JOURNAL_FIRST_LINE ? undefined : "pass";
+    if (input[i] !== 0x7b /* { */) return "pass";
+    const firstEnd = input.indexOf(0x0a, i);
+    if (firstEnd < 0) return input.length < MAX_JOURNAL_FIRST_LINE ? undefined : "pass";
+    const first = Buffer.from(input.subarray(i, firstEnd)).toString("utf8").trim();
+    if (first === "{") {
+      const secondEnd = input.indexOf(0x0a, firstEnd + 1);
+      if (secondEnd < 0) return input.length < MAX_JOURNAL_FIRST_LINE ? undefined : "pass";
+      const second = Buffer.from(input.subarray(firstEnd + 1, secondEnd)).toString("utf8");
+      return JOURNAL_PRETTY_FIELD.test(second) ? "pretty" : "pass";
+    }
+    const entry = parseJsonObject(first);
+    return entry !== undefined && ("MESSAGE" in entry || "__CURSOR" in entry || "__REALTIME_TIMESTAMP" in entry)
+      ? "compact"
+      : "pass";
+  }
+
+  /** Complete lines (each ending in a line break, except at the end of input) to messages. */
+  private convertLines(bytes: Uint8Array): Uint8Array {
+    const parts: Uint8Array[] = [];
+    let start = 0;
+    while (start < bytes.length) {
+      let end = bytes.indexOf(0x0a, start);
+      const broken = end >= 0;
+      if (!broken) end = bytes.length;
+      const line = Buffer.from(bytes.subarray(start, end)).toString("utf8");
+      start = end + 1;
+      if (this.mode === "compact") {
+        const message = compactJournalMessage(line);
+        if (message !== undefined) parts.push(message);
+        if (broken) parts.push(LINE_BREAK);
+        continue;
+      }
+      if (this.messageBytes !== undefined) {
+        // Inside a MESSAGE array: its line breaks are held, the message goes on the line of
+        // `"MESSAGE" : [` (a record's lines stay as close as the journal's entries).
+        this.heldBreaks += broken ? 1 : 0;
+        const item = line.trim();
+        if (!item.startsWith("]")) {
+          const value = Number(item.endsWith(",") ? item.slice(0, -1) : item);
+          if (item.length !== 0 && Number.isInteger(value)) this.messageBytes.push(value);
+          continue;
+        }
+        const message = messageFromJson(this.messageBytes);
+        this.messageBytes = undefined;
+        if (message !== undefined) parts.push(message);
+        parts.push(new Uint8Array(this.heldBreaks).fill(0x0a));
+        this.heldBreaks = 0;
+        continue;
+      }
+      const field = JOURNAL_PRETTY_MESSAGE.exec(line);
+      if (field !== null && field[1] === "[") {
+        this.messageBytes = [];
+        this.heldBreaks = broken ? 1 : 0;
+        continue;
+      }
+      const message = field === null ? undefined : messageFromJson(parseJson(field[1]!));
+      if (message !== undefined) parts.push(message);
+      if (broken) parts.push(LINE_BREAK);
+    }
+    return Buffer.concat(parts);
+  }
+}
+
+const LINE_BREAK = new Uint8Array([0x0a]);
+
+/** `journalctl -o json` line: its MESSAGE; a line that is no JSON object is kept as it is. */
+function compactJournalMessage(line: string): Uint8Array | undefined {
+  const entry = parseJsonObject(line.trim());
+  if (entry === undefined) return Buffer.from(line, "utf8");
+  return messageFromJson(entry["MESSAGE"]);
+}
+
+/** A journal MESSAGE value as bytes: a string, or an array of byte values (not valid UTF-8). */
+function messageFromJson(value: unknown): Uint8Array | undefined {
+  let bytes: Uint8Array | undefined;
+  if (typeof value === "string") bytes = Buffer.from(value, "utf8");
+  else if (
+    Array.isArray(value) &&
+    value.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) < 256)
+  ) {
+    bytes = Uint8Array.from(value as number[]);
+  }
+  // A line break inside one message would shift every later line number.
+  return bytes?.map((b) => (b === 0x0a || b === 0x0d ? 0x20 : b));
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith("{")) return undefined;
+  const value = parseJson(text);
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 const ESC = 0x1b;
