@@ -11,7 +11,7 @@
 // - Linux command-queue errors: `CMDQ error (cons 0x%08x): <text>`, then `skipping command in error
 //   state:` and the two command dwords (CERROR_ILL), or `retrying command fetch` (CERROR_ABT).
 // - Four bare hex dwords on one line (also in braces, `$1 = {0x.., ..}`, or as a JSON array of hex
-//   strings) or on four consecutive lines. Tabs escaped by rsyslog (`#011`), /dev/kmsg (`\x09`) or
+//   strings) or on four consecutive lines (also as JSON string items, `jq .` of such an array). Tabs escaped by rsyslog (`#011`), /dev/kmsg (`\x09`) or
 //   quoted-printable mail (`=09`) before a kernel dword are skipped.
 // - QEMU traces: `smmuv3_record_event <TYPE> sid=<sid>` and the `smmu_ptw_*` walk steps.
 // Lines of other sources (another driver, another SMMU) may sit between a record's lines: a record
@@ -83,6 +83,8 @@ class PendingRecord {
   good = 0;
   lastLine: number;
   idle = 0;
+  /** A vertical list of JSON strings (`jq .` of an array: `"0x..",` one a line). */
+  jsonQuoted = false;
 
   /**
    * The device part of the source (`arm-smmu-v3 arm-smmu-v3.2.auto:`) when the source holds more
@@ -291,6 +293,12 @@ export class LogLineMachine {
           // ($EscapeControlCharactersOnReceive): /var/log/kern.log holds `#0110x...`;
           // /dev/kmsg writes it as `\x09`, a quoted-printable mail as `=09`.
           if (p.form !== "bare") tokenStart += escapedTabLength(text, tokenStart, tokenEnd);
+          if (p.jsonQuoted) {
+            const innerEnd = jsonQuotedHexEnd(text, tokenStart, tokenEnd);
+            if (innerEnd < 0) return false;
+            tokenStart++;
+            tokenEnd = innerEnd;
+          }
           if (this.takeDword(p, text, tokenStart, tokenEnd, lineNo, p.phase === "vertical")) return true;
         }
         if (p.phase === "dwords" && p.form === "linux-raw" && restStartsWith(text, restStart, "event: ")) {
@@ -836,6 +844,15 @@ export class LogLineMachine {
         return;
       }
     }
+    // A JSON string item alone on its line (`jq .` of an array of hex strings): the first of a
+    // vertical list of such items.
+    if (singleStart < end && singleStart >= bodyStart) {
+      const innerEnd = jsonQuotedHexEnd(text, singleStart, end);
+      if (innerEnd >= 0 && text.slice(bodyStart, singleStart).trim().length === 0) {
+        this.startVertical(text, "", depth, lineNo, { start: singleStart + 1, end: innerEnd }, true);
+        return;
+      }
+    }
     // Several hex tokens at the end of the line (separated by blanks, commas, brackets, quotes),
     // optionally after a `label:`. Read backwards: most lines fail at their last token.
     const starts = LIST_STARTS;
@@ -904,6 +921,7 @@ export class LogLineMachine {
     depth: number,
     lineNo: number,
     token: { start: number; end: number },
+    jsonQuoted = false,
   ): void {
     const p = new PendingRecord({
       kind: "dwords",
@@ -915,6 +933,7 @@ export class LogLineMachine {
       problems: [],
       phase: "vertical",
     });
+    p.jsonQuoted = jsonQuoted;
     this.takeDword(p, text, token.start, token.end, lineNo, true);
     this.pending.push(p);
     this.limitPending(lineNo);
@@ -1052,6 +1071,18 @@ function jsonKeyBefore(text: string, from: number, at: number): string {
   const end = i - 1;
   const start = text.lastIndexOf('"', end - 1);
   return start < from ? "" : text.slice(start + 1, end);
+}
+
+/**
+ * A JSON string holding one hex token, with the comma of an array item after it, at
+ * text[start..end) (`"0x0000d4f200000010",`): the end of the token inside the quotes, or -1.
+ */
+function jsonQuotedHexEnd(text: string, start: number, end: number): number {
+  if (text.charCodeAt(start) !== 34 /* " */) return -1;
+  let e = end;
+  if (text.charCodeAt(e - 1) === 44 /* , */) e--;
+  if (e - start < 3 || text.charCodeAt(e - 1) !== 34) return -1;
+  return isHexToken(text, start + 1, e - 1) ? e - 1 : -1;
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {

@@ -151,6 +151,19 @@ const block = fc.oneof(
     .tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), fc.constantFrom(" ", ", ", "\t"))
     .map(([w0, ws, sep]) => [[w0, ...ws].map((w) => "0x" + w.replace(/^0+(?=.)/, "")).join(sep)]),
   fc.tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 4 })).map(([w0, ws]) => [w0, ...ws].map((w) => `0x${w}`)),
+  // `jq .` of an array of hex strings: one quoted item a line between `[` and `]`.
+  fc
+    .tuple(
+      quote,
+      fc.constantFrom("", "  ", "\t"),
+      dword0,
+      fc.array(hex16, { minLength: 2, maxLength: 4 }),
+      fc.boolean(),
+    )
+    .map(([q, indent, w0, ws, prefixed]) => {
+      const items = [w0, ...ws].map((w) => `"${prefixed ? "0x" : ""}${w}"`);
+      return [`${q}[`, ...items.map((it, i) => `${q}${indent}${it}${i === items.length - 1 ? "" : ","}`), `${q}]`];
+    }),
   // Dwords without 0x: 16 digits each, one line or one per line.
   fc
     .tuple(dword0, fc.array(hex16, { minLength: 2, maxLength: 4 }), fc.boolean())
@@ -248,6 +261,12 @@ test("fixtures and odd text: same records as the reference", () => {
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
+    // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
+    '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
+      '"0x1",\n"0x2"\n0x3\n"0x4"\n\n"0x1",\n"0x2,\n"0x3",\n"0x4"\n\nraw: "0x1",\n"0x2",\n"0x3",\n"0x4"\n' +
+      '"0x1"\n"0x2"\n"0x3"\n"0x4"\n"0x5"\n\n> "record": [\n>   "0x1100000010",\n>   "0x20a00000000",\n>   "0x34bce504e21",\n' +
+      '>   "0x0"\n> ]\n"0x",\n""\n"0xzz",\n"0x1",,\n"",\n',
     // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
     "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
       "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",
@@ -366,6 +385,12 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
+    // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
+    '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
+      '"0x1",\n"0x2"\n0x3\n"0x4"\n\n"0x1",\n"0x2,\n"0x3",\n"0x4"\n\nraw: "0x1",\n"0x2",\n"0x3",\n"0x4"\n' +
+      '"0x1"\n"0x2"\n"0x3"\n"0x4"\n"0x5"\n\n> "record": [\n>   "0x1100000010",\n>   "0x20a00000000",\n>   "0x34bce504e21",\n' +
+      '>   "0x0"\n> ]\n"0x",\n""\n"0xzz",\n"0x1",,\n"",\n',
     // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
     "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
       "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",

@@ -710,3 +710,31 @@ test("a JSON array of four hex strings ('raw' of decode --json, 'record' of walk
   const r = records[0]!.wordRanges[2]!;
   assert.equal(line0.slice(r.start, r.end), "0x34bce504e21");
 });
+
+test("a JSON array of hex strings printed one item a line (jq .) is a record; near misses are not", () => {
+  const text = [
+    "[",
+    '  "0x0000d4f200000010",',
+    '  "0x0000000000000000",',
+    '  "0x0000000000001000",',
+    '  "0x0000000000000000"',
+    "]",
+    '> "record": [',
+    '>   "0x1100000010",',
+    '>   "0x20a00000000",',
+    ">   0x34bce504e21,",
+    '>   "0x0"',
+    "> ]",
+    'raw: "0x1",',
+    '"0x2",',
+    '"0x3",',
+    '"0x4"',
+  ].join("\n");
+  const { records, problems } = scanRaw(text);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.endLine, r.kind, r.form, r.source, r.quoteDepth, dwords(r), r.complete]),
+    [[1, 4, "dwords", "bare", "", 0, ["0xd4f200000010", "0x0", "0x1000", "0x0"], true]],
+  );
+  assert.deepEqual(records[0]!.wordRanges[3], { line: 4, start: 3, end: 21 });
+});
