@@ -610,3 +610,65 @@ test("decode reads journalctl -o json and -o json-pretty: the MESSAGE of each en
   const own = await run(["decode", "--json", "-"], JSON.stringify({ arch: "smmuv3", raw }) + "\n");
   assert.deepEqual((JSON.parse(own.out) as Record<string, unknown>)["raw"], raw);
 });
+
+test("decode reads quoted-printable mails (lore/b4 mboxes): =XX and soft line breaks after the mail's header only", async () => {
+  const dev = "> [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const body = [
+    "With a=3Db the guest faults:",
+    "12345@1700000000.123456:smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11=",
+    " ssid=3D0x0",
+    `${dev}event 0x10 received:`,
+    ...["0x0000010000000010", "0x0000020800000000", "0x00000000fffff000", "0x0000000000000000"].map(
+      (d) => `${dev}=09${d}`,
+    ),
+    `${dev}event: F_TRANSLATION client: 0=`,
+    "000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+    `${dev}unpriv data read s1 "Input ad=`,
+    'dress caused fault" stag: 0x0',
+  ];
+  const mail = [
+    "From 1234 Mon Sep 17 00:00:00 2001",
+    "From: A <a@example.com>",
+    "Content-Type: text/plain; charset=utf-8",
+    "Content-Transfer-Encoding: quoted-printable",
+    "",
+    ...body,
+  ].join("\r\n");
+  const bytes = Buffer.from(mail, "utf8");
+  const header = mail.indexOf("Transfer-Enc");
+  for (const cuts of [
+    [bytes.length],
+    [header + 2, header + 9, mail.indexOf("0=\r\n000") + 2, mail.indexOf("ad=") + 3, bytes.length],
+  ]) {
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (const c of cuts) {
+      chunks.push(bytes.subarray(from, c));
+      from = c;
+    }
+    const { code, out } = await run(["decode", "--json", "-"], chunks);
+    const records = out
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      records.map((o) => [o["form"], o["line"], o["endLine"], o["raw"], o["problems"]]),
+      [
+        ["qemu-trace", 7, 7, ["0x1100000010", "0x0", "0x0", "0x0"], []],
+        ["linux-raw", 9, 16, ["0x10000000010", "0x20800000000", "0xfffff000", "0x0"], []],
+      ],
+    );
+    const kernel = records[1]!["kernelDecoded"] as Record<string, unknown>;
+    assert.deepEqual(
+      [kernel["client"], kernel["sid"], kernel["class"]],
+      ["0000:01:00.0", "0x100", "Input address caused fault"],
+    );
+    assert.equal(code, 0);
+  }
+  // Without the header (or with another encoding) an '=' is text: nothing is joined or decoded.
+  for (const head of ["", "Content-Transfer-Encoding: 8bit\r\n\r\n"]) {
+    const { code, out } = await run(["decode", "--json", "-"], head + body.slice(1, 3).join("\r\n"));
+    assert.match(out, /"problems":\["line \d: sid '3D0x11=' is not a number"\]/);
+    assert.equal(code, 1);
+  }
+});

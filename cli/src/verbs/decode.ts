@@ -7,7 +7,7 @@
 // per line that only looks like a record; the table ends with a count per record name and its
 // StreamIDs. Input is streamed in chunks, so a log of any size needs only the memory of the records
 // in progress; UTF-16 input is transcoded, journalctl JSON entries reduced to their MESSAGE (one
-// line per line) and ANSI colour sequences dropped on the way.
+// line per line), quoted-printable mail bodies decoded and ANSI colour sequences dropped on the way.
 //
 // Exit codes: 0 records found and all readable; 1 nothing found, or a record is damaged or cut, or
 // a line only looks like a record; 2 usage error, unsupported architecture, unreadable input.
@@ -113,18 +113,21 @@ export async function decodeVerb(args: readonly string[], io: CliIo): Promise<nu
     });
     const utf16 = new Utf16ToUtf8();
     const journal = new JournalJsonFilter();
+    const mail = new QuotedPrintableMailFilter();
     const colours = new AnsiSequenceFilter();
     const error = await streamInto(
       input,
       io,
-      (chunk) => scanner.push(colours.filter(journal.filter(utf16.convert(chunk)))),
+      (chunk) => scanner.push(colours.filter(mail.filter(journal.filter(utf16.convert(chunk))))),
       () => out.closed,
     );
     if (out.closed) return EXIT_OK;
     const tail = utf16.end();
-    if (tail !== undefined) scanner.push(colours.filter(journal.filter(tail)));
+    if (tail !== undefined) scanner.push(colours.filter(mail.filter(journal.filter(tail))));
     const journalTail = journal.end();
-    if (journalTail !== undefined) scanner.push(colours.filter(journalTail));
+    if (journalTail !== undefined) scanner.push(colours.filter(mail.filter(journalTail)));
+    const mailTail = mail.end();
+    if (mailTail !== undefined) scanner.push(colours.filter(mailTail));
     const rest = colours.end();
     if (rest !== undefined) scanner.push(rest);
     scanner.end();
@@ -364,6 +367,207 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
+}
+
+/** What every mail header line naming a transfer encoding holds (`Content-Transfer-Encoding:`). */
+const TRANSFER_ENCODING_NEEDLE = Buffer.from("ransfer-Encoding:", "latin1");
+const TRANSFER_ENCODING_NEEDLE_LOWER = Buffer.from("ransfer-encoding:", "latin1");
+const TRANSFER_ENCODING_HEADER = /^content-transfer-encoding:\s*(\S*)\s*$/i;
+/** Bytes of a chunk's end kept to find a header line the next chunk's start completes. */
+const MAX_HEADER_SEAM = 80;
+/** An mbox message separator: the next message's headers follow. */
+const MBOX_FROM = Buffer.from("From ", "latin1");
+
+/**
+ * Decodes the quoted-printable bodies of a mail or mbox (lore and b4 keep the transfer
+ * encoding, RFC 2045 §6.7): `=XX` is the byte XX (`sid=3D0x11` is `sid=0x11`, `=09` a tab) and a
+ * line ending in `=` is a soft line break, continued on the next line. Decided by the mail's own
+ * header: only text after `Content-Transfer-Encoding: quoted-printable` (from the blank line that
+ * ends those headers, until another encoding's part or the next mbox `From ` line) is decoded, so
+ * an `=` elsewhere is never touched. A line joined by soft breaks is written on its first line
+ * and the lines it took become empty, so every line keeps its number. Input without such a header
+ * costs two native searches per chunk and passes through untouched.
+ */
+class QuotedPrintableMailFilter {
+  /** A quoted-printable header was seen: lines are read one by one from then on. */
+  private lineMode = false;
+  /** The previous chunk's last bytes (a header cut by the chunk's end is still found). */
+  private tail: Uint8Array = new Uint8Array(0);
+  private held: Uint8Array | undefined = undefined;
+  /** The body being read is quoted-printable. */
+  private decoding = false;
+  /** The encoding of the body after the next blank line, from the last header read. */
+  private nextDecoding: boolean | undefined = undefined;
+  /** A line continued by soft line breaks: its decoded bytes, and the line breaks it took. */
+  private joined: number[] | undefined = undefined;
+  private joinedBreaks = 0;
+
+  filter(chunk: Uint8Array): Uint8Array {
+    if (!this.lineMode) {
+      const start = this.headerLineEnd(chunk);
+      if (start < 0) {
+        // Small chunks (a pipe) add up: the seam is the last bytes of the input so far.
+        this.tail =
+          chunk.length >= MAX_HEADER_SEAM
+            ? chunk.slice(chunk.length - MAX_HEADER_SEAM)
+            : Buffer.concat([this.tail, chunk]).subarray(-MAX_HEADER_SEAM);
+        return chunk;
+      }
+      // Up to the header line's end everything is as it was; line by line from there.
+      this.lineMode = true;
+      this.nextDecoding = true;
+      return Buffer.concat([chunk.subarray(0, start), this.lines(chunk.subarray(start))]);
+    }
+    return this.lines(chunk);
+  }
+
+  /** End of input: a last line without a line break, and a soft break with nothing after it. */
+  end(): Uint8Array | undefined {
+    if (!this.lineMode) return undefined;
+    const held = this.held;
+    this.held = undefined;
+    const parts: Uint8Array[] = [];
+    if (held !== undefined) parts.push(this.line(held, false));
+    if (this.joined !== undefined) parts.push(this.flushJoined());
+    return parts.length === 0 ? undefined : Buffer.concat(parts);
+  }
+
+  /**
+   * The end (after its line break) of the first line of `chunk` that is a quoted-printable
+   * Content-Transfer-Encoding header, or -1 (also when that line's break is not in the chunk yet:
+   * the header is then found again with the next chunk's tail).
+   */
+  private headerLineEnd(chunk: Uint8Array): number {
+    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    for (const needle of [TRANSFER_ENCODING_NEEDLE, TRANSFER_ENCODING_NEEDLE_LOWER]) {
+      let at = bytes.indexOf(needle);
+      if (at < 0 && this.tail.length !== 0) {
+        // Cut by the previous chunk's end: the seam holds it.
+        if (Buffer.concat([this.tail, chunk.subarray(0, needle.length)]).indexOf(needle) >= 0) at = 0;
+      }
+      while (at >= 0) {
+        const lineEnd = chunk.indexOf(0x0a, at);
+        if (lineEnd < 0) break;
+        const lineStart = at === 0 ? 0 : chunk.lastIndexOf(0x0a, at) + 1;
+        // A line started in the previous chunk: its start is in the tail.
+        const head = lineStart === 0 ? this.tail.subarray(this.tail.lastIndexOf(0x0a) + 1) : new Uint8Array(0);
+        const text = Buffer.concat([head, chunk.subarray(lineStart, lineEnd)]).toString("latin1");
+        if (TRANSFER_ENCODING_HEADER.exec(text)?.[1]!.toLowerCase() === "quoted-printable") return lineEnd + 1;
+        at = bytes.indexOf(needle, lineEnd);
+      }
+    }
+    return -1;
+  }
+
+  private lines(chunk: Uint8Array): Uint8Array {
+    let input = chunk;
+    if (this.held !== undefined) {
+      input = Buffer.concat([this.held, chunk]);
+      this.held = undefined;
+    }
+    const parts: Uint8Array[] = [];
+    let start = 0;
+    for (;;) {
+      const end = input.indexOf(0x0a, start);
+      if (end < 0) break;
+      parts.push(this.line(input.subarray(start, end), true));
+      start = end + 1;
+    }
+    if (start < input.length) this.held = input.slice(start);
+    return Buffer.concat(parts);
+  }
+
+  /** One line (without its line break): what to write for it. */
+  private line(bytes: Uint8Array, broken: boolean): Uint8Array {
+    if (this.joined !== undefined) return this.continueJoined(bytes, broken);
+    if (bytes.length >= MBOX_FROM.length && MBOX_FROM.every((b, i) => bytes[i] === b)) {
+      this.decoding = false;
+      this.nextDecoding = undefined;
+      return withBreak(bytes, broken);
+    }
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    if (end === 0) {
+      if (this.nextDecoding !== undefined) this.decoding = this.nextDecoding;
+      this.nextDecoding = undefined;
+      return withBreak(bytes, broken);
+    }
+    if ((bytes[0] === 0x43 || bytes[0] === 0x63) /* C, c */ && end < 200) {
+      const header = TRANSFER_ENCODING_HEADER.exec(Buffer.from(bytes.subarray(0, end)).toString("latin1"));
+      if (header !== null) this.nextDecoding = header[1]!.toLowerCase() === "quoted-printable";
+    }
+    if (!this.decoding) return withBreak(bytes, broken);
+    const decoded: number[] = [];
+    if (decodeQuotedPrintableLine(bytes, decoded)) {
+      this.joined = decoded;
+      this.joinedBreaks = broken ? 1 : 0;
+      return broken ? new Uint8Array(0) : this.flushJoined();
+    }
+    return withBreak(Uint8Array.from(decoded), broken);
+  }
+
+  private continueJoined(bytes: Uint8Array, broken: boolean): Uint8Array {
+    const soft = decodeQuotedPrintableLine(bytes, this.joined!);
+    if (broken) this.joinedBreaks++;
+    if (soft && broken) return new Uint8Array(0);
+    return this.flushJoined();
+  }
+
+  /** The joined line, then a line break for each line it took. */
+  private flushJoined(): Uint8Array {
+    const joined = this.joined!;
+    this.joined = undefined;
+    const breaks = this.joinedBreaks;
+    this.joinedBreaks = 0;
+    const out = new Uint8Array(joined.length + breaks);
+    out.set(joined);
+    out.fill(0x0a, joined.length);
+    return out;
+  }
+}
+
+function withBreak(bytes: Uint8Array, broken: boolean): Uint8Array {
+  if (!broken) return bytes;
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = 0x0a;
+  return out;
+}
+
+/**
+ * Appends the decoded bytes of one quoted-printable line (RFC 2045 §6.7) to `out`; true when it
+ * ends in a soft line break (`=` last, trailing blanks and a CR aside). A `=` not followed by two
+ * hex digits is kept as it is.
+ */
+function decodeQuotedPrintableLine(bytes: Uint8Array, out: number[]): boolean {
+  let end = bytes.length;
+  if (end > 0 && bytes[end - 1] === 0x0d) end--;
+  let content = end;
+  while (content > 0 && (bytes[content - 1] === 0x20 || bytes[content - 1] === 0x09)) content--;
+  const soft = content > 0 && bytes[content - 1] === 0x3d;
+  const last = soft ? content - 1 : end;
+  for (let i = 0; i < last; i++) {
+    const c = bytes[i]!;
+    if (c === 0x3d && i + 2 < last) {
+      const hi = hexDigitValue(bytes[i + 1]);
+      const lo = hexDigitValue(bytes[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push(hi * 16 + lo);
+        i += 2;
+        continue;
+      }
+    }
+    out.push(c);
+  }
+  if (!soft && end < bytes.length) out.push(0x0d);
+  return soft;
+}
+
+function hexDigitValue(c: number | undefined): number {
+  if (c === undefined) return -1;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x57 : -1;
 }
 
 const ESC = 0x1b;
