@@ -497,22 +497,47 @@ test("decode names the SMMU instance that printed each record (StreamIDs are per
   );
 });
 
-test("decode: a decoded line re-wrapped by a mail client is a located problem, not 'kernel decoded: event ?, client'", async () => {
+test("decode: a decoded line re-wrapped by a mail client is joined when its rest is unambiguous, else a located problem", async () => {
   const dev = "> [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
-  const text = [
-    ...["event 0x10 received:", "\t0x0000010000000010", "\t0x0000020800000000", "\t0x00000000fffff000", "\t0x0"].map(
-      (l) => dev + l,
-    ),
-    dev + "event: F_TRANSLATION client:",
-    "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
-  ].join("\n");
-  const { code, out } = await run(["decode", "-"], text);
-  assert.doesNotMatch(out, /kernel decoded/);
-  assert.match(
-    out,
-    /! line 6: the kernel's decoded event line ends before 'sid:' \(cut, or re-wrapped by a mail client\): 'event: F_TRANSLATION client:'/,
+  const raw = [
+    "event 0x10 received:",
+    "\t0x0000010000000010",
+    "\t0x0000020800000000",
+    "\t0x00000000fffff000",
+    "\t0x0000000000000000",
+  ].map((l) => dev + l);
+  const flags = dev + 'unpriv data read s1 "Input address caused fault" stag: 0x0';
+  // The rest at the same quoting depth, no stamp, starting with the client: joined, read, checked.
+  const joined = await run(
+    ["decode", "--json", "-"],
+    [
+      ...raw,
+      dev + "event: F_TRANSLATION client:",
+      "> 0000:01:00.0 sid: 0x200 ssid: 0 iova: 0xfffff000 ipa: 0",
+      flags,
+    ].join("\n"),
   );
-  assert.equal(code, 1);
+  const o = JSON.parse(joined.out.split("\n")[0]!) as Record<string, unknown>;
+  const kernel = o["kernelDecoded"] as Record<string, unknown>;
+  assert.deepEqual(
+    [o["line"], o["endLine"], kernel["client"], kernel["sid"], kernel["iova"], kernel["class"]],
+    [1, 8, "0000:01:00.0", "0x200", "0xfffff000", "Input address caused fault"],
+  );
+  assert.deepEqual(o["problems"], ["line 6: the kernel's decoded line says sid 0x200 but the raw dwords give 0x100"]);
+  // Another quoting depth, or a stamp before the rest: not its rest, the problem it was.
+  for (const rest of [
+    "> > 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+    "> [   12.345679] 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+    "> sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+  ]) {
+    const { code, out } = await run(["decode", "-"], [...raw, dev + "event: F_TRANSLATION client:", rest].join("\n"));
+    assert.doesNotMatch(out, /kernel decoded/);
+    assert.match(
+      out,
+      /! line 6: the kernel's decoded event line ends before 'sid:' \(cut, or re-wrapped by a mail client\): 'event: F_TRANSLATION client:'/,
+    );
+    assert.equal(code, 1);
+  }
 });
 
 test("decode reads UTF-16 text (a Windows PowerShell redirect): BOM or NUL-interleaved ASCII, in any chunking", async () => {

@@ -151,6 +151,23 @@ const block = fc.oneof(
     .tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), fc.constantFrom(" ", ", ", "\t"))
     .map(([w0, ws, sep]) => [[w0, ...ws].map((w) => "0x" + w.replace(/^0+(?=.)/, "")).join(sep)]),
   fc.tuple(dword0, fc.array(hex16, { minLength: 3, maxLength: 4 })).map(([w0, ws]) => [w0, ...ws].map((w) => `0x${w}`)),
+  // A decoded event line re-wrapped by a mail client at one of its blanks; its rest with the same
+  // quoting, or another, or a stamp, or a device prefix: joined only when unambiguous.
+  fc
+    .tuple(quote, stamp, device, dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), decodedLines, fc.nat(16))
+    .chain(([q, s, d, w0, ws, lines, cut]) =>
+      fc.constantFrom("", "> ", "[    1.5] ", d, "  ").map((restPrefix) => {
+        const words = lines[0].split(" ");
+        const k = 1 + (cut % (words.length - 1));
+        return [
+          `${q}${s}${d}event 0x${w0.slice(-2)} received:`,
+          ...[w0, ...ws].map((w) => `${q}${s}${d}\t0x${w}`),
+          `${q}${s}${d}${words.slice(0, k).join(" ")}`,
+          `${q}${restPrefix}${words.slice(k).join(" ")}`,
+          ...lines.slice(1).map((l) => `${q}${s}${d}${l}`),
+        ];
+      }),
+    ),
   // `jq .` of an array of hex strings: one quoted item a line between `[` and `]`.
   fc
     .tuple(
@@ -261,6 +278,29 @@ test("fixtures and odd text: same records as the reference", () => {
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
+    // stamp or the device prefix before the rest, a rest that does not start with the next token,
+    // a rest that does not complete the line, the input ending after the cut.
+    "> [ 1.2] smmu x: event 0x10 received:\n> [ 1.2] smmu x: \t0x0000010000000010\n> [ 1.2] smmu x: \t0x0000020800000000\n" +
+      "> [ 1.2] smmu x: \t0x00000000fffff000\n> [ 1.2] smmu x: \t0x0000000000000000\n> [ 1.2] smmu x: event: F_TRANSLATION client:\n" +
+      "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      '> [ 1.2] smmu x: unpriv data read s1 "Input address caused fault" stag: 0x0\n' +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: (unassigned\nsid) sid: 0x100 ssid: 0\n" +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsid: 0x100 ssid: 0\n" +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsmmu x: sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> > 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> [ 1.3] 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client: a sid:\n> 0x100 ssid: zz\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:",
     // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
     // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
     '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
@@ -385,6 +425,29 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
+    // stamp or the device prefix before the rest, a rest that does not start with the next token,
+    // a rest that does not complete the line, the input ending after the cut.
+    "> [ 1.2] smmu x: event 0x10 received:\n> [ 1.2] smmu x: \t0x0000010000000010\n> [ 1.2] smmu x: \t0x0000020800000000\n" +
+      "> [ 1.2] smmu x: \t0x00000000fffff000\n> [ 1.2] smmu x: \t0x0000000000000000\n> [ 1.2] smmu x: event: F_TRANSLATION client:\n" +
+      "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      '> [ 1.2] smmu x: unpriv data read s1 "Input address caused fault" stag: 0x0\n' +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: (unassigned\nsid) sid: 0x100 ssid: 0\n" +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsid: 0x100 ssid: 0\n" +
+      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsmmu x: sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> > 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> [ 1.3] 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:\n> sid: 0x100 ssid: 0\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client: a sid:\n> 0x100 ssid: zz\n" +
+      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+      "> smmu x: event: C_BAD_STE client:",
     // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
     // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
     '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +

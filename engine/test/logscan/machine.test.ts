@@ -738,3 +738,54 @@ test("a JSON array of hex strings printed one item a line (jq .) is a record; ne
   );
   assert.deepEqual(records[0]!.wordRanges[3], { line: 4, start: 3, end: 21 });
 });
+
+test("a decoded event line re-wrapped by a mail client is joined with its unambiguous rest and read as one", () => {
+  const p = "> [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const raw = [
+    "event 0x10 received:",
+    "\t0x0000010000000010",
+    "\t0x0000020800000000",
+    "\t0x00000000fffff000",
+    "\t0x0000000000000000",
+  ];
+  const flags = 'unpriv data read s1 "Input address caused fault" stag: 0x0';
+  const record = (cut: string, rest: string): FoundRecord[] =>
+    scanRaw([...raw.map((l) => p + l), p + cut, rest, p + flags].join("\n")).records;
+  const [joined] = record("event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100", "> ssid: 0 iova: 0xfffff000 ipa: 0");
+  assert.deepEqual(
+    [joined!.startLine, joined!.endLine, joined!.problems, joined!.kernelDecoded],
+    [
+      0,
+      7,
+      [],
+      {
+        name: "F_TRANSLATION",
+        client: "0000:01:00.0",
+        sid: 0x100,
+        ssid: 0,
+        iova: "0xfffff000",
+        ipa: "0x0",
+        lines: [5, 6, 7],
+        privileged: false,
+        instruction: false,
+        read: true,
+        stage2: false,
+        classText: "Input address caused fault",
+        stall: false,
+        stag: 0,
+      },
+    ],
+  );
+  // The rest must start with the token that comes next: a value after a key, else the next key.
+  const [notNext] = record("event: F_TRANSLATION client: 0000:01:00.0", "> ssid: 0 sid: 0x100 iova: 0xfffff000 ipa: 0");
+  assert.deepEqual(
+    [notNext!.endLine, notNext!.kernelDecoded?.name, notNext!.problems.map((q) => q.message)],
+    [
+      5,
+      "?",
+      [
+        "the kernel's decoded event line ends before 'sid:' (cut, or re-wrapped by a mail client): 'event: F_TRANSLATION client: 0000:01:00.0'",
+      ],
+    ],
+  );
+});

@@ -86,6 +86,11 @@ class PendingRecord {
   idle = 0;
   /** A vertical list of JSON strings (`jq .` of an array: `"0x..",` one a line). */
   jsonQuoted = false;
+  /**
+   * A decoded event line (Linux >= v6.14) not in the kernel's format: held for one line, which
+   * may be its rest re-wrapped by a mail client (joinWrappedDecoded).
+   */
+  cutDecoded: { readonly text: string; readonly line: number } | undefined = undefined;
 
   /**
    * The device part of the source (`arm-smmu-v3 arm-smmu-v3.2.auto:`) when the source holds more
@@ -177,6 +182,25 @@ export class LogLineMachine {
     if (this.pending.length !== 0) {
       for (let i = 0; i < this.pending.length; i++) {
         const p = this.pending[i]!;
+        if (p.cutDecoded !== undefined) {
+          if (!consumed && p.quoteDepth === depth && this.joinWrappedDecoded(p, text, bodyStart, lineNo)) {
+            consumed = true;
+            p.idle = 0;
+            p.lastLine = lineNo;
+            if (this.isDone(p)) {
+              this.pending.splice(i, 1);
+              i--;
+              this.emit(p);
+            }
+            continue;
+          }
+          // Not its rest: the record ends as it was at the cut line.
+          this.giveUpWrappedDecoded(p);
+          this.pending.splice(i, 1);
+          i--;
+          this.emit(p);
+          continue;
+        }
         let restStart = -1;
         if (!consumed && p.quoteDepth === depth) {
           if (startsWithSourceAt(text, bodyStart, p.source)) restStart = bodyStart + p.source.length;
@@ -287,7 +311,9 @@ export class LogLineMachine {
     }
     if (p.phase === "cmdq-next") return p.slots >= p.expected;
     if (p.phase === "vertical") return false;
-    if (p.phase === "decoded") return p.decoded !== undefined && !TRANSLATION_FAULTS.has(p.decoded.name);
+    if (p.phase === "decoded") {
+      return p.decoded !== undefined && p.cutDecoded === undefined && !TRANSLATION_FAULTS.has(p.decoded.name);
+    }
     return p.phase === "flags" && p.decoded?.stag !== undefined;
   }
 
@@ -364,18 +390,21 @@ export class LogLineMachine {
     if (!restStartsWith(text, restStart, "event: ")) return false;
     const rest = text.slice(restStart).trim();
     const m = rest.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(rest) : null;
-    const d: KernelDecodedLinesBuilder = { name: "", client: "", lines: [lineNo] };
-    p.decoded = d;
     if (!m) {
-      p.problems.push({
-        line: lineNo,
-        message: rest.includes(" sid: ")
-          ? `the kernel's decoded event line is not in the Linux format: '${rest}'`
-          : `the kernel's decoded event line ends before 'sid:' (cut, or re-wrapped by a mail client): '${rest}'`,
-      });
-      d.name = "?";
+      p.decoded = { name: "?", client: "", lines: [lineNo] };
+      // Cut, re-wrapped by a mail client, or not in the format: the next line decides.
+      p.cutDecoded = { text: rest, line: lineNo };
       return true;
     }
+    this.readDecodedEvent(p, m, [lineNo]);
+    return true;
+  }
+
+  /** The values of a decoded event line that matched DECODED_EVENT. */
+  private readDecodedEvent(p: PendingRecord, m: RegExpExecArray, lines: number[]): void {
+    const d: KernelDecodedLinesBuilder = { name: "", client: "", lines };
+    p.decoded = d;
+    const lineNo = lines[0]!;
     d.name = m[1]!;
     d.client = m[2]!;
     const sid = parseSmallNumber(m[3]!);
@@ -396,7 +425,42 @@ export class LogLineMachine {
       p.problems.push({ line: lineNo, message: `the kernel prints iova and ipa for ${d.name}; this line has neither` });
       d.name = d.name + "?";
     }
+  }
+
+  /**
+   * The line after a decoded event line not in the format: its rest when a mail client re-wrapped
+   * it (format=flowed, Gmail at 72-78 columns), i.e. the line has the record's quoting depth,
+   * nothing but quote markers before its text (no stamp, no device prefix), starts with the
+   * token that comes next in arm_smmu_dump_event's format, and the two joined are a decoded
+   * event line. Its values are then read and cross-checked as for an unwrapped line.
+   */
+  private joinWrappedDecoded(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
+    for (let k = 0; k < bodyStart; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== 62 /* > */ && !isBlankCode(c)) return false;
+    }
+    if (p.source.length !== 0 && startsWithSourceAt(text, bodyStart, p.source)) return false;
+    const cut = p.cutDecoded!;
+    const rest = text.slice(bodyStart).trim();
+    if (rest.length === 0 || !continuesDecodedEvent(cut.text, rest)) return false;
+    const joined = `${cut.text} ${rest}`;
+    const m = joined.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(joined) : null;
+    if (!m) return false;
+    p.cutDecoded = undefined;
+    this.readDecodedEvent(p, m, [cut.line, lineNo]);
     return true;
+  }
+
+  /** A held decoded line had no rest: the located problem it always was. */
+  private giveUpWrappedDecoded(p: PendingRecord): void {
+    const cut = p.cutDecoded!;
+    p.cutDecoded = undefined;
+    p.problems.push({
+      line: cut.line,
+      message: cut.text.includes(" sid: ")
+        ? `the kernel's decoded event line is not in the Linux format: '${cut.text}'`
+        : `the kernel's decoded event line ends before 'sid:' (cut, or re-wrapped by a mail client): '${cut.text}'`,
+    });
   }
 
   private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
@@ -448,6 +512,11 @@ export class LogLineMachine {
 
   /** Finishes a record whose next line (`atLine`) is not its own. */
   private finish(p: PendingRecord, atLine: number): void {
+    if (p.cutDecoded !== undefined) {
+      this.giveUpWrappedDecoded(p);
+      this.emit(p);
+      return;
+    }
     if (p.phase === "vertical") {
       this.finishVertical(p);
       return;
@@ -995,6 +1064,32 @@ function jsonQuotedHexEnd(text: string, start: number, end: number): number {
   if (text.charCodeAt(e - 1) === 44 /* , */) e--;
   if (e - start < 3 || text.charCodeAt(e - 1) !== 34) return -1;
   return isHexToken(text, start + 1, e - 1) ? e - 1 : -1;
+}
+
+/** Keys of arm_smmu_dump_event's event line, and the keys each may be followed by. */
+const DECODED_NEXT_KEYS: Readonly<Record<string, readonly string[]>> = {
+  "event:": ["client:"],
+  "client:": ["sid:"],
+  "sid:": ["ssid:"],
+  "ssid:": ["iova:", "fetch_addr:"],
+  "iova:": ["ipa:"],
+  "ipa:": [],
+  "fetch_addr:": [],
+};
+
+/**
+ * Whether `next` starts with the token that follows `cut` (a decoded event line cut at a blank)
+ * in `event: %s client: %s sid: %#x ssid: %#x[ iova: %#llx ipa: %#llx| fetch_addr: %#llx]`: a
+ * value after a key, else the key after the last key's value.
+ */
+function continuesDecodedEvent(cut: string, next: string): boolean {
+  const tokens = cut.split(/\s+/);
+  const first = next.split(/\s/, 1)[0]!;
+  const last = tokens[tokens.length - 1]!;
+  if (Object.hasOwn(DECODED_NEXT_KEYS, last)) return !Object.hasOwn(DECODED_NEXT_KEYS, first);
+  let lastKey = "event:";
+  for (const t of tokens) if (Object.hasOwn(DECODED_NEXT_KEYS, t)) lastKey = t;
+  return DECODED_NEXT_KEYS[lastKey]!.includes(first);
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {
