@@ -690,7 +690,8 @@ test("decode reads quoted-printable mails (lore/b4 mboxes): =XX and soft line br
     );
     assert.equal(code, 0);
   }
-  // Without the header (or with another encoding) an '=' is text: nothing is joined or decoded.
+  // Without the header (or with another encoding) an '=' is text: no soft break is joined, so the
+  // trace's value is cut (only a whole `=3D` before a trace's number is read without the header).
   for (const head of ["", "Content-Transfer-Encoding: 8bit\r\n\r\n"]) {
     const { code, out } = await run(["decode", "--json", "-"], head + body.slice(1, 3).join("\r\n"));
     assert.match(out, /"problems":\["line \d: sid '3D0x11=' is not a number"\]/);

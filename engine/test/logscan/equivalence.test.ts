@@ -278,6 +278,10 @@ test("fixtures and odd text: same records as the reference", () => {
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // QEMU trace values after a quoted-printable `=3D`, and near misses.
+    "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
+      "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
+      "smmu_ptw_invalid_pte stage=3D1 level=3d3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0\n",
     // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
     // stamp or the device prefix before the rest, a rest that does not start with the next token,
     // a rest that does not complete the line, the input ending after the cut.
@@ -425,6 +429,10 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // QEMU trace values after a quoted-printable `=3D`, and near misses.
+    "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
+      "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
+      "smmu_ptw_invalid_pte stage=3D1 level=3d3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0\n",
     // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
     // stamp or the device prefix before the rest, a rest that does not start with the next token,
     // a rest that does not complete the line, the input ending after the cut.

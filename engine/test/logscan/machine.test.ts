@@ -789,3 +789,30 @@ test("a decoded event line re-wrapped by a mail client is joined with its unambi
     ],
   );
 });
+
+test("QEMU trace values after a quoted-printable '=3D' (a mail not decoded) are read as the number after it", () => {
+  const lines = [
+    "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0",
+    "smmu_ptw_invalid_pte stage=3D1 level=3D3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0",
+    "smmuv3_record_event C_BAD_STE sid=3Dzz",
+  ];
+  const text = lines.join("\n");
+  // The dword's range is the number after `=3D` (the sid, the pte).
+  const after = (line: number, what: string): { line: number; start: number; end: number } => {
+    const start = lines[line]!.indexOf(what);
+    return { line, start, end: start + what.length };
+  };
+  const { records } = scanRaw(text);
+  assert.deepEqual(
+    records.map((r) => [r.startLine, r.trace?.args, r.wordRanges[0]]),
+    [
+      [0, { sid: "0x11", ssid: "0x0", type: "SMMU_EVT_F_TRANSLATION" }, after(0, "0x11")],
+      [
+        1,
+        { stage: "1", level: "3", "base@": "0x41003000", "pte@": "0x41003ff8", offset: "511", pte: "0x0" },
+        after(1, "0x0"),
+      ],
+      [2, { sid: "3Dzz", type: "C_BAD_STE" }, after(2, "3Dzz")],
+    ],
+  );
+});

@@ -136,6 +136,8 @@ const TRACE_STRUCT_ADDRESS = /\b(STE|CD) addr: (0x[0-9a-fA-F]+)/;
 /** `Error on <cmd> command execution: <n>` (smmuv3_cmdq_consume_error). */
 const TRACE_CMD_ERROR = /Error on (\S+) command execution: (\d+)/;
 const TRACE_ARG = /([A-Za-z_][\w.]*@?) ?= ?([^\s,]+)/g;
+/** A trace value after a quoted-printable `=3D`: `3D` and a decimal or 0x number. */
+const QP_ENCODED_EQUALS_VALUE = /^3[Dd](?:0[xX][0-9a-fA-F]+|\d+)$/;
 const TRACE_ADDRESS = /\b(page|block) address = (0x[0-9a-fA-F]+)/;
 /** `block size = %d MiB` (smmu_ptw_block_pte). */
 const TRACE_BLOCK_SIZE = /\bblock size = (\d+) MiB/;
@@ -736,9 +738,16 @@ export class LogLineMachine {
     const argRanges: Record<string, LogTextRange> = {};
     TRACE_ARG.lastIndex = 0;
     for (let a = TRACE_ARG.exec(argsText); a; a = TRACE_ARG.exec(argsText)) {
-      const valueStart = argsStart + a.index + a[0].length - a[2]!.length;
-      args[a[1]!] = a[2]!;
-      argRanges[a[1]!] = { line: lineNo, start: valueStart, end: valueStart + a[2]!.length };
+      let value = a[2]!;
+      let valueStart = argsStart + a.index + a[0].length - value.length;
+      // A quoted-printable mail writes `=` as `=3D` (RFC 2045 §6.7): `sid=3D0x11` is sid 0x11. No
+      // trace value starts with `3D` before a number, so only that text is read so.
+      if (QP_ENCODED_EQUALS_VALUE.test(value)) {
+        value = value.slice(2);
+        valueStart += 2;
+      }
+      args[a[1]!] = value;
+      argRanges[a[1]!] = { line: lineNo, start: valueStart, end: valueStart + value.length };
     }
     const structAddress = TRACE_STRUCT_ADDRESS.exec(argsText);
     if (structAddress) args[`${structAddress[1]} addr`] = structAddress[2]!;
