@@ -506,7 +506,6 @@ test("decode: a decoded line re-wrapped by a mail client is joined when its rest
     "\t0x00000000fffff000",
     "\t0x0000000000000000",
   ].map((l) => dev + l);
-  const flags = dev + 'unpriv data read s1 "Input address caused fault" stag: 0x0';
   // The rest at the same quoting depth, no stamp, starting with the client: joined, read, checked.
   const joined = await run(
     ["decode", "--json", "-"],
@@ -514,14 +513,16 @@ test("decode: a decoded line re-wrapped by a mail client is joined when its rest
       ...raw,
       dev + "event: F_TRANSLATION client:",
       "> 0000:01:00.0 sid: 0x200 ssid: 0 iova: 0xfffff000 ipa: 0",
-      flags,
+      // The flags line re-wrapped too, as Gmail does at 78 columns.
+      dev + 'unpriv data read s1 "Input address',
+      '> caused fault" stag: 0x0',
     ].join("\n"),
   );
   const o = JSON.parse(joined.out.split("\n")[0]!) as Record<string, unknown>;
   const kernel = o["kernelDecoded"] as Record<string, unknown>;
   assert.deepEqual(
     [o["line"], o["endLine"], kernel["client"], kernel["sid"], kernel["iova"], kernel["class"]],
-    [1, 8, "0000:01:00.0", "0x200", "0xfffff000", "Input address caused fault"],
+    [1, 9, "0000:01:00.0", "0x200", "0xfffff000", "Input address caused fault"],
   );
   assert.deepEqual(o["problems"], ["line 6: the kernel's decoded line says sid 0x200 but the raw dwords give 0x100"]);
   // Another quoting depth, or a stamp before the rest: not its rest, the problem it was.

@@ -7,8 +7,8 @@
 //   lines of arm_smmu_dump_event: `event: %s client: %s sid: %#x ssid: %#x` (+ ` iova: %#llx ipa:
 //   %#llx` for F_TRANSLATION..F_PERMISSION, ` fetch_addr: %#llx` for the fetch faults), and for the
 //   translation faults a flags line `priv|unpriv inst|data read|write s1|s2 "<class>"[ ttd_read|
-//   ttd_write][ stall] stag: %#x` (SMMUv3 spec §1.6). An event line a mail client re-wrapped is
-//   joined with its rest when that is unambiguous (joinWrappedDecoded).
+//   ttd_write][ stall] stag: %#x` (SMMUv3 spec §1.6). An event or flags line a mail client
+//   re-wrapped is joined with its rest when that is unambiguous (joinWrappedDecoded/-Flags).
 // - Linux command-queue errors: `CMDQ error (cons 0x%08x): <text>`, then `skipping command in error
 //   state:` and the two command dwords (CERROR_ILL), or `retrying command fetch` (CERROR_ABT).
 // - Four bare hex dwords on one line (also in braces, `$1 = {0x.., ..}`, or as a JSON array of hex
@@ -91,6 +91,12 @@ class PendingRecord {
    * may be its rest re-wrapped by a mail client (joinWrappedDecoded).
    */
   cutDecoded: { readonly text: string; readonly line: number } | undefined = undefined;
+  /**
+   * The start of a flags line not in the kernel's format, held for one line (joinWrappedFlags).
+   * Unlike a held event line it does not take its line: other records and detect() still see it,
+   * so a record whose flags line has no rest ends exactly as it did at that line.
+   */
+  cutFlags: { readonly text: string; readonly line: number } | undefined = undefined;
 
   /**
    * The device part of the source (`arm-smmu-v3 arm-smmu-v3.2.auto:`) when the source holds more
@@ -127,6 +133,9 @@ const DECODED_EVENT =
   /^event: (\S+) client: (.*?) sid: (0x[0-9a-fA-F]+|\d+) ssid: (0x[0-9a-fA-F]+|\d+)(?: iova: (0x[0-9a-fA-F]+|0) ipa: (0x[0-9a-fA-F]+|0)| fetch_addr: (0x[0-9a-fA-F]+|0))?\s*$/;
 const DECODED_FLAGS =
   /^(priv|unpriv) (inst|data) (read|write) (s1|s2) "([^"]*)"( ttd_read| ttd_write)?( stall)? stag: (0x[0-9a-fA-F]+|0)\s*$/;
+/** The words a flags line starts with: held as a re-wrapped line's start when it is cut after them. */
+const DECODED_FLAGS_START =
+  /^(?:priv|unpriv)(?: (?:inst|data)(?: (?:read|write)(?: (?:s1|s2)(?: "[^"]*("|$).*)?)?)?)?$/;
 const STANDALONE_DECODED = /(?:^|\s)event: (\S+) client: .* sid: /;
 /** QEMU hw/arm/trace-events points that carry a record, an address or a descriptor. */
 const QEMU_TRACE =
@@ -213,6 +222,24 @@ export class LogLineMachine {
           this.emit(p);
           continue;
         }
+        if (p.cutFlags !== undefined) {
+          if (!consumed && p.quoteDepth === depth && this.joinWrappedFlags(p, text, bodyStart, lineNo)) {
+            consumed = true;
+            p.idle = 0;
+            p.lastLine = lineNo;
+            this.pending.splice(i, 1);
+            i--;
+            this.emit(p);
+            continue;
+          }
+          // Not its rest: the record ends as it did at the flags line (its flags line missing).
+          const cut = p.cutFlags;
+          p.cutFlags = undefined;
+          this.pending.splice(i, 1);
+          i--;
+          this.finish(p, cut.line);
+          continue;
+        }
         let restStart = -1;
         if (!consumed && p.quoteDepth === depth) {
           if (startsWithSourceAt(text, bodyStart, p.source)) restStart = bodyStart + p.source.length;
@@ -223,6 +250,8 @@ export class LogLineMachine {
           continue;
         }
         if (this.continueRecord(p, text, restStart, lineNo)) {
+          // A flags line held for its rest is not taken (joinWrappedFlags).
+          if (p.cutFlags !== undefined) continue;
           consumed = true;
           p.idle = 0;
           p.lastLine = lineNo;
@@ -527,9 +556,42 @@ export class LogLineMachine {
   private takeFlags(p: PendingRecord, text: string, restStart: number, lineNo: number): boolean {
     const rest = text.slice(restStart).trim();
     const m = rest.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(rest) : null;
+    if (!m) {
+      if (rest.length > MAX_PATTERN_LINE || !DECODED_FLAGS_START.test(rest)) return false;
+      // Maybe re-wrapped by a mail client: the next line decides.
+      p.cutFlags = { text: rest, line: lineNo };
+      return true;
+    }
+    this.readDecodedFlags(p, m, [lineNo]);
+    return true;
+  }
+
+  /**
+   * The line after a flags line not in the format, when it is its rest re-wrapped by a mail
+   * client: as for the event line (joinWrappedDecoded), same quoting depth, only quote markers
+   * before it, the next token of the flags format first, and the two joined a flags line.
+   */
+  private joinWrappedFlags(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
+    for (let k = 0; k < bodyStart; k++) {
+      const c = text.charCodeAt(k);
+      if (c !== 62 /* > */ && !isBlankCode(c)) return false;
+    }
+    if (p.source.length !== 0 && startsWithSourceAt(text, bodyStart, p.source)) return false;
+    const cut = p.cutFlags!;
+    const rest = text.slice(bodyStart).trim();
+    if (rest.length === 0 || !continuesDecodedFlags(cut.text, rest)) return false;
+    const joined = `${cut.text} ${rest}`;
+    const m = joined.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(joined) : null;
     if (!m) return false;
+    p.cutFlags = undefined;
+    this.readDecodedFlags(p, m, [cut.line, lineNo]);
+    return true;
+  }
+
+  /** The values of a flags line that matched DECODED_FLAGS. */
+  private readDecodedFlags(p: PendingRecord, m: RegExpExecArray, lines: readonly number[]): void {
     const d = p.decoded!;
-    d.lines.push(lineNo);
+    d.lines.push(...lines);
     d.privileged = m[1] === "priv";
     d.instruction = m[2] === "inst";
     d.read = m[3] === "read";
@@ -538,7 +600,6 @@ export class LogLineMachine {
     if (m[6] !== undefined) d.ttdRead = m[6] === " ttd_read";
     d.stall = m[7] !== undefined;
     d.stag = parseSmallNumber(m[8]!) ?? 0;
-    return true;
   }
 
   private noteMissing(p: PendingRecord, lineNo: number, why: string): void {
@@ -573,6 +634,7 @@ export class LogLineMachine {
 
   /** Finishes a record whose next line (`atLine`) is not its own. */
   private finish(p: PendingRecord, atLine: number): void {
+    p.cutFlags = undefined;
     if (p.cutDecoded !== undefined) {
       this.giveUpWrappedDecoded(p);
       this.emit(p);
@@ -1188,6 +1250,31 @@ function continuesDecodedEvent(cut: string, next: string): boolean {
   let lastKey = "event:";
   for (const t of tokens) if (Object.hasOwn(DECODED_NEXT_KEYS, t)) lastKey = t;
   return DECODED_NEXT_KEYS[lastKey]!.includes(first);
+}
+
+/** The words of a flags line before its class text, each from its own set. */
+const FLAGS_WORDS: readonly (readonly string[])[] = [
+  ["priv", "unpriv"],
+  ["inst", "data"],
+  ["read", "write"],
+  ["s1", "s2"],
+];
+
+/**
+ * Whether `next` starts with the token that follows `cut` (a flags line cut at a blank) in
+ * `priv|unpriv inst|data read|write s1|s2 "<class>"[ ttd_read|ttd_write][ stall] stag: %#x`: the
+ * next word of its set, the class's opening quote, any word inside the class, then `ttd_*`,
+ * `stall` or `stag:`, and a value after `stag:`.
+ */
+function continuesDecodedFlags(cut: string, next: string): boolean {
+  const first = next.split(/\s/, 1)[0]!;
+  let quotes = 0;
+  for (let k = 0; k < cut.length; k++) if (cut.charCodeAt(k) === 34 /* " */) quotes++;
+  if (quotes === 1) return true;
+  const words = cut.split(/\s+/);
+  if (quotes === 0) return words.length < 4 ? FLAGS_WORDS[words.length]!.includes(first) : first.startsWith('"');
+  if (words[words.length - 1] === "stag:") return /^(?:0x[0-9a-fA-F]+|0)$/.test(first);
+  return first === "ttd_read" || first === "ttd_write" || first === "stall" || first === "stag:";
 }
 
 function restStartsWith(text: string, from: number, what: string): boolean {

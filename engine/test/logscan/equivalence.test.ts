@@ -156,17 +156,22 @@ const block = fc.oneof(
   fc
     .tuple(quote, stamp, device, dword0, fc.array(hex16, { minLength: 3, maxLength: 3 }), decodedLines, fc.nat(16))
     .chain(([q, s, d, w0, ws, lines, cut]) =>
-      fc.constantFrom("", "> ", "[    1.5] ", d, "  ").map((restPrefix) => {
-        const words = lines[0].split(" ");
-        const k = 1 + (cut % (words.length - 1));
-        return [
-          `${q}${s}${d}event 0x${w0.slice(-2)} received:`,
-          ...[w0, ...ws].map((w) => `${q}${s}${d}\t0x${w}`),
-          `${q}${s}${d}${words.slice(0, k).join(" ")}`,
-          `${q}${restPrefix}${words.slice(k).join(" ")}`,
-          ...lines.slice(1).map((l) => `${q}${s}${d}${l}`),
-        ];
-      }),
+      fc
+        .tuple(fc.constantFrom("", "> ", "[    1.5] ", d, "  "), fc.constantFrom("", "> ", "[    1.5] ", d), fc.nat(16))
+        .map(([restPrefix, flagsRestPrefix, flagsCut]) => {
+          // The event line cut at one of its blanks, and the flags line (when there is one) too.
+          const wrap = (line: string, at: number, prefix: string): string[] => {
+            const words = line.split(" ");
+            const k = 1 + (at % (words.length - 1));
+            return [`${q}${s}${d}${words.slice(0, k).join(" ")}`, `${q}${prefix}${words.slice(k).join(" ")}`];
+          };
+          return [
+            `${q}${s}${d}event 0x${w0.slice(-2)} received:`,
+            ...[w0, ...ws].map((w) => `${q}${s}${d}\t0x${w}`),
+            ...wrap(lines[0], cut, restPrefix),
+            ...lines.slice(1).flatMap((l) => wrap(l, flagsCut, flagsRestPrefix)),
+          ];
+        }),
     ),
   // `jq .` of an array of hex strings: one quoted item a line between `[` and `]`.
   fc
@@ -278,6 +283,37 @@ test("fixtures and odd text: same records as the reference", () => {
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // A flags line re-wrapped by a mail client (after its event line, itself re-wrapped or not),
+    // and near misses: another quoting depth, a stamp or the device prefix before the rest, a rest
+    // not starting with the next token, a cut before the class, the input ending after the cut.
+    "> smmu x: event 0x10 received:\n> smmu x: \t0x0000010000000010\n> smmu x: \t0x0000020800000000\n" +
+      "> smmu x: \t0x00000000fffff000\n> smmu x: \t0x0000000000000000\n> smmu x: event: F_TRANSLATION client:\n" +
+      '> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n> smmu x: unpriv data read s1 "Input\n' +
+      '> address caused fault" stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: priv inst\nwrite s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\n> stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\nsmmu x: stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\n[ 1.3] stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data\nwrite read s1 "x" stag: 0x0\nsmmu x: unpriv data read s1 "x" stag:\n0x1 0x2 0x3 0x4\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input',
     // QEMU trace values after a quoted-printable `=3D`, and near misses.
     "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
       "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
@@ -429,6 +465,37 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
       '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
       '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+    // A flags line re-wrapped by a mail client (after its event line, itself re-wrapped or not),
+    // and near misses: another quoting depth, a stamp or the device prefix before the rest, a rest
+    // not starting with the next token, a cut before the class, the input ending after the cut.
+    "> smmu x: event 0x10 received:\n> smmu x: \t0x0000010000000010\n> smmu x: \t0x0000020800000000\n" +
+      "> smmu x: \t0x00000000fffff000\n> smmu x: \t0x0000000000000000\n> smmu x: event: F_TRANSLATION client:\n" +
+      '> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n> smmu x: unpriv data read s1 "Input\n' +
+      '> address caused fault" stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: priv inst\nwrite s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\n> stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\nsmmu x: stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input address caused fault"\n[ 1.3] stag: 0x0\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data\nwrite read s1 "x" stag: 0x0\nsmmu x: unpriv data read s1 "x" stag:\n0x1 0x2 0x3 0x4\n' +
+      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+      'smmu x: unpriv data read s1 "Input',
     // QEMU trace values after a quoted-printable `=3D`, and near misses.
     "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
       "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +

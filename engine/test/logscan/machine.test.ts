@@ -816,3 +816,39 @@ test("QEMU trace values after a quoted-printable '=3D' (a mail not decoded) are 
     ],
   );
 });
+
+test("a flags line re-wrapped by a mail client is joined with its unambiguous rest; otherwise the record ends as before", () => {
+  const p = "> [   12.345678] arm-smmu-v3 arm-smmu-v3.0.auto: ";
+  const lines = [
+    "event 0x10 received:",
+    "\t0x0000010000000010",
+    "\t0x0000020800000000",
+    "\t0x00000000fffff000",
+    "\t0x0000000000000000",
+    "event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0",
+  ].map((l) => p + l);
+  const scan = (cut: string, rest: string): FoundRecord[] => scanRaw([...lines, p + cut, rest].join("\n")).records;
+  const [joined] = scan('priv inst write s2 "Stage 1 translation', '> table fetch" ttd_read stall stag: 0x3');
+  const d = joined!.kernelDecoded!;
+  assert.deepEqual(
+    [joined!.endLine, joined!.problems, d.lines, d.privileged, d.instruction, d.read, d.stage2, d.classText],
+    [7, [], [5, 6, 7], true, true, false, true, "Stage 1 translation table fetch"],
+  );
+  assert.deepEqual([d.ttdRead, d.stall, d.stag], [true, true, 3]);
+  const missing = [
+    {
+      line: 5,
+      message:
+        'the kernel\'s flags line (priv/unpriv inst/data read/write s1/s2 "class" stag) for F_TRANSLATION is missing',
+    },
+  ];
+  for (const [cut, rest] of [
+    ['priv inst write s2 "Stage 1 translation', '> > table fetch" stag: 0x3'],
+    ['priv inst write s2 "Stage 1 translation table fetch"', "> [ 12.4] stag: 0x3"],
+    ['priv inst write s2 "Stage 1 translation table fetch"', "> 0x3 stag:"],
+    ["priv inst", '> s2 read "x" stag: 0x3'],
+  ]) {
+    const [r] = scan(cut!, rest!);
+    assert.deepEqual([r!.endLine, r!.problems, r!.kernelDecoded!.stag], [5, missing, undefined], `${cut} / ${rest}`);
+  }
+});
