@@ -32,6 +32,7 @@ import {
   cmdqErrorName,
   decodeCommand,
   decodeEvent,
+  eventFieldsOfPresentDwords,
   fieldValues,
   hex64Padded,
   hexHalves,
@@ -346,8 +347,7 @@ function decodeEntry(entry: QueueEntry, queue: DumpQueue): DecodedEntry {
   };
   if (queue === "evtq") {
     const event = decodeEvent(entry.words);
-    const fields = complete ? event.fields : event.fields.filter(known);
-    const missing = entry.present.flatMap((p, i) => (p ? [] : [i]));
+    const { fields, problems, missing } = eventFieldsOfPresentDwords(event, entry.present);
     const summary = complete
       ? event.summary
       : `${event.name} (incomplete entry: dword${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing, their fields unknown)`;
@@ -357,7 +357,7 @@ function decodeEntry(entry: QueueEntry, queue: DumpQueue): DecodedEntry {
       name: entry.present[0] ? event.name : "?",
       fields,
       summary,
-      problems: [...cut, ...(complete ? event.problems : [])],
+      problems: [...cut, ...problems],
       complete,
       event,
     };

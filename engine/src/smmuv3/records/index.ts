@@ -16,3 +16,4 @@ export * from "./nested-vste";
 export * from "./explain";
 export * from "./non-architectural";
 export * from "./ignored";
+export * from "./partial-event";
