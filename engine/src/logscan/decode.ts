@@ -10,7 +10,14 @@
 
 import { getSmall, getValue, type DecodedField, type FieldSpec } from "../bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
-import { decodeCommand, decodeEvent, encodeEvent, eventTypeByName, type DecodedEvent } from "../smmuv3/records";
+import {
+  decodeCommand,
+  decodeEvent,
+  encodeEvent,
+  eventFieldsOfPresentDwords,
+  eventTypeByName,
+  type DecodedEvent,
+} from "../smmuv3/records";
 import { LogRecord } from "./record";
 import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } from "./types";
 
@@ -94,36 +101,27 @@ function withHeaderType(words: Uint32Array, headerId: number): Uint32Array {
  * line gives the StreamID only.
  */
 function keepKnownFields(record: LogRecord, event: DecodedEvent): void {
-  const spec = event.type?.struct;
-  if (!spec) return;
+  if (!event.type) return;
   const fromTrace = record.form === "qemu-trace";
-  const known = (f: DecodedField): boolean => {
-    if (fromTrace) return f.field === "StreamID";
-    const lsb = spec.byName.get(f.field)?.lsb ?? 0;
-    return record.wordRanges[Math.floor(lsb / 64)] !== undefined;
-  };
-  const dwordOf = (name: string): number => Math.floor((spec.byName.get(name)?.lsb ?? 0) / 64);
-  // A kept field valid only under a condition on a field of a missing dword (NSIPA and IPA by S2
-  // of dword 1): whether it is valid is unknown, so neither "not valid" nor a RES0 problem holds.
-  const undecided = new Set<string>();
-  const kept = event.fields.filter(known).map((f) => {
-    const cond = spec.byName.get(f.field)?.validWhen;
-    if (fromTrace || cond === undefined || record.wordRanges[dwordOf(cond.field)] !== undefined) return f;
-    undecided.add(f.field);
-    return { ...f, meaning: `validity unknown: ${cond.field} is in missing dword ${dwordOf(cond.field)}` };
-  });
-  if (undecided.size !== 0) {
-    record.fields = kept;
-    record.decodeProblems = record.decodeProblems.filter(
-      (p) => ![...undecided].some((name) => p.startsWith(`${name} is not zero although `)),
+  let kept: readonly DecodedField[];
+  if (fromTrace) {
+    kept = event.fields.filter((f) => f.field === "StreamID");
+  } else {
+    // Fields of given dwords only; validity undecided where the deciding field (S2) is missing.
+    const partial = eventFieldsOfPresentDwords(
+      event,
+      record.wordRanges.map((r) => r !== undefined),
     );
+    kept = partial.fields;
+    record.fields = kept;
+    record.decodeProblems = partial.problems;
   }
   if (kept.length === event.fields.length) return;
   record.fields = kept;
   const sid = kept.find((f) => f.field === "StreamID");
   const missing = record.wordRanges.flatMap((r, i) => (r === undefined ? [i] : []));
   record.summary =
-    `${sid ? `StreamID ${sid.value}: ` : ""}${event.type?.short ?? event.name}` +
+    `${sid ? `StreamID ${sid.value}: ` : ""}${event.type.short}` +
     (fromTrace
       ? " (from a QEMU trace: only the type and StreamID are known)"
       : ` (incomplete record: dword${missing.length > 1 ? "s" : ""} ${missing.join(", ")} missing, their fields unknown)`);

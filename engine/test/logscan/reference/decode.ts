@@ -114,11 +114,11 @@ function keepKnownFields(record: LogRecord, event: DecodedEvent): void {
     undecided.add(f.field);
     return { ...f, meaning: `validity unknown: ${cond.field} is in missing dword ${dwordOf(cond.field)}` };
   });
-  if (undecided.size !== 0) {
+  if (!fromTrace) {
+    // Problems about a field of a missing dword, or one whose validity is undecided, do not hold.
+    const unfounded = new Set([...undecided, ...event.fields.filter((f) => !known(f)).map((f) => f.field)]);
     record.fields = kept;
-    record.decodeProblems = record.decodeProblems.filter(
-      (p) => ![...undecided].some((name) => p.startsWith(`${name} is not zero although `)),
-    );
+    record.decodeProblems = record.decodeProblems.filter((p) => !unfounded.has(p.slice(0, p.indexOf(" "))));
   }
   if (kept.length === event.fields.length) return;
   record.fields = kept;
