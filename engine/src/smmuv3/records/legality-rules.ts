@@ -236,13 +236,13 @@ const STE_RULES: R[] = [
     "STE-ILL-S2T0SZ",
     "STE-30",
     ["S2T0SZ", "S2TG"],
-    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS); VMSAv9-128 (IDR5.D128, S2AA64 == 0): 8..48 (47 for 64KB), at least 64 - IAS.",
+    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS); VMSAv9-128 (IDR5.D128, S2AA64 == 0): 8..48 (47 for 64KB), at least 64 - IAS. Not checked for a VMSAv8-32 LPAE stage 2 (S2AA64 0 without D128: its 4-bit signed T0SZ range is not reproduced).",
   ),
   ste(
     "STE-ILL-S2SL0",
     "STE-31",
     ["S2SL0", "S2T0SZ", "S2TG", "S2SL0_2"],
-    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables). Not checked for a VMSAv9-128 stage 2 (S2SKL; the text's STEWalkConfigInconsistentD128() is not reproduced).",
+    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables). Not checked for a VMSAv9-128 stage 2 (S2SKL; the text's STEWalkConfigInconsistentD128() is not reproduced) nor for a VMSAv8-32 LPAE stage 2 (S2AA64 0: its SL0/T0SZ rules are not reproduced).",
   ),
   ste(
     "STE-ILL-SECURE-S2GEOM",
