@@ -255,6 +255,96 @@ test("the streaming scanner in any chunking equals the reference", () => {
   );
 });
 
+/**
+ * The input shapes the line machine reads (and their near misses), one text each: both the string
+ * and the byte scanner must find in them exactly what the reference does.
+ */
+const INPUT_SHAPE_TEXTS: readonly string[] = [
+  // Lists in braces and ending in ';' (gdb p/x, C initialisers), and their near misses.
+  "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
+    "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
+    "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
+  // rsyslog's escaped tab before the dwords (#011), and near misses.
+  "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
+    "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
+    "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
+    "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
+  // dmesg -x prefixes and near misses.
+  "kern  :err   : [   1.000000] smmu x: event 0x04 received:\nkern  :err   : [   1.000001] smmu x: \t0x0000000100000004\n" +
+    "daemon:notice: 0x1 0x2 0x3 0x4\nkern:err: 0x1 0x2 0x3 0x4\nlocal0:err   :\nab    :cd    :x 0x1\n",
+  // JSON arrays of hex strings (decode --json raw, walk --json record) and near misses.
+  '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
+    '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
+    '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
+  // A flags line re-wrapped by a mail client (after its event line, itself re-wrapped or not),
+  // and near misses: another quoting depth, a stamp or the device prefix before the rest, a rest
+  // not starting with the next token, a cut before the class, the input ending after the cut.
+  "> smmu x: event 0x10 received:\n> smmu x: \t0x0000010000000010\n> smmu x: \t0x0000020800000000\n" +
+    "> smmu x: \t0x00000000fffff000\n> smmu x: \t0x0000000000000000\n> smmu x: event: F_TRANSLATION client:\n" +
+    '> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n> smmu x: unpriv data read s1 "Input\n' +
+    '> address caused fault" stag: 0x0\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: priv inst\nwrite s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: unpriv data read s1 "Input address caused fault"\n> stag: 0x0\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: unpriv data read s1 "Input address caused fault"\nsmmu x: stag: 0x0\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: unpriv data read s1 "Input address caused fault"\n[ 1.3] stag: 0x0\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: unpriv data\nwrite read s1 "x" stag: 0x0\nsmmu x: unpriv data read s1 "x" stag:\n0x1 0x2 0x3 0x4\n' +
+    "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
+    "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
+    "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    'smmu x: unpriv data read s1 "Input',
+  // QEMU trace values after a quoted-printable `=3D`, and near misses.
+  "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
+    "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
+    "smmu_ptw_invalid_pte stage=3D1 level=3d3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0\n",
+  // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
+  // stamp or the device prefix before the rest, a rest that does not start with the next token,
+  // a rest that does not complete the line, the input ending after the cut.
+  "> [ 1.2] smmu x: event 0x10 received:\n> [ 1.2] smmu x: \t0x0000010000000010\n> [ 1.2] smmu x: \t0x0000020800000000\n" +
+    "> [ 1.2] smmu x: \t0x00000000fffff000\n> [ 1.2] smmu x: \t0x0000000000000000\n> [ 1.2] smmu x: event: F_TRANSLATION client:\n" +
+    "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
+    '> [ 1.2] smmu x: unpriv data read s1 "Input address caused fault" stag: 0x0\n' +
+    "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+    "smmu x: event: C_BAD_STE client: (unassigned\nsid) sid: 0x100 ssid: 0\n" +
+    "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+    "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsid: 0x100 ssid: 0\n" +
+    "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
+    "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsmmu x: sid: 0x100 ssid: 0\n" +
+    "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+    "> smmu x: event: C_BAD_STE client:\n> > 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+    "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+    "> smmu x: event: C_BAD_STE client:\n> [ 1.3] 0000:01:00.0 sid: 0x100 ssid: 0\n" +
+    "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+    "> smmu x: event: C_BAD_STE client:\n> sid: 0x100 ssid: 0\n" +
+    "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+    "> smmu x: event: C_BAD_STE client: a sid:\n> 0x100 ssid: zz\n" +
+    "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
+    "> smmu x: event: C_BAD_STE client:",
+  // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
+  // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
+  '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
+    '"0x1",\n"0x2"\n0x3\n"0x4"\n\n"0x1",\n"0x2,\n"0x3",\n"0x4"\n\nraw: "0x1",\n"0x2",\n"0x3",\n"0x4"\n' +
+    '"0x1"\n"0x2"\n"0x3"\n"0x4"\n"0x5"\n\n> "record": [\n>   "0x1100000010",\n>   "0x20a00000000",\n>   "0x34bce504e21",\n' +
+    '>   "0x0"\n> ]\n"0x",\n""\n"0xzz",\n"0x1",,\n"",\n',
+  // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
+  "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
+    "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",
+];
+
 test("fixtures and odd text: same records as the reference", () => {
   const texts = [
     fixture("seed-000-c_bad_ste-thread.txt"),
@@ -267,89 +357,7 @@ test("fixtures and odd text: same records as the reference", () => {
     "é 0x1 0x2 0x3 0x4\r\n0x00007d1100000004\r\n0x0000100800000080\r\n0x00000000fe040000\r\n0x000000007e04c440",
     "x".repeat(70000) + "\n0x1 0x2 0x3 0x4\n",
     "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
-    // Lists in braces and ending in ';' (gdb p/x, C initialisers), and their near misses.
-    "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
-      "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
-      "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
-    // rsyslog's escaped tab before the dwords (#011), and near misses.
-    "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
-      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
-      "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
-      "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
-    // dmesg -x prefixes and near misses.
-    "kern  :err   : [   1.000000] smmu x: event 0x04 received:\nkern  :err   : [   1.000001] smmu x: \t0x0000000100000004\n" +
-      "daemon:notice: 0x1 0x2 0x3 0x4\nkern:err: 0x1 0x2 0x3 0x4\nlocal0:err   :\nab    :cd    :x 0x1\n",
-    // JSON arrays of hex strings (decode --json raw, walk --json record) and near misses.
-    '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
-      '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
-      '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
-    // A flags line re-wrapped by a mail client (after its event line, itself re-wrapped or not),
-    // and near misses: another quoting depth, a stamp or the device prefix before the rest, a rest
-    // not starting with the next token, a cut before the class, the input ending after the cut.
-    "> smmu x: event 0x10 received:\n> smmu x: \t0x0000010000000010\n> smmu x: \t0x0000020800000000\n" +
-      "> smmu x: \t0x00000000fffff000\n> smmu x: \t0x0000000000000000\n> smmu x: event: F_TRANSLATION client:\n" +
-      '> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n> smmu x: unpriv data read s1 "Input\n' +
-      '> address caused fault" stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: priv inst\nwrite s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\n> stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\nsmmu x: stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\n[ 1.3] stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data\nwrite read s1 "x" stag: 0x0\nsmmu x: unpriv data read s1 "x" stag:\n0x1 0x2 0x3 0x4\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input',
-    // QEMU trace values after a quoted-printable `=3D`, and near misses.
-    "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
-      "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
-      "smmu_ptw_invalid_pte stage=3D1 level=3d3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0\n",
-    // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
-    // stamp or the device prefix before the rest, a rest that does not start with the next token,
-    // a rest that does not complete the line, the input ending after the cut.
-    "> [ 1.2] smmu x: event 0x10 received:\n> [ 1.2] smmu x: \t0x0000010000000010\n> [ 1.2] smmu x: \t0x0000020800000000\n" +
-      "> [ 1.2] smmu x: \t0x00000000fffff000\n> [ 1.2] smmu x: \t0x0000000000000000\n> [ 1.2] smmu x: event: F_TRANSLATION client:\n" +
-      "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      '> [ 1.2] smmu x: unpriv data read s1 "Input address caused fault" stag: 0x0\n' +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: (unassigned\nsid) sid: 0x100 ssid: 0\n" +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsid: 0x100 ssid: 0\n" +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsmmu x: sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> > 0000:01:00.0 sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> [ 1.3] 0000:01:00.0 sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client: a sid:\n> 0x100 ssid: zz\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:",
-    // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
-    // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
-    '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
-      '"0x1",\n"0x2"\n0x3\n"0x4"\n\n"0x1",\n"0x2,\n"0x3",\n"0x4"\n\nraw: "0x1",\n"0x2",\n"0x3",\n"0x4"\n' +
-      '"0x1"\n"0x2"\n"0x3"\n"0x4"\n"0x5"\n\n> "record": [\n>   "0x1100000010",\n>   "0x20a00000000",\n>   "0x34bce504e21",\n' +
-      '>   "0x0"\n> ]\n"0x",\n""\n"0xzz",\n"0x1",,\n"",\n',
-    // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
-    "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
-      "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",
+    ...INPUT_SHAPE_TEXTS,
   ];
   for (const t of texts) {
     assert.deepEqual(optimised(t), reference(t));
@@ -449,89 +457,7 @@ test("the byte scanner on fixtures, long lines and odd text equals the reference
     "é".repeat(40000) + " 0x1 0x2 0x3 0x4\n" + "\u{1f600}".repeat(70000) + "\n0x1 0x2 0x3 0x4\r",
     "0x1 0x2 0x3 " + "0".repeat(300000) + "\n0x5 0x6 0x7 0x8",
     "\u2028 event 0x04 received:\n\t0x0000000000000004\n",
-    // Lists in braces and ending in ';' (gdb p/x, C initialisers), and their near misses.
-    "$1 = {0x7d1100000004, 0x100800000080, 0xfe040000, 0x7e04c440}\nu64 e[] = { 0x1, 0x2, 0x3, 0x4 };\n" +
-      "{00007d1100000004 0000100800000080 00000000fe040000 000000007e04c440}\n$2 = {0x1, 0x2, 0x3}\n" +
-      "x = 0x1;\n{0x1 0x2 0x3 0x4 0x5};\n; 0x0000000000000001 0x2 0x3 0x4 }\n",
-    // rsyslog's escaped tab before the dwords (#011), and near misses.
-    "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: #0110x0000000300000010\nk: [ 1.5] smmu: #0110x0\n" +
-      "k: [ 1.5] smmu: #011\nk: [ 1.5] smmu: #01x0x1\n#0110x0000000000000001\n" +
-      "k: [ 1.5] smmu: event 0x10 received:\nk: [ 1.5] smmu: =090x0000000300000010\nk: [ 1.5] smmu: =09\n" +
-      "k: [ 1.5] smmu: =0x0\n=090x0000000000000001\n",
-    // dmesg -x prefixes and near misses.
-    "kern  :err   : [   1.000000] smmu x: event 0x04 received:\nkern  :err   : [   1.000001] smmu x: \t0x0000000100000004\n" +
-      "daemon:notice: 0x1 0x2 0x3 0x4\nkern:err: 0x1 0x2 0x3 0x4\nlocal0:err   :\nab    :cd    :x 0x1\n",
-    // JSON arrays of hex strings (decode --json raw, walk --json record) and near misses.
-    '{"raw":["0x7d1100000004","0x100800000080","0xfe040000","0x7e04c440"]}\n{"r": [ "0x1" , "0x2","0x3", "0x4" ] }\n' +
-      '["0x1","0x2","0x3"]\n["0x1","0x2","0x3","0x4","0x5"]\n["0x1","0x2","0x3","0x4"\n[ "0x", "0x1", "0x2", "0x3"]\n' +
-      '"0x1" ["0x1","0x2","0x3","0x4"] ["0x5","0x6","0x7","0x8"]\n["0x1","0x2","0x3",0x4]\n',
-    // A flags line re-wrapped by a mail client (after its event line, itself re-wrapped or not),
-    // and near misses: another quoting depth, a stamp or the device prefix before the rest, a rest
-    // not starting with the next token, a cut before the class, the input ending after the cut.
-    "> smmu x: event 0x10 received:\n> smmu x: \t0x0000010000000010\n> smmu x: \t0x0000020800000000\n" +
-      "> smmu x: \t0x00000000fffff000\n> smmu x: \t0x0000000000000000\n> smmu x: event: F_TRANSLATION client:\n" +
-      '> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n> smmu x: unpriv data read s1 "Input\n' +
-      '> address caused fault" stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: priv inst\nwrite s2 "Stage 1 translation table fetch" ttd_read stall stag: 0x3\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\n> stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\nsmmu x: stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input address caused fault"\n[ 1.3] stag: 0x0\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data\nwrite read s1 "x" stag: 0x0\nsmmu x: unpriv data read s1 "x" stag:\n0x1 0x2 0x3 0x4\n' +
-      "smmu x: event 0x10 received:\nsmmu x: \t0x0000010000000010\nsmmu x: \t0x0000020800000000\n" +
-      "smmu x: \t0x00000000fffff000\nsmmu x: \t0x0000000000000000\n" +
-      "smmu x: event: F_TRANSLATION client: 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      'smmu x: unpriv data read s1 "Input',
-    // QEMU trace values after a quoted-printable `=3D`, and near misses.
-    "smmuv3_record_event SMMU_EVT_F_TRANSLATION sid=3D0x11 ssid=3D0x0\nsmmuv3_record_event C_BAD_STE sid=3D17\n" +
-      "smmuv3_record_event C_BAD_STE sid=3Dzz\nsmmuv3_record_event C_BAD_STE sid=3D0x11=\nsmmuv3_record_event C_BAD_STE sid=3D\n" +
-      "smmu_ptw_invalid_pte stage=3D1 level=3d3 base@=3D0x41003000 pte@=3D0x41003ff8 offset=3D511 pte=3D0x0\n",
-    // A decoded event line re-wrapped by a mail client, and near misses: another quoting depth, a
-    // stamp or the device prefix before the rest, a rest that does not start with the next token,
-    // a rest that does not complete the line, the input ending after the cut.
-    "> [ 1.2] smmu x: event 0x10 received:\n> [ 1.2] smmu x: \t0x0000010000000010\n> [ 1.2] smmu x: \t0x0000020800000000\n" +
-      "> [ 1.2] smmu x: \t0x00000000fffff000\n> [ 1.2] smmu x: \t0x0000000000000000\n> [ 1.2] smmu x: event: F_TRANSLATION client:\n" +
-      "> 0000:01:00.0 sid: 0x100 ssid: 0 iova: 0xfffff000 ipa: 0\n" +
-      '> [ 1.2] smmu x: unpriv data read s1 "Input address caused fault" stag: 0x0\n' +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: (unassigned\nsid) sid: 0x100 ssid: 0\n" +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsid: 0x100 ssid: 0\n" +
-      "smmu x: event 0x04 received:\nsmmu x: \t0x0000010000000004\nsmmu x: \t0x0\nsmmu x: \t0x0\nsmmu x: \t0x0\n" +
-      "smmu x: event: C_BAD_STE client: 0000:01:00.0\nsmmu x: sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> > 0000:01:00.0 sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> [ 1.3] 0000:01:00.0 sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:\n> sid: 0x100 ssid: 0\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client: a sid:\n> 0x100 ssid: zz\n" +
-      "> smmu x: event 0x04 received:\n> smmu x: \t0x0000010000000004\n> smmu x: \t0x0\n> smmu x: \t0x0\n> smmu x: \t0x0\n" +
-      "> smmu x: event: C_BAD_STE client:",
-    // `jq .` of such arrays (one quoted item a line) and near misses: unquoted or unterminated
-    // items, a mix of quoted and bare, a label before the first item, five items, a key's array.
-    '[\n  "0x0000d4f200000010",\n  "0x0000000000000000",\n  "0x0000000000001000",\n  "0x0000000000000000"\n]\n' +
-      '"0x1",\n"0x2"\n0x3\n"0x4"\n\n"0x1",\n"0x2,\n"0x3",\n"0x4"\n\nraw: "0x1",\n"0x2",\n"0x3",\n"0x4"\n' +
-      '"0x1"\n"0x2"\n"0x3"\n"0x4"\n"0x5"\n\n> "record": [\n>   "0x1100000010",\n>   "0x20a00000000",\n>   "0x34bce504e21",\n' +
-      '>   "0x0"\n> ]\n"0x",\n""\n"0xzz",\n"0x1",,\n"",\n',
-    // /dev/kmsg: sequence prefix, escaped tab, dictionary lines between; near misses.
-    "3,1,1,-;smmu x: event 0x10 received:\n SUBSYSTEM=platform\n3,2,2,-;smmu x: \\x090x0000000300000010\n" +
-      "3,3,3,-;smmu x: \\x090x0\n3,4,4;smmu x: \\x090x1\n12,5,0,c,x;0x1 0x2 0x3 0x4\n1,2,3 0x1 0x2 0x3 0x4\n",
+    ...INPUT_SHAPE_TEXTS,
   ];
   for (const t of texts) {
     const bytes = utf8.encode(t);
