@@ -16,5 +16,4 @@ export * from "./smmuv3/records";
 export * from "./smmuv3/walk";
 export * from "./logscan";
 export * from "./lang";
-export * from "./lang/completion";
 export * from "./dumps/index";

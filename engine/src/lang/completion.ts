@@ -18,8 +18,6 @@ import {
 import { lex } from "./lexer";
 import { languageValueKey, languageValueOfNumber, languageValueWords } from "./model";
 
-export { languageValueKey, languageValueWords, languageValueOfNumber } from "./model";
-
 /** A named value of a field and the word that writes it in a `.iommu` file. */
 export interface LanguageValueCompletion extends ValueCompletion {
   /**

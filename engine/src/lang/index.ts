@@ -56,3 +56,5 @@ export type { LangExpectationResult } from "./expect";
 export { legalityOfStructure, steLegality, cdLegality, steOfCd, steWordsFromMemory } from "./legality";
 export type { LangLegalityFinding } from "./legality";
 export { formatDescription } from "./format";
+export { languageValueCompletions, languageWordValue, type LanguageValueCompletion } from "./completion";
+export { languageValueKey, languageValueWords, languageValueOfNumber } from "./model";
