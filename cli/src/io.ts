@@ -57,3 +57,17 @@ export function parseArgs(
   }
   return { flags, options, positionals };
 }
+
+/** Why an input could not be read, in plain words (`no such file`); else the error's own message. */
+export function describeReadError(e: unknown): string {
+  const code = e !== null && typeof e === "object" && "code" in e ? e.code : undefined;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "EACCES") return "permission denied";
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** `cannot read FILE: why` (`-` is standard input). */
+export function cannotReadMessage(input: string, e: unknown): string {
+  return `cannot read ${input === "-" ? "standard input" : input}: ${describeReadError(e)}`;
+}

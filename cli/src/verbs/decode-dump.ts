@@ -42,7 +42,7 @@ import {
   includeContent,
   registerByName,
 } from "../../../engine/src/index";
-import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "../io";
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, cannotReadMessage } from "../io";
 
 /** What `--as` names: the queue a dump holds. */
 export type DumpQueue = "evtq" | "cmdq";
@@ -423,21 +423,6 @@ async function readInput(input: string, io: CliIo): Promise<string | Uint8Array>
   return includeContent(bytes);
 }
 
-function readError(input: string, e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  const why =
-    code === "ENOENT"
-      ? "no such file"
-      : code === "EISDIR"
-        ? "is a directory"
-        : code === "EACCES"
-          ? "permission denied"
-          : e instanceof Error
-            ? e.message
-            : String(e);
-  return `cannot read ${input === "-" ? "standard input" : input}: ${why}`;
-}
-
 /**
  * Kernel virtual addresses (`0xffff0000...`: gdb on a kernel, crash `rd` without -p, QEMU `x`) are
  * beyond the 2^53 the engine's addresses hold, and the importer refuses those lines. A queue never
@@ -524,7 +509,7 @@ export async function decodeDumpVerb(
       content = await readInput(input, io);
     } catch (e: unknown) {
       printer.flush();
-      io.err(`iommu-lens decode: ${readError(input, e)}\n`);
+      io.err(`iommu-lens decode: ${cannotReadMessage(input, e)}\n`);
       unreadable = true;
       continue;
     }

@@ -25,7 +25,7 @@ import {
   hexNumber,
   hex64Padded,
 } from "../../../engine/src/index";
-import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, cannotReadMessage, parseArgs } from "../io";
 import { DUMP_ONLY_OPTIONS, decodeDumpVerb, dumpDecodeOptions, parseDumpQueue } from "./decode-dump";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
@@ -675,18 +675,7 @@ async function streamInto(
       await file.close();
     }
   } catch (e: unknown) {
-    const code = (e as { code?: unknown }).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : e instanceof Error
-              ? e.message
-              : String(e);
-    return `cannot read ${input === "-" ? "standard input" : input}: ${why}`;
+    return cannotReadMessage(input, e);
   }
 }
 

@@ -26,7 +26,7 @@ import {
   resultToJson,
   translate,
 } from "../../../engine/src/index";
-import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, parseArgs } from "../io";
+import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, describeReadError, parseArgs } from "../io";
 import type { VerbEntry } from "./index";
 
 export const WALK_USAGE = `usage: iommu-lens walk --scenario FILE.json [--json] [--trace] [--check]
@@ -63,7 +63,7 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
   try {
     text = file === "-" ? await readStream(io.stdin) : await readFile(resolve(io.cwd, file), "utf8");
   } catch (e: unknown) {
-    io.err(`iommu-lens walk: cannot read ${file}: ${describeError(e)}\n`);
+    io.err(`iommu-lens walk: cannot read ${file}: ${describeReadError(e)}\n`);
     return EXIT_USAGE;
   }
 
@@ -92,7 +92,7 @@ export async function walkVerb(args: readonly string[], io: CliIo): Promise<numb
     } catch (e: unknown) {
       // A walker bug must not hide the other scenarios' results; say which scenario hit it.
       invalid = true;
-      io.err(`iommu-lens walk: ${parsed.id}: internal error in the walk: ${describeError(e)}\n`);
+      io.err(`iommu-lens walk: ${parsed.id}: internal error in the walk: ${describeReadError(e)}\n`);
       continue;
     }
     const out: ResultJson & { check?: { pass: boolean; differences: string[] } } = resultToJson(result, {
@@ -137,14 +137,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 /** The registry entry (cli/src/verbs/index.ts). */
 export const WALK_VERB: VerbEntry = { summary: WALK_SUMMARY, usage: WALK_USAGE, run: walkVerb };
-
-function describeError(e: unknown): string {
-  const code = e && typeof e === "object" && "code" in e ? e.code : undefined;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "EACCES") return "permission denied";
-  return e instanceof Error ? e.message : String(e);
-}
 
 async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: string[] = [];
