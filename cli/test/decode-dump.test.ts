@@ -361,6 +361,27 @@ test("--entries/--prod/--cons: entries between CONS and PROD are unread (evtq) o
   );
 });
 
+test("--entries/--prod/--cons: an all-zero entry between CONS and PROD is decoded, not reported as cut", async () => {
+  // 4 entries, CONS index 0, PROD index 1 (both wrap 0): entry 0 (all zero) is unread.
+  const dump = gdbDump(EVTQ, qwords(ZERO_EVENT, C_BAD_STE));
+  const { code, out } = await run(
+    ["decode", "--as", "evtq", "--json", "--entries", "4", "--prod", "1", "--cons", "0", "-"],
+    dump,
+  );
+  assert.equal(code, 0);
+  const objects = out
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(
+    objects.map((o) => [o["kind"], o["index"], o["id"], o["state"], o["complete"]]),
+    [
+      ["event", 0, "0x0", "unread", true],
+      ["event", 1, "0x4", "read", true],
+    ],
+  );
+});
+
 test("crash rd of a kernel virtual address and a raw binary dump", async () => {
   const words = qwords(C_BAD_STE);
   const crash =

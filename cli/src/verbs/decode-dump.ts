@@ -40,6 +40,7 @@ import {
   importBinary,
   importDump,
   includeContent,
+  isAllZero,
   registerByName,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, cannotReadMessage } from "../io";
@@ -400,10 +401,6 @@ function withQueueState(d: DecodedEntry, options: DumpDecodeOptions, window: Que
   return { ...d, problems, state, ...(cerror !== undefined ? { cerror } : {}) };
 }
 
-function isEmptySlot(entry: QueueEntry): boolean {
-  return entry.words.every((w) => w === 0);
-}
-
 /** Reads a whole input as text (UTF-8, or UTF-16 with a byte-order mark) or bytes (it holds a NUL). */
 async function readInput(input: string, io: CliIo): Promise<string | Uint8Array> {
   let bytes: Uint8Array;
@@ -538,12 +535,13 @@ export async function decodeDumpVerb(
     for (const entry of entries) {
       const complete = entry.present.every((p) => p);
       const inside = window !== undefined && inWindow(window, entry.index);
+      const allZero = isAllZero(entry.words);
       // An all-zero entry the SMMU (or software) wrote between CONS and PROD is still decoded.
-      if (isEmptySlot(entry) && complete && !inside) {
+      if (allZero && complete && !inside) {
         printer.empty();
         continue;
       }
-      if (isEmptySlot(entry)) {
+      if (allZero && !complete) {
         // Zeros cut by the dump's edge: an empty slot or not, nothing to decode; still a cut entry.
         failed = true;
         printer.problem(file, {
