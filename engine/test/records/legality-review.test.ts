@@ -45,6 +45,90 @@ test("STE-29 with a VMSAv8-32 stage 2: S2TTB must be below 2^40 (S2PS is IGNORED
   assert.deepEqual(illegal(checkSte(s1only, AA32)), []);
 });
 
+// STE-30/31 with a VMSAv8-32 stage 2 (§5.2 STE.S2T0SZ/S2SL0, the A-profile AArch32.S2Walk() and
+// AArch32.S2InconsistentSL()): S2T0SZ[3:0] is a signed -8..7 (IPA 32 - T0SZ bits), [5:4] IGNORED;
+// S2SL0 0b00 starts at level 2 (T0SZ -2..7), 0b01 at level 1 (T0SZ -8..1), 0b1x is Reserved.
+const s2sl0 = (fs: LegalityFinding[]): [string, string[], string][] => brief(fs);
+
+test("STE-31 with a VMSAv8-32 stage 2: every legal (S2SL0, S2T0SZ) corner gives no finding, its outer neighbour is ILLEGAL", () => {
+  // [S2SL0, legal end, one step outside] as S2T0SZ field values: -2 is 0b1110, -8 is 0b1000; the
+  // 4-bit field wraps, so one step above 7 is -8 and one step below -8 is 7; bits [5:4] are IGNORED
+  const corners: [number, number, number][] = [
+    [0, 0xe, 0xd], // level 2, 34-bit IPA (16 concatenated level-2 tables); 35 bits would need 32
+    [0, 7, 8], // level 2, 25-bit IPA
+    [1, 8, 7], // level 1, 40-bit IPA (2 concatenated level-1 tables)
+    [1, 1, 2], // level 1, 31-bit IPA; 30 bits leave level 1 nothing to resolve
+    [0, 0x3e, 0x3d], // -2 / -3 with bits [5:4] set
+    [1, 0x21, 0x22], // 1 / 2 with bit 5 set
+  ];
+  for (const [sl0, inside, outside] of corners) {
+    const at = (t0sz: number): LegalityFinding[] =>
+      checkSte(build(STE, { S2SL0: sl0, S2T0SZ: t0sz }, AA32_S2_STE), AA32);
+    assert.deepEqual(at(inside), [], `S2SL0 ${sl0} S2T0SZ ${inside}`);
+    assert.deepEqual(illegal(at(outside)), ["STE-ILL-S2SL0"], `S2SL0 ${sl0} S2T0SZ ${outside}`);
+  }
+});
+
+test("STE-31 with a VMSAv8-32 stage 2: one step outside each end is STE-ILL-S2SL0 (C_BAD_STE)", () => {
+  const cases: [number, number, string][] = [
+    [
+      0,
+      0xd,
+      "S2SL0 0b00 selects start level 2, which would resolve 14 bits of the IPA of S2T0SZ 13 (bits [3:0] 0b1101 = -3, a 35-bit IPA space) with VMSAv8-32 LPAE tables (4KB granule); it must resolve 1..13 (at most 16 concatenated tables): start level 2 needs S2T0SZ -2..7.",
+    ],
+    [
+      // 8 does not continue past 7: the 4-bit field wraps to -8, a 40-bit IPA
+      0,
+      8,
+      "S2SL0 0b00 selects start level 2, which would resolve 19 bits of the IPA of S2T0SZ 8 (bits [3:0] 0b1000 = -8, a 40-bit IPA space) with VMSAv8-32 LPAE tables (4KB granule); it must resolve 1..13 (at most 16 concatenated tables): start level 2 needs S2T0SZ -2..7.",
+    ],
+    [
+      1,
+      2,
+      "S2SL0 0b01 selects start level 1, which would resolve no bits of the IPA of S2T0SZ 2 (bits [3:0] 0b0010 = 2, a 30-bit IPA space) with VMSAv8-32 LPAE tables (4KB granule); it must resolve 1..13 (at most 16 concatenated tables): start level 1 needs S2T0SZ -8..1.",
+    ],
+    [
+      // below -8 wraps to 7, a 25-bit IPA
+      1,
+      7,
+      "S2SL0 0b01 selects start level 1, which would resolve no bits of the IPA of S2T0SZ 7 (bits [3:0] 0b0111 = 7, a 25-bit IPA space) with VMSAv8-32 LPAE tables (4KB granule); it must resolve 1..13 (at most 16 concatenated tables): start level 1 needs S2T0SZ -8..1.",
+    ],
+  ];
+  for (const [sl0, t0sz, message] of cases) {
+    const fs = checkSte(build(STE, { S2SL0: sl0, S2T0SZ: t0sz }, AA32_S2_STE), AA32);
+    assert.deepEqual(s2sl0(fs), [["STE-ILL-S2SL0", ["S2SL0", "S2T0SZ", "S2TG", "S2SL0_2"], message]]);
+    assert.equal(fs[0]!.event, "C_BAD_STE");
+    assert.equal(fs[0]!.illegal, true);
+  }
+  // bits [5:4] do not rescue an inconsistent size: 0x32 is 2 as well
+  assert.deepEqual(illegal(checkSte(build(STE, { S2SL0: 1, S2T0SZ: 0x32 }, AA32_S2_STE), AA32)), ["STE-ILL-S2SL0"]);
+});
+
+test("STE-31 with a VMSAv8-32 stage 2: S2SL0 0b1x is Reserved, even with a size level 0 could resolve", () => {
+  for (const sl0 of [2, 3]) {
+    const fs = checkSte(build(STE, { S2SL0: sl0 }, AA32_S2_STE), AA32);
+    assert.deepEqual(s2sl0(fs), [
+      [
+        "STE-ILL-S2SL0",
+        ["S2SL0", "S2T0SZ", "S2TG", "S2SL0_2"],
+        `S2SL0 is 0b1${sl0 & 1}, a Reserved start level for a VMSAv8-32 LPAE stage 2 (S2AA64 == 0): 0b00 starts at level 2, 0b01 at level 1.`,
+      ],
+    ]);
+  }
+  // Stage 2 bypassed (Config 0b101): S2SL0 is IGNORED
+  const s1only = build(STE, { Config: 5, S1ContextPtr: 0x48000000, S2SL0: 2 }, AA32_S2_STE);
+  assert.deepEqual(illegal(checkSte(s1only, AA32)), []);
+});
+
+test("STE-23 still: the same VMSAv8-32 STE on an AArch64-only SMMU, whatever its geometry", () => {
+  for (const fields of [{}, { S2SL0: 0 }, { S2SL0: 3 }]) {
+    const w = build(STE, fields, AA32_S2_STE);
+    assert.deepEqual(illegal(checkSte(w, P)), ["STE-ILL-S2AA32"]);
+    // with AArch32 tables the geometry is judged (S2T0SZ 8 is a 40-bit IPA: level 1 only)
+    assert.deepEqual(illegal(checkSte(w, AA32)), "S2SL0" in fields ? ["STE-ILL-S2SL0"] : []);
+  }
+});
+
 // A VMSAv8-32 LPAE CD (AA64 == 0) with TTB0 walks only; IPS is IGNORED there.
 const AA32_CD = build(CD, {
   T0SZ: 0,

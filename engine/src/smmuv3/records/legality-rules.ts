@@ -236,13 +236,13 @@ const STE_RULES: R[] = [
     "STE-ILL-S2T0SZ",
     "STE-30",
     ["S2T0SZ", "S2TG"],
-    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS); VMSAv9-128 (IDR5.D128, S2AA64 == 0): 8..48 (47 for 64KB), at least 64 - IAS. Not checked for a VMSAv8-32 LPAE stage 2 (S2AA64 0 without D128: its 4-bit signed T0SZ range is not reproduced).",
+    "S2T0SZ must be within the legal range (reference §2.4): at most 39 (47/48 with IDR3.STT), at least max(16 or 12, 64 - IAS); VMSAv9-128 (IDR5.D128, S2AA64 == 0): 8..48 (47 for 64KB), at least 64 - IAS. VMSAv8-32 LPAE (S2AA64 0 without D128): only bits [3:0] count, a signed -8..7 (a 25..40-bit IPA), and every value is valid (SteIllegal() skips STES2T0SZInvalid() there), so this rule cannot fail; the size is judged against S2SL0 by STE-31.",
   ),
   ste(
     "STE-ILL-S2SL0",
     "STE-31",
     ["S2SL0", "S2T0SZ", "S2TG", "S2SL0_2"],
-    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables). Not checked for a VMSAv9-128 stage 2 (S2SKL; the text's STEWalkConfigInconsistentD128() is not reproduced) nor for a VMSAv8-32 LPAE stage 2 (S2AA64 0: its SL0/T0SZ rules are not reproduced).",
+    "S2SL0 (start level) must be a valid encoding for S2TG and consistent with S2T0SZ: the start level resolves 1 to s+4 bits (at most 16 concatenated tables). Not checked for a VMSAv9-128 stage 2 (S2SKL; the text's STEWalkConfigInconsistentD128() is not reproduced). VMSAv8-32 LPAE (S2AA64 0 without D128, Non-secure): S2SL0 is AArch32 VTCR.SL0 (0b00 level 2, 0b01 level 1, 0b1x Reserved: ILLEGAL, as AArch32.S2Walk() faults on SL0<1> == 1), 4KB granule, IPA 32 - S2T0SZ[3:0] (signed); level 2 needs S2T0SZ -2..7, level 1 needs -8..1 (the A-profile AArch32.S2InconsistentSL(): §5.2.2 does not print the body of STEWalkConfigInconsistentAA32()).",
   ),
   ste(
     "STE-ILL-SECURE-S2GEOM",

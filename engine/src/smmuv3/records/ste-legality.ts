@@ -402,6 +402,9 @@ export function checkSte(
           ),
         );
       }
+      // STE-30/31, judged where SteIllegal() reaches them: a Secure or Realm STE with a VMSAv8-32
+      // stage 2 is already ILLEGAL (STE-06), as is one on an SMMU without AArch32 tables (STE-23)
+      if (sec === "NonSecure" && profile.TTF.has("AArch32")) checkVmsa32Stage2Geometry(words, out);
     }
     const endi = get(S2ENDI);
     if ((profile.TTENDIAN === "LE" && endi === 1) || (profile.TTENDIAN === "BE" && endi === 0)) {
@@ -617,6 +620,45 @@ function checkStage2Geometry(
         ),
       );
     }
+  }
+}
+
+/**
+ * STE-30/31 for a VMSAv8-32 LPAE stage 2 (S2AA64 == 0 without IDR5.D128). §5.2 STE.S2T0SZ: only
+ * bits [3:0] count (bits [5:4] are IGNORED), a signed value -8..7 giving a 32 - T0SZ bit IPA
+ * (25..40 bits), and "all 4-bit values are valid": SteIllegal() calls STES2T0SZInvalid() only
+ * for !using_vmsa32, so STE-30 cannot fail here. STE.S2SL0 is encoded as AArch32 VTCR.SL0 (0b00:
+ * start level 2, 0b01: level 1, 0b1x Reserved) and must be consistent with S2T0SZ
+ * (STEWalkConfigInconsistentAA32(), whose body §5.2.2 does not print). It is read as the A-profile
+ * check the text defers to: AArch32.S2Walk() faults when SL0<1> == 1 or AArch32.S2InconsistentSL()
+ * (4KB granule; the start level resolves 1..13 IPA bits, so 1 to 16 concatenated tables): start
+ * level 2 takes T0SZ -2..7 (25..34-bit IPA), start level 1 takes T0SZ -8..1 (31..40-bit IPA).
+ */
+function checkVmsa32Stage2Geometry(words: ArrayLike<number>, out: LegalityFinding[]): void {
+  const raw = getSmall(words, S2T0SZ);
+  const low = raw & 0xf;
+  const t0sz = low >= 8 ? low - 16 : low;
+  const ipaBits = 32 - t0sz;
+  const sl0 = getSmall(words, S2SL0);
+  const sizeText = `S2T0SZ ${raw} (bits [3:0] ${bin(low, 4)} = ${t0sz}, a ${ipaBits}-bit IPA space)`;
+  if (sl0 >= 2) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2SL0",
+        `S2SL0 is ${bin(sl0, 2)}, a Reserved start level for a VMSAv8-32 LPAE stage 2 (S2AA64 == 0): 0b00 starts at level 2, 0b01 at level 1.`,
+      ),
+    );
+    return;
+  }
+  const level = 2 - sl0;
+  const r = startLevelBits("4K", ipaBits, level);
+  if (r < 1 || r > 13) {
+    out.push(
+      makeFinding(
+        "STE-ILL-S2SL0",
+        `S2SL0 ${bin(sl0, 2)} selects start level ${level}, which would resolve ${r < 1 ? "no" : r} bits of the IPA of ${sizeText} with VMSAv8-32 LPAE tables (4KB granule); it must resolve 1..13 (at most 16 concatenated tables): start level ${level} needs S2T0SZ ${level === 2 ? "-2..7" : "-8..1"}.`,
+      ),
+    );
   }
 }
 
