@@ -117,6 +117,30 @@ test("a VMSAv8-32 stage-2 STE (S2AA64 0, IDR0.TTF with AArch32) is not modelled;
   assert.equal(bad.fault?.record?.length, 8);
 });
 
+test("a VMSAv8-32 stage-2 STE whose S2SL0 and S2T0SZ disagree is C_BAD_STE (STE-31), not not-modelled", () => {
+  const aarch32: SmmuProfile = { ...DEFAULT_PROFILE, TTF: new Set(["AArch32", "AArch64"]) };
+  const fields = { V: 1, Config: 6, S2AA64: 0, S2TG: 0, S2PS: 0, S2R: 1, S2TTB: 0x4000_0000 };
+  // S2T0SZ 0b1000 is -8, a 40-bit IPA: legal from level 1 (S2SL0 0b01), ILLEGAL from level 2 (0b00)
+  const legal = translate(
+    linearSetup(new MemoryImage(), aarch32, 0x11, encode(STE, { ...fields, S2T0SZ: 8, S2SL0: 1 })),
+    request(0x1000),
+  );
+  assert.equal(legal.outcome, "not-modelled");
+  const r = translate(
+    linearSetup(new MemoryImage(), aarch32, 0x11, encode(STE, { ...fields, S2T0SZ: 8, S2SL0: 0 })),
+    request(0x1000),
+  );
+  assert.equal(r.outcome, "fault");
+  assert.equal(r.fault?.event, "C_BAD_STE");
+  assert.equal(r.fault?.recorded, true);
+  assert.equal(r.fault?.record?.length, 8);
+  assert.equal(r.fault?.record?.[0], 0x04); // C_BAD_STE, no SubstreamID
+  assert.equal(r.fault?.record?.[1], 0x11); // StreamID
+  assert.match(r.fault?.reason ?? "", /^STE-ILL-S2SL0: S2SL0 0b00 selects start level 2, .* 40-bit IPA space/);
+  assert.deepEqual(reads(r), structureReads("STE", STE_ADDR));
+  assert.equal(r.pa, undefined);
+});
+
 test("enumerateAddressSpace of a not-modelled stream is a problem that says the map is unknown", () => {
   const map = enumerateAddressSpace(linearSetup(new MemoryImage(), SECURE, 0x11, S1_STE), 0x11);
   assert.deepEqual(map.mappings, []);
