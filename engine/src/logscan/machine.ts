@@ -525,14 +525,9 @@ export class LogLineMachine {
    * event line. Its values are then read and cross-checked as for an unwrapped line.
    */
   private joinWrappedDecoded(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
-    for (let k = 0; k < bodyStart; k++) {
-      const c = text.charCodeAt(k);
-      if (c !== 62 /* > */ && !isBlankCode(c)) return false;
-    }
-    if (p.source.length !== 0 && startsWithSourceAt(text, bodyStart, p.source)) return false;
     const cut = p.cutDecoded!;
-    const rest = text.slice(bodyStart).trim();
-    if (rest.length === 0 || !continuesDecodedEvent(cut.text, rest)) return false;
+    const rest = wrappedRest(text, bodyStart, p.source);
+    if (rest === undefined || !continuesDecodedEvent(cut.text, rest)) return false;
     const joined = `${cut.text} ${rest}`;
     const m = joined.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(joined) : null;
     if (!m) return false;
@@ -572,14 +567,9 @@ export class LogLineMachine {
    * before it, the next token of the flags format first, and the two joined a flags line.
    */
   private joinWrappedFlags(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
-    for (let k = 0; k < bodyStart; k++) {
-      const c = text.charCodeAt(k);
-      if (c !== 62 /* > */ && !isBlankCode(c)) return false;
-    }
-    if (p.source.length !== 0 && startsWithSourceAt(text, bodyStart, p.source)) return false;
     const cut = p.cutFlags!;
-    const rest = text.slice(bodyStart).trim();
-    if (rest.length === 0 || !continuesDecodedFlags(cut.text, rest)) return false;
+    const rest = wrappedRest(text, bodyStart, p.source);
+    if (rest === undefined || !continuesDecodedFlags(cut.text, rest)) return false;
     const joined = `${cut.text} ${rest}`;
     const m = joined.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(joined) : null;
     if (!m) return false;
@@ -1224,6 +1214,21 @@ function jsonQuotedHexEnd(text: string, start: number, end: number): number {
   if (text.charCodeAt(e - 1) === 44 /* , */) e--;
   if (e - start < 3 || text.charCodeAt(e - 1) !== 34) return -1;
   return isHexToken(text, start + 1, e - 1) ? e - 1 : -1;
+}
+
+/**
+ * The text of a line that can be the rest of a line a mail client re-wrapped (joinWrappedDecoded,
+ * joinWrappedFlags): only quote markers before its body (no stamp), no device prefix `source`
+ * first, not blank. Trimmed; undefined when the line cannot be such a rest.
+ */
+function wrappedRest(text: string, bodyStart: number, source: string): string | undefined {
+  for (let k = 0; k < bodyStart; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 62 /* > */ && !isBlankCode(c)) return undefined;
+  }
+  if (source.length !== 0 && startsWithSourceAt(text, bodyStart, source)) return undefined;
+  const rest = text.slice(bodyStart).trim();
+  return rest.length === 0 ? undefined : rest;
 }
 
 /** Keys of arm_smmu_dump_event's event line, and the keys each may be followed by. */
