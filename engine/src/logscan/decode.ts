@@ -8,7 +8,7 @@
 // the cross-check reads the dwords the same way, through the F_PERMISSION and F_STE_FETCH tables
 // (SMMUv3 spec §1.1, §1.6).
 
-import { getSmall, getValue, type DecodedField, type FieldSpec } from "../bits/fields";
+import { fieldOf, getSmall, getValue, type DecodedField, type FieldSpec } from "../bits/fields";
 import { hex64, hexNumber, parseHex64, type U64 } from "../bits/u64";
 import {
   decodeCommand,
@@ -16,6 +16,7 @@ import {
   encodeEvent,
   eventFieldsOfPresentDwords,
   eventTypeByName,
+  registerByName,
   type DecodedEvent,
 } from "../smmuv3/records";
 import { LogRecord } from "./record";
@@ -23,8 +24,8 @@ import type { DecodedLogRecord, FoundRecord, KernelDecodedLines, LogProblem } fr
 
 /** Linux's event_class_str[] (arm-smmu-v3.c), indexed by CLASS. */
 const LINUX_CLASS_TEXT = ["CD fetch", "Stage 1 translation table fetch", "Input address caused fault", "Reserved"];
-/** CONS.ERR names (SMMUv3 §6.1). */
-const CERROR_NAMES = ["CERROR_NONE", "CERROR_ILL", "CERROR_ABT", "CERROR_ATC_INV_SYNC"];
+/** CONS.ERR names: the values SMMU_CMDQ_CONS's table names (SMMUv3 §6.1, §7.1). */
+const CERROR_NAMES: Readonly<Record<number, string>> = fieldOf(registerByName("CMDQ_CONS")!.struct, "ERR").values ?? {};
 
 /** The name of a SMMU_CMDQ_CONS.ERR value (`CERROR_ILL`); Reserved values as `CERROR_0x..`. */
 export function cmdqErrorName(code: number): string {

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { findLogRecordAt, scanLog, type DecodedLogRecord } from "../../src/index";
+import { cmdqErrorName, findLogRecordAt, scanLog, type DecodedLogRecord } from "../../src/index";
 
 function projectRoot(): string {
   let dir = __dirname;
@@ -347,4 +347,15 @@ test("a record whose dword 1 is unreadable: IPA and NSIPA (valid by S2 of dword 
     r.fields.some((f) => f.field === "S2"),
     false,
   );
+});
+
+test("cmdqErrorName: the CONS.ERR names of the register table, Reserved values by number", () => {
+  assert.deepEqual([0, 1, 2, 3, 4, 0x7f].map(cmdqErrorName), [
+    "CERROR_NONE",
+    "CERROR_ILL",
+    "CERROR_ABT",
+    "CERROR_ATC_INV_SYNC",
+    "CERROR_0x4",
+    "CERROR_0x7f",
+  ]);
 });
