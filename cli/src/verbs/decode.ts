@@ -165,12 +165,8 @@ class Utf16ToUtf8 {
   convert(chunk: Uint8Array): Uint8Array {
     let bytes = chunk;
     if (!this.decided) {
-      if (this.first !== undefined) {
-        bytes = new Uint8Array(this.first.length + chunk.length);
-        bytes.set(this.first);
-        bytes.set(chunk, this.first.length);
-        this.first = undefined;
-      }
+      bytes = afterHeld(this.first, chunk);
+      this.first = undefined;
       if (bytes.length < 4) {
         this.first = bytes.slice();
         return new Uint8Array(0);
@@ -200,6 +196,15 @@ class Utf16ToUtf8 {
   }
 }
 
+/** `chunk` after the bytes a filter held back from the previous chunk (a cut line or sequence). */
+function afterHeld(held: Uint8Array | undefined, chunk: Uint8Array): Uint8Array {
+  if (held === undefined) return chunk;
+  const out = new Uint8Array(held.length + chunk.length);
+  out.set(held);
+  out.set(chunk, held.length);
+  return out;
+}
+
 /** Bytes of a first line read before deciding that the input is not journal JSON. */
 const MAX_JOURNAL_FIRST_LINE = 1 << 16;
 /** A journal field line of `journalctl -o json-pretty` (tab-indented `"KEY" : value`). */
@@ -226,13 +231,8 @@ class JournalJsonFilter {
 
   filter(chunk: Uint8Array): Uint8Array {
     if (this.mode === "pass") return chunk;
-    let input = chunk;
-    if (this.held !== undefined) {
-      input = new Uint8Array(this.held.length + chunk.length);
-      input.set(this.held);
-      input.set(chunk, this.held.length);
-      this.held = undefined;
-    }
+    const input = afterHeld(this.held, chunk);
+    this.held = undefined;
     if (this.mode === "undecided") {
       const decided = this.decide(input);
       if (decided === undefined) {
@@ -460,11 +460,8 @@ class QuotedPrintableMailFilter {
   }
 
   private lines(chunk: Uint8Array): Uint8Array {
-    let input = chunk;
-    if (this.held !== undefined) {
-      input = Buffer.concat([this.held, chunk]);
-      this.held = undefined;
-    }
+    const input = afterHeld(this.held, chunk);
+    this.held = undefined;
     const parts: Uint8Array[] = [];
     let start = 0;
     for (;;) {
@@ -586,13 +583,8 @@ class AnsiSequenceFilter {
   private held: Uint8Array | undefined = undefined;
 
   filter(chunk: Uint8Array): Uint8Array {
-    let input = chunk;
-    if (this.held !== undefined) {
-      input = new Uint8Array(this.held.length + chunk.length);
-      input.set(this.held);
-      input.set(chunk, this.held.length);
-      this.held = undefined;
-    }
+    const input = afterHeld(this.held, chunk);
+    this.held = undefined;
     const first = input.indexOf(ESC);
     if (first < 0) return input;
     const out = new Uint8Array(input.length);
