@@ -699,3 +699,77 @@ test("decode reads quoted-printable mails (lore/b4 mboxes): =XX and soft line br
     assert.equal(code, 1);
   }
 });
+
+test("decode of a file over 1 MiB: a line an input filter holds across the reused read block keeps its bytes", async () => {
+  // decode reads a file in 1 MiB blocks into one reused buffer. A journalctl JSON line, a
+  // quoted-printable mail line or a colour sequence cut by a block's end is held until the next
+  // block: held as a copy, else the next read overwrites it.
+  const record = [
+    "arm-smmu-v3 arm-smmu-v3.0.auto: event 0x04 received:",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00007d1100000004",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x0000100800000080",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x00000000fe040000",
+    "arm-smmu-v3 arm-smmu-v3.0.auto: \t0x000000007e04c440",
+  ];
+  const BLOCK = 1 << 20;
+  /** `head`, filler lines, then the record's lines, its second line cut by the first block's end. */
+  const input = (head: string, line: (message: string) => string, cutAt: (second: string) => number): string => {
+    let text = head;
+    const filler = line("random: crng init done");
+    const before = [line(record[0]!)];
+    const second = line(record[1]!);
+    const fill = BLOCK - text.length - before[0]!.length - 1 - cutAt(second);
+    text += (filler + "\n").repeat(Math.floor(fill / (filler.length + 1)));
+    const rest = fill % (filler.length + 1);
+    if (rest !== 0) text += " ".repeat(rest - 1) + "\n";
+    text += before[0] + "\n" + record.slice(1).map(line).join("\n") + "\n";
+    // Then over a block of plain text: the next read overwrites every byte of the buffer.
+    return text + "random: crng init done\n".repeat(Math.ceil(BLOCK / 20));
+  };
+  const shapes: [string, string][] = [
+    [
+      "journalctl -o json",
+      input(
+        "",
+        (m) => JSON.stringify({ __CURSOR: "s=1", MESSAGE: m }),
+        (second) => second.length >> 1,
+      ),
+    ],
+    [
+      "quoted-printable mail",
+      input(
+        "Content-Transfer-Encoding: quoted-printable\n\n",
+        (m) => m.replace("\t", "=09"),
+        (second) => second.length >> 1,
+      ),
+    ],
+    [
+      "ANSI colours",
+      input(
+        "",
+        (m) => `\x1b[31m${m}\x1b[0m`,
+        (second) => second.length - 3,
+      ),
+    ],
+  ];
+  const tmp = mkdtempSync(join(tmpdir(), "iommu-lens-decode-"));
+  try {
+    for (const [what, text] of shapes) {
+      const file = join(tmp, "big.log");
+      writeFileSync(file, text);
+      const { code, out } = await run(["decode", "--json", file]);
+      const records = out
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(
+        records.map((o) => [o["name"], o["raw"], o["problems"]]),
+        [["C_BAD_STE", ["0x7d1100000004", "0x100800000080", "0xfe040000", "0x7e04c440"], SEED_RECORD.problems]],
+        what,
+      );
+      assert.equal(code, 0, what);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});

@@ -168,7 +168,7 @@ class Utf16ToUtf8 {
       bytes = afterHeld(this.first, chunk);
       this.first = undefined;
       if (bytes.length < 4) {
-        this.first = bytes.slice();
+        this.first = keptCopy(bytes, 0);
         return new Uint8Array(0);
       }
       this.decided = true;
@@ -194,6 +194,15 @@ class Utf16ToUtf8 {
     const rest = this.decoder?.decode();
     return rest ? Buffer.from(rest, "utf8") : undefined;
   }
+}
+
+/**
+ * The bytes of `bytes` from `from` that a filter keeps for the next chunk, as a copy: a chunk may
+ * be a view of the file reader's reused block (and Buffer#slice is a view too), which the next
+ * read overwrites.
+ */
+function keptCopy(bytes: Uint8Array, from: number): Uint8Array {
+  return new Uint8Array(bytes.subarray(from));
 }
 
 /** `chunk` after the bytes a filter held back from the previous chunk (a cut line or sequence). */
@@ -236,14 +245,14 @@ class JournalJsonFilter {
     if (this.mode === "undecided") {
       const decided = this.decide(input);
       if (decided === undefined) {
-        this.held = input.slice();
+        this.held = keptCopy(input, 0);
         return new Uint8Array(0);
       }
       this.mode = decided;
       if (decided === "pass") return input;
     }
     const lastBreak = input.lastIndexOf(0x0a);
-    if (lastBreak < input.length - 1) this.held = input.slice(lastBreak + 1);
+    if (lastBreak < input.length - 1) this.held = keptCopy(input, lastBreak + 1);
     if (lastBreak < 0) return new Uint8Array(0);
     return this.convertLines(input.subarray(0, lastBreak + 1));
   }
@@ -409,7 +418,7 @@ class QuotedPrintableMailFilter {
         // Small chunks (a pipe) add up: the seam is the last bytes of the input so far.
         this.tail =
           chunk.length >= MAX_HEADER_SEAM
-            ? chunk.slice(chunk.length - MAX_HEADER_SEAM)
+            ? keptCopy(chunk, chunk.length - MAX_HEADER_SEAM)
             : Buffer.concat([this.tail, chunk]).subarray(-MAX_HEADER_SEAM);
         return chunk;
       }
@@ -470,7 +479,7 @@ class QuotedPrintableMailFilter {
       parts.push(this.line(input.subarray(start, end), true));
       start = end + 1;
     }
-    if (start < input.length) this.held = input.slice(start);
+    if (start < input.length) this.held = keptCopy(input, start);
     return Buffer.concat(parts);
   }
 
@@ -599,14 +608,14 @@ class AnsiSequenceFilter {
         continue;
       }
       if (i + 1 === input.length) {
-        this.held = input.slice(i);
+        this.held = keptCopy(input, i);
         break;
       }
       if (input[i + 1] === 0x5b /* [ */) {
         let j = i + 2;
         while (j < input.length && input[j]! >= 0x20 && input[j]! <= 0x3f) j++;
         if (j === input.length && j - i < MAX_CSI) {
-          this.held = input.slice(i);
+          this.held = keptCopy(input, i);
           break;
         }
         if (j < input.length && input[j]! >= 0x40 && input[j]! <= 0x7e) {
@@ -628,7 +637,7 @@ class AnsiSequenceFilter {
   }
 }
 
-/** Bytes read from a file at a time (one buffer, reused: the scanner copies what it keeps). */
+/** Bytes read from a file at a time (one buffer, reused: the scanner and the filters copy what they keep). */
 const READ_BLOCK = 1 << 20;
 
 /**
