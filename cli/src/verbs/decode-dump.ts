@@ -44,6 +44,7 @@ import {
   registerByName,
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, cannotReadMessage } from "../io";
+import { type NameCount, eventExplanationLines, fieldTableLines, nameCountLines } from "./decode-table";
 
 /** What `--as` names: the queue a dump holds. */
 export type DumpQueue = "evtq" | "cmdq";
@@ -678,13 +679,10 @@ class DumpJsonPrinter extends BufferedPrinter implements DumpPrinter {
   }
 }
 
-/** Entries listed per name in the closing summary, by StreamID. */
-const SUMMARY_STREAM_IDS = 5;
-
 /** The human table: per entry a header, summary, raw dwords, fields, problems, explanation once. */
 class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
   private readonly explained = new Set<string>();
-  private readonly counts = new Map<string, { count: number; streamIds: Map<string, number> }>();
+  private readonly counts = new Map<string, NameCount>();
   private partial = 0;
   /** Entries between CONS and PROD (with --prod/--cons). */
   private inside = 0;
@@ -746,16 +744,7 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
     this.w(
       `  raw   ${e.present.map((p, i) => (p ? hex64Padded({ lo: e.words[2 * i]!, hi: e.words[2 * i + 1]! }) : "(missing)")).join(" ")}`,
     );
-    if (d.fields.length) {
-      const rows = d.fields.map((f) => [f.field, f.bits, f.value, f.meaning]);
-      const widths = [5, 4, 5].map((min, c) => Math.max(min, ...rows.map((row) => row[c]!.length)));
-      this.w(`  ${"field".padEnd(widths[0]!)}  ${"bits".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  meaning`);
-      for (const row of rows) {
-        this.w(
-          `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padEnd(widths[2]!)}  ${row[3]!}`.trimEnd(),
-        );
-      }
-    }
+    for (const line of fieldTableLines(d.fields)) this.w(line);
     if (d.problems.length) {
       this.w("  problems:");
       for (const p of d.problems) this.w(`    ! ${p}`);
@@ -772,18 +761,7 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
       this.explained.add(d.name);
       return;
     }
-    if (!type) return;
-    if (this.explained.has(type.name)) {
-      this.w(`  (cause and next steps for ${type.name}: see above)`);
-      return;
-    }
-    this.explained.add(type.name);
-    this.w(`  meaning: ${type.doc}`);
-    this.w(`  cause: ${type.cause}`);
-    if (type.nextSteps.length) {
-      this.w("  next steps:");
-      type.nextSteps.forEach((s, i) => this.w(`    ${i + 1}. ${s}`));
-    }
+    if (type) for (const line of eventExplanationLines(type, this.explained)) this.w(line);
   }
 
   problem(file: string, p: DumpProblem): void {
@@ -798,16 +776,7 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
     if (this.partial) parts.push(`${this.partial} cut by the dump's end or start`);
     parts.push(`${this.emptySlots} empty slot${this.emptySlots === 1 ? "" : "s"} (all zero) skipped`);
     this.w(parts.join(", "));
-    const names = [...this.counts.entries()].sort((a, b) => b[1].count - a[1].count);
-    const nameWidth = Math.max(0, ...names.map(([n]) => n.length));
-    const countWidth = Math.max(0, ...names.map(([, c]) => String(c.count).length));
-    for (const [name, c] of names) {
-      const sids = [...c.streamIds.entries()].sort((a, b) => b[1] - a[1]);
-      const shown = sids.slice(0, SUMMARY_STREAM_IDS).map(([sid, n]) => `${sid} (${n})`);
-      if (sids.length > SUMMARY_STREAM_IDS) shown.push(`${sids.length - SUMMARY_STREAM_IDS} more`);
-      const line = `  ${name.padEnd(nameWidth)}  ${String(c.count).padStart(countWidth)}`;
-      this.w(shown.length ? `${line}  StreamID ${shown.join(", ")}` : line);
-    }
+    for (const line of nameCountLines(this.counts)) this.w(line);
     return this.decoded;
   }
 }

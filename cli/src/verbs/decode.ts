@@ -27,6 +27,7 @@ import {
 } from "../../../engine/src/index";
 import { type CliIo, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, cannotReadMessage, parseArgs } from "../io";
 import { DUMP_ONLY_OPTIONS, decodeDumpVerb, dumpDecodeOptions, parseDumpQueue } from "./decode-dump";
+import { type NameCount, eventExplanationLines, fieldTableLines, nameCountLines } from "./decode-table";
 
 export const DECODE_USAGE = `usage: iommu-lens decode [FILE...|-] [--json] [--arch auto|smmuv3|smmuv2|vtd|amdvi]
        iommu-lens decode --as evtq|cmdq [--base ADDR] [--entries N [--prod P --cons C]] [FILE...|-] [--json]
@@ -873,14 +874,11 @@ const CMDQ_ERROR_HELP: Readonly<Record<string, { cause: string; nextSteps: reado
   },
 };
 
-/** StreamIDs listed per record name in the closing summary. */
-const SUMMARY_STREAM_IDS = 5;
-
 class TablePrinter implements Printer {
   /** Event names whose cause and next steps were already printed (mails quote a log many times). */
   private readonly explained = new Set<string>();
   /** Records per name, and per StreamID within a name, in first-seen order (the closing summary). */
-  private readonly counts = new Map<string, { count: number; streamIds: Map<string, number> }>();
+  private readonly counts = new Map<string, NameCount>();
   /** SMMU instances seen (device names of kernel prints). */
   private readonly instances = new Set<string>();
   constructor(private readonly out: BlockWriter) {}
@@ -922,16 +920,7 @@ class TablePrinter implements Printer {
       }
       w(`  raw   ${raw.join(" ")}`);
     }
-    if (r.fields.length) {
-      const rows = r.fields.map((f) => [f.field, f.bits, f.value, f.meaning]);
-      const widths = [5, 4, 5].map((min, c) => Math.max(min, ...rows.map((row) => row[c]!.length)));
-      w(`  ${"field".padEnd(widths[0]!)}  ${"bits".padEnd(widths[1]!)}  ${"value".padEnd(widths[2]!)}  meaning`);
-      for (const row of rows) {
-        w(
-          `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!.padEnd(widths[2]!)}  ${row[3]!}`.trimEnd(),
-        );
-      }
-    }
+    for (const line of fieldTableLines(r.fields)) w(line);
     // An unreadable decoded line (name "?") is told by its problem; its empty values are not shown.
     if (r.kernelDecoded && r.kernelDecoded.name !== "?") {
       w(`  kernel decoded: event ${r.kernelDecoded.name}, client ${r.kernelDecoded.client}`);
@@ -943,19 +932,7 @@ class TablePrinter implements Printer {
     }
     if (r.kind === "cmdq-error") this.explainCmdqError(r);
     const type = r.event?.type;
-    if (type) {
-      if (this.explained.has(type.name)) {
-        w(`  (cause and next steps for ${type.name}: see above)`);
-      } else {
-        this.explained.add(type.name);
-        w(`  meaning: ${type.doc}`);
-        w(`  cause: ${type.cause}`);
-        if (type.nextSteps.length) {
-          w("  next steps:");
-          type.nextSteps.forEach((s, i) => w(`    ${i + 1}. ${s}`));
-        }
-      }
-    }
+    if (type) for (const line of eventExplanationLines(type, this.explained)) w(line);
     w("");
   }
 
@@ -982,19 +959,11 @@ class TablePrinter implements Printer {
   /** The count, then one line per record name (most frequent first) with its StreamIDs. */
   end(records: number): void {
     this.out.write(records === 0 ? "no records found\n" : `${records} record${records === 1 ? "" : "s"} found\n`);
-    const names = [...this.counts.entries()].sort((a, b) => b[1].count - a[1].count);
-    const nameWidth = Math.max(0, ...names.map(([n]) => n.length));
-    const countWidth = Math.max(0, ...names.map(([, c]) => String(c.count).length));
-    for (const [name, c] of names) {
-      const sids = [...c.streamIds.entries()].sort((a, b) => b[1] - a[1]);
-      const several = this.instances.size > 1;
-      const shown = sids.slice(0, SUMMARY_STREAM_IDS).map(([key, n]) => {
-        const [sid, device] = key.split("\u0000");
-        return several && device ? `${sid} on ${device} (${n})` : `${sid} (${n})`;
-      });
-      if (sids.length > SUMMARY_STREAM_IDS) shown.push(`${sids.length - SUMMARY_STREAM_IDS} more`);
-      const line = `  ${name.padEnd(nameWidth)}  ${String(c.count).padStart(countWidth)}`;
-      this.out.write((shown.length ? `${line}  StreamID ${shown.join(", ")}` : line) + "\n");
-    }
+    const several = this.instances.size > 1;
+    const streamIdText = (key: string): string => {
+      const [sid, device] = key.split("\u0000");
+      return several && device ? `${sid!} on ${device}` : sid!;
+    };
+    for (const line of nameCountLines(this.counts, streamIdText)) this.out.write(line + "\n");
   }
 }
