@@ -818,14 +818,13 @@ class JsonPrinter implements Printer {
 }
 
 /**
- * ` from arm-smmu-v3.0.auto`: the SMMU instance a kernel print came from (its device prefix
- * without the driver name), since StreamIDs are numbered per SMMU; "" when the text has none.
+ * `arm-smmu-v3.0.auto`: the SMMU instance a kernel print came from (its device prefix without the
+ * driver name), since StreamIDs are numbered per SMMU; "" when the text has none.
  */
 function instanceOf(r: DecodedLogRecord): string {
   if ((r.form !== "linux-raw" && r.form !== "linux-cmdq") || r.source === "") return "";
   // The device name is the prefix's last word (before it: the driver, or a stamp not peeled).
-  const device = r.source.replace(/:$/, "").split(/\s+/).pop() ?? "";
-  return device === "" ? "" : ` from ${device}`;
+  return r.source.replace(/:$/, "").split(/\s+/).pop() ?? "";
 }
 
 const FORM_TEXT: Readonly<Record<string, string>> = {
@@ -883,7 +882,7 @@ class TablePrinter implements Printer {
   private readonly instances = new Set<string>();
   constructor(private readonly out: BlockWriter) {}
 
-  private count(r: DecodedLogRecord): void {
+  private count(r: DecodedLogRecord, device: string): void {
     // A command-queue error is named by its error and command (`CERROR_ILL CMD_SYNC`).
     const key =
       r.kind === "cmdq-error" && r.cmdq && r.id !== "" ? `${cmdqErrorName(r.cmdq.errorCode)} ${r.name}` : r.name;
@@ -896,19 +895,21 @@ class TablePrinter implements Printer {
     const sid = r.fields.find((f) => f.field === "StreamID")?.value;
     if (sid === undefined) return;
     // StreamIDs are per SMMU: keyed with the instance, shown with it when the log has several.
-    const device = instanceOf(r).replace(/^ from /, "");
     if (device !== "") this.instances.add(device);
     const sidKey = `${sid}\u0000${device}`;
     c.streamIds.set(sidKey, (c.streamIds.get(sidKey) ?? 0) + 1);
   }
 
   record(r: DecodedLogRecord): void {
-    this.count(r);
+    const device = instanceOf(r);
+    this.count(r, device);
     const w = (s: string): void => this.out.write(s + "\n");
     const where = r.startLine === r.endLine ? `${r.startLine + 1}` : `${r.startLine + 1}-${r.endLine + 1}`;
     const quoted = r.quoteDepth ? `, quoted ${">".repeat(r.quoteDepth)}` : "";
     const id = r.id ? `${r.id} ` : "";
-    w(`${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${instanceOf(r)}${quoted})`);
+    w(
+      `${r.file ?? "-"}:${where}: ${id}${r.name}  (${FORM_TEXT[r.form] ?? r.form}${device ? ` from ${device}` : ""}${quoted})`,
+    );
     w(`  ${r.summary}`);
     // CERROR_ABT / CERROR_ATC_INV_SYNC: the kernel prints no command by design (nothing is missing).
     const noCommandByDesign = r.kind === "cmdq-error" && r.wordRanges[0] === undefined && r.problems.length === 0;
