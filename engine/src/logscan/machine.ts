@@ -526,10 +526,7 @@ export class LogLineMachine {
    */
   private joinWrappedDecoded(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
     const cut = p.cutDecoded!;
-    const rest = wrappedRest(text, bodyStart, p.source);
-    if (rest === undefined || !continuesDecodedEvent(cut.text, rest)) return false;
-    const joined = `${cut.text} ${rest}`;
-    const m = joined.length <= MAX_PATTERN_LINE ? DECODED_EVENT.exec(joined) : null;
+    const m = joinWrapped(cut.text, text, bodyStart, p.source, continuesDecodedEvent, DECODED_EVENT);
     if (!m) return false;
     p.cutDecoded = undefined;
     this.readDecodedEvent(p, m, [cut.line, lineNo]);
@@ -568,10 +565,7 @@ export class LogLineMachine {
    */
   private joinWrappedFlags(p: PendingRecord, text: string, bodyStart: number, lineNo: number): boolean {
     const cut = p.cutFlags!;
-    const rest = wrappedRest(text, bodyStart, p.source);
-    if (rest === undefined || !continuesDecodedFlags(cut.text, rest)) return false;
-    const joined = `${cut.text} ${rest}`;
-    const m = joined.length <= MAX_PATTERN_LINE ? DECODED_FLAGS.exec(joined) : null;
+    const m = joinWrapped(cut.text, text, bodyStart, p.source, continuesDecodedFlags, DECODED_FLAGS);
     if (!m) return false;
     p.cutFlags = undefined;
     this.readDecodedFlags(p, m, [cut.line, lineNo]);
@@ -1217,18 +1211,28 @@ function jsonQuotedHexEnd(text: string, start: number, end: number): number {
 }
 
 /**
- * The text of a line that can be the rest of a line a mail client re-wrapped (joinWrappedDecoded,
- * joinWrappedFlags): only quote markers before its body (no stamp), no device prefix `source`
- * first, not blank. Trimmed; undefined when the line cannot be such a rest.
+ * A line cut by a mail client's re-wrap (`cut`) joined with its rest, the line `text`, matched by
+ * `pattern` (joinWrappedDecoded, joinWrappedFlags); null when `text` is not that rest: it has
+ * something besides quote markers before its body (a stamp), starts with the device prefix
+ * `source`, is blank, or does not start with the token `continues` expects after `cut`.
  */
-function wrappedRest(text: string, bodyStart: number, source: string): string | undefined {
+function joinWrapped(
+  cut: string,
+  text: string,
+  bodyStart: number,
+  source: string,
+  continues: (cut: string, rest: string) => boolean,
+  pattern: RegExp,
+): RegExpExecArray | null {
   for (let k = 0; k < bodyStart; k++) {
     const c = text.charCodeAt(k);
-    if (c !== 62 /* > */ && !isBlankCode(c)) return undefined;
+    if (c !== 62 /* > */ && !isBlankCode(c)) return null;
   }
-  if (source.length !== 0 && startsWithSourceAt(text, bodyStart, source)) return undefined;
+  if (source.length !== 0 && startsWithSourceAt(text, bodyStart, source)) return null;
   const rest = text.slice(bodyStart).trim();
-  return rest.length === 0 ? undefined : rest;
+  if (rest.length === 0 || !continues(cut, rest)) return null;
+  const joined = `${cut} ${rest}`;
+  return joined.length <= MAX_PATTERN_LINE ? pattern.exec(joined) : null;
 }
 
 /** Keys of arm_smmu_dump_event's event line, and the keys each may be followed by. */
