@@ -14,6 +14,7 @@ export * from "./ste-legality";
 export * from "./cd-legality";
 export * from "./nested-vste";
 export * from "./explain";
+export * from "./cmdq-errors";
 export * from "./non-architectural";
 export * from "./ignored";
 export * from "./partial-event";
