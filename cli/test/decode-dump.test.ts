@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "../src/main";
 import type { CliIo } from "../src/io";
-import { encodeCommand, encodeEvent, type U64 } from "../../engine/src/index";
+import { cmdqErrorHelp, encodeCommand, encodeEvent, type U64 } from "../../engine/src/index";
 
 async function run(
   args: string[],
@@ -359,6 +359,19 @@ test("--entries/--prod/--cons: entries between CONS and PROD are unread (evtq) o
   assert.ok(
     lines.includes("-:2: entry 0 at 0x80010000: 0x3 CMD_CFGI_STE  (QEMU monitor dump of the command queue; consumed)"),
   );
+  // The command in error is explained: CERROR_ILL's cause and next steps, from the engine (§7.1).
+  const help = cmdqErrorHelp("CERROR_ILL")!;
+  const at = lines.indexOf(`  CERROR_ILL: ${help.cause}`);
+  assert.ok(
+    at >
+      lines.indexOf(
+        "-:3: entry 1 at 0x80010010: 0x46 CMD_SYNC  (QEMU monitor dump of the command queue; pending, in error: CERROR_ILL)",
+      ),
+  );
+  assert.deepEqual(lines.slice(at + 1, at + 2 + help.nextSteps.length), [
+    "  next steps:",
+    ...help.nextSteps.map((step, i) => `    ${i + 1}. ${step}`),
+  ]);
 });
 
 test("--entries/--prod/--cons: an all-zero entry between CONS and PROD is decoded, not reported as cut", async () => {

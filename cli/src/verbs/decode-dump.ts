@@ -31,6 +31,7 @@ import {
   DUMP_CODES,
   cmdqErrorName,
   decodeCommand,
+  cmdqErrorHelp,
   decodeEvent,
   eventFieldsOfPresentDwords,
   fieldValues,
@@ -759,6 +760,14 @@ class DumpTablePrinter extends BufferedPrinter implements DumpPrinter {
     if (d.command?.type) {
       if (!this.explained.has(d.name)) this.w(`  meaning: ${d.command.type.doc}`);
       this.explained.add(d.name);
+      // The command CONS.ERR stopped at: what the error means and what to check (§7.1), once.
+      const help = d.cerror !== undefined ? cmdqErrorHelp(d.cerror) : undefined;
+      if (help !== undefined && !this.explained.has(d.cerror!)) {
+        this.explained.add(d.cerror!);
+        this.w(`  ${d.cerror!}: ${help.cause}`);
+        this.w("  next steps:");
+        help.nextSteps.forEach((step, i) => this.w(`    ${i + 1}. ${step}`));
+      }
       return;
     }
     if (type) for (const line of eventExplanationLines(type, this.explained)) this.w(line);
