@@ -3,20 +3,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { repoRoot } from "../../engine/test/support/paths";
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("project root not found above " + __dirname);
-    dir = up;
-  }
-  return dir;
-}
-const ROOT = projectRoot();
+const ROOT = repoRoot();
 
 test("decode | head -n 2: no EPIPE trace, exit 0, the first record's header printed", () => {
   const dir = mkdtempSync(join(tmpdir(), "iommu-lens-epipe-"));

@@ -6,20 +6,12 @@ import { Readable } from "node:stream";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { main } from "../src/main";
 import type { CliIo } from "../src/io";
+import { repoRoot } from "../../engine/test/support/paths";
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("project root not found above " + __dirname);
-    dir = up;
-  }
-  return dir;
-}
-const ROOT = projectRoot();
+const ROOT = repoRoot();
 const SEED = join(ROOT, "cli/test/decode-fixtures/seed-000-c_bad_ste-thread.txt");
 
 async function run(args: string[], stdin: string | Buffer[] = ""): Promise<{ code: number; out: string; err: string }> {

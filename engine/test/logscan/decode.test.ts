@@ -2,20 +2,12 @@
 // C_BAD_STE) found in text and decoded exactly; the cross-checks between what a log says twice.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { cmdqErrorName, findLogRecordAt, scanLog, type DecodedLogRecord } from "../../src/index";
+import { repoRoot } from "../support/paths";
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("project root not found above " + __dirname);
-    dir = up;
-  }
-  return dir;
-}
-const FIXTURES = join(projectRoot(), "engine/test/logscan/fixtures");
+const FIXTURES = join(repoRoot(), "engine/test/logscan/fixtures");
 
 interface Vector {
   id: string;

@@ -5,8 +5,8 @@
 // and the same standalone problems, whole and streamed in any chunking.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import {
   ByteLogScanner,
@@ -20,18 +20,9 @@ import {
 import { scanLog as referenceScanLog } from "./reference/scan";
 import type { DecodedLogRecord as ReferenceRecord } from "./reference/types";
 import { readRawEventRecord } from "../../src/logscan/raw-bytes";
+import { repoRoot } from "../support/paths";
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("project root not found above " + __dirname);
-    dir = up;
-  }
-  return dir;
-}
-const fixture = (name: string): string =>
-  readFileSync(join(projectRoot(), "engine/test/logscan/fixtures", name), "utf8");
+const fixture = (name: string): string => readFileSync(join(repoRoot(), "engine/test/logscan/fixtures", name), "utf8");
 
 interface Snapshot {
   records: unknown[];

@@ -3,21 +3,13 @@
 // scanning it whole finds.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { LogScanner, decodeLogRecord, scanLog, type DecodedLogRecord, type LogProblem } from "../../src/index";
+import { repoRoot } from "../support/paths";
 
-function projectRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("project root not found above " + __dirname);
-    dir = up;
-  }
-  return dir;
-}
-const SEED = readFileSync(join(projectRoot(), "engine/test/logscan/fixtures/seed-000-c_bad_ste-thread.txt"), "utf8");
+const SEED = readFileSync(join(repoRoot(), "engine/test/logscan/fixtures/seed-000-c_bad_ste-thread.txt"), "utf8");
 
 /** A compact log exercising every form, used as the base for mutations and chunkings. */
 const MIXED = [
